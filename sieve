@@ -12,7 +12,7 @@ if [ -f "$jar" ]; then
 fi
 if [ ! -f "$jar" ] || [ -n "$stale" ]; then
   echo "sieve: building (first use or sources changed; takes a minute)..." >&2
-  "$root/mvnw" -q -B -DskipTests -Dspotless.check.skip=true install -pl cli -am >&2
+  "$root/mvnw" -q -B -DskipTests -Dspotless.check.skip=true package -pl cli -am >&2
 fi
 flags=(--enable-native-access=ALL-UNNAMED)
 major="$(sieve_java_major "$JAVA_HOME")"
