@@ -1,0 +1,62 @@
+package dev.sieve.shared.config;
+
+/**
+ * The environment-variable names through which Sieve's processes are configured. The CDK app
+ * ({@code infra/}) sets exactly these names; the gate and the worker read them once at start into
+ * validated configuration records. Nothing else reads the environment.
+ */
+public final class EnvironmentVariables {
+    private EnvironmentVariables() {}
+
+    // ---- resources (set by infra, by `sieve local`, or by tests) ----
+    /** DynamoDB table holding request/job status and small results. */
+    public static final String TABLE_NAME = "SIEVE_TABLE_NAME";
+    /** S3 bucket for bundles, uploads, manifests, part files and outputs. */
+    public static final String BUCKET_NAME = "SIEVE_BUCKET_NAME";
+    /** SQS queue URLs, one per priority. */
+    public static final String REALTIME_QUEUE_URL = "SIEVE_REALTIME_QUEUE_URL";
+
+    public static final String ASYNC_QUEUE_URL = "SIEVE_ASYNC_QUEUE_URL";
+    public static final String BATCH_QUEUE_URL = "SIEVE_BATCH_QUEUE_URL";
+
+    // ---- model ----
+    /** Where the model bundle lives: a local directory or {@code s3://bucket/prefix/}. */
+    public static final String BUNDLE_URI = "SIEVE_BUNDLE_URI";
+
+    // ---- gate / API ----
+    /** Public base URL of the HTTP API, used to build results URLs (e.g. https://abc.execute-api...). */
+    public static final String API_BASE_URL = "SIEVE_API_BASE_URL";
+    /** Largest item count answered in real-time mode; more items go async. */
+    public static final String REALTIME_MAX_ITEMS = "SIEVE_REALTIME_MAX_ITEMS";
+    /** How long the real-time handler waits for escalated items before answering {@code pending}. */
+    public static final String REALTIME_BUDGET_MS = "SIEVE_REALTIME_BUDGET_MS";
+    /** Items per batch-transform chunk (one queue message / part file per chunk). */
+    public static final String BATCH_CHUNK_ITEMS = "SIEVE_BATCH_CHUNK_ITEMS";
+    /** Days a result stays in DynamoDB before TTL removes it. */
+    public static final String RESULTS_TTL_DAYS = "SIEVE_RESULTS_TTL_DAYS";
+
+    // ---- worker ----
+    /** {@code cpu} (default) or {@code cuda:N}. */
+    public static final String DEVICE = "SIEVE_DEVICE";
+
+    public static final String MAX_BATCH_ITEMS = "SIEVE_MAX_BATCH_ITEMS";
+    public static final String MAX_BATCH_TOKENS = "SIEVE_MAX_BATCH_TOKENS";
+    public static final String MAX_WAIT_MS = "SIEVE_MAX_WAIT_MS";
+    /** Seconds a message stays invisible per lease; the heart-beat extends it while in flight. */
+    public static final String VISIBILITY_TIMEOUT_S = "SIEVE_VISIBILITY_TIMEOUT_S";
+    /** Seconds the worker has after SIGTERM to finish or release what it holds. */
+    public static final String DRAIN_GRACE_S = "SIEVE_DRAIN_GRACE_S";
+
+    public static final String TOKENIZER_THREADS = "SIEVE_TOKENIZER_THREADS";
+    public static final String INTRA_OP_THREADS = "SIEVE_INTRA_OP_THREADS";
+
+    // ---- observability ----
+    /** CloudWatch namespace of the Embedded Metric Format metrics. */
+    public static final String METRICS_NAMESPACE = "SIEVE_METRICS_NAMESPACE";
+
+    public static final String LOG_LEVEL = "SIEVE_LOG_LEVEL";
+
+    // ---- set by the platform, read by Sieve ----
+    /** Set by ECS agent (task metadata / task protection endpoint). */
+    public static final String ECS_AGENT_URI = "ECS_AGENT_URI";
+}
