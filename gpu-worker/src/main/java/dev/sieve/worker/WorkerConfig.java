@@ -38,6 +38,8 @@ import java.util.regex.Pattern;
  * @param metricsNamespace CloudWatch namespace of the EMF metrics
  * @param resultsTtl how long results stay in DynamoDB
  * @param ecsAgentUri the ECS agent endpoint (task protection), absent outside ECS
+ * @param s3PathStyle path-style S3 addressing: on when {@code AWS_ENDPOINT_URL_S3} points the SDK at
+ *     an S3-compatible server (local mode), off for AWS
  */
 public record WorkerConfig(
         Map<Priority, String> queueUrls,
@@ -61,7 +63,11 @@ public record WorkerConfig(
         int writerThreads,
         String metricsNamespace,
         Duration resultsTtl,
-        Optional<String> ecsAgentUri) {
+        Optional<String> ecsAgentUri,
+        boolean s3PathStyle) {
+
+    /** The SDK's standard variable for a custom S3 endpoint (read only to choose path-style addressing). */
+    public static final String AWS_ENDPOINT_URL_S3 = "AWS_ENDPOINT_URL_S3";
 
     private static final Pattern DEVICE = Pattern.compile("cpu|cuda:\\d+");
 
@@ -119,7 +125,8 @@ public record WorkerConfig(
                 settings.intInRange(EnvironmentVariables.WRITER_THREADS, 4, 1, 256),
                 settings.optional(EnvironmentVariables.METRICS_NAMESPACE, "Sieve"),
                 Duration.ofDays(settings.intInRange(EnvironmentVariables.RESULTS_TTL_DAYS, 7, 1, 3650)),
-                Optional.ofNullable(settings.optional(EnvironmentVariables.ECS_AGENT_URI, null)));
+                Optional.ofNullable(settings.optional(EnvironmentVariables.ECS_AGENT_URI, null)),
+                settings.optional(AWS_ENDPOINT_URL_S3, null) != null);
     }
 
     /** Whether the expert runs on a CUDA device. */
@@ -156,7 +163,8 @@ public record WorkerConfig(
                 writerThreads,
                 metricsNamespace,
                 resultsTtl,
-                ecsAgentUri);
+                ecsAgentUri,
+                s3PathStyle);
     }
 
     private static void putIfSet(Map<Priority, String> queues, Priority priority, String url) {

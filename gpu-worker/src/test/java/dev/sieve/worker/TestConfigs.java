@@ -58,6 +58,7 @@ public final class TestConfigs {
                 c.writerThreads(),
                 c.metricsNamespace(),
                 c.resultsTtl(),
-                c.ecsAgentUri());
+                c.ecsAgentUri(),
+                c.s3PathStyle());
     }
 }
