@@ -30,6 +30,16 @@ public final class WorkerMain {
     private WorkerMain() {}
 
     public static void main(String[] args) {
+        main(WorkerMain::openExpert);
+    }
+
+    /** Opens the expert of a bundle (tests substitute a deterministic one). */
+    @FunctionalInterface
+    interface ExpertOpener {
+        Expert open(ModelBundle bundle, WorkerConfig config);
+    }
+
+    static void main(ExpertOpener opener) {
         if (System.getProperty(LOGBACK_CONFIG) == null) {
             System.setProperty(LOGBACK_CONFIG, "dev/sieve/worker/logback-worker.xml");
         }
@@ -42,16 +52,16 @@ public final class WorkerMain {
             System.exit(2);
             return;
         }
-        System.exit(run(config, log));
+        System.exit(run(config, log, opener));
     }
 
-    static int run(WorkerConfig config, Logger log) {
+    static int run(WorkerConfig config, Logger log, ExpertOpener opener) {
         try (AwsClients aws = AwsClients.create(config.writerThreads() + 8, config.s3PathStyle())) {
             ModelBundle bundle;
             Expert expert;
             try {
                 bundle = BundleLocator.open(config.bundleUri(), config.bundleCacheDir(), aws.s3());
-                expert = openExpert(bundle, config);
+                expert = opener.open(bundle, config);
             } catch (BundleException e) {
                 log.error("cannot load the model bundle: {}", e.getMessage());
                 return 2;
@@ -112,7 +122,7 @@ public final class WorkerMain {
                 .orElse(TaskProtection.none());
     }
 
-    static Expert openExpert(ModelBundle bundle, WorkerConfig config) {
+    private static Expert openExpert(ModelBundle bundle, WorkerConfig config) {
         throw new BundleException("the ONNX expert is not available in this build");
     }
 }
