@@ -245,7 +245,9 @@ public final class LocalAws implements AutoCloseable {
 
     /**
      * The standard AWS SDK variables that point any SDK (Java, the AWS CLI, a child process) at these
-     * servers. S3 clients must still use path-style access.
+     * servers: {@code AWS_ENDPOINT_URL_SQS}, {@code AWS_ENDPOINT_URL_DYNAMODB}, {@code
+     * AWS_ENDPOINT_URL_S3}, {@code AWS_REGION}, {@code AWS_DEFAULT_REGION}, {@code AWS_ACCESS_KEY_ID},
+     * {@code AWS_SECRET_ACCESS_KEY}. S3 clients must still use path-style access.
      */
     public Map<String, String> environment() {
         Map<String, String> env = new LinkedHashMap<>();
@@ -253,6 +255,7 @@ public final class LocalAws implements AutoCloseable {
         env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoDbEndpoint().toString());
         env.put("AWS_ENDPOINT_URL_S3", s3Endpoint().toString());
         env.put("AWS_REGION", REGION);
+        env.put("AWS_DEFAULT_REGION", REGION); // the AWS CLI v1 reads only this one
         env.put("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID);
         env.put("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY);
         return Map.copyOf(env);
@@ -267,7 +270,7 @@ public final class LocalAws implements AutoCloseable {
         lines.add("  S3        " + s3Endpoint() + "   (S3Proxy, in memory, path-style)");
         lines.add("  region " + REGION + ", access key " + ACCESS_KEY_ID + ", secret " + SECRET_ACCESS_KEY);
         lines.add("  try: AWS_ACCESS_KEY_ID=" + ACCESS_KEY_ID + " AWS_SECRET_ACCESS_KEY=" + SECRET_ACCESS_KEY
-                + " AWS_REGION=" + REGION + " aws --endpoint-url " + sqsEndpoint() + " sqs list-queues");
+                + " AWS_DEFAULT_REGION=" + REGION + " aws --endpoint-url " + sqsEndpoint() + " sqs list-queues");
         return String.join(System.lineSeparator(), lines);
     }
 

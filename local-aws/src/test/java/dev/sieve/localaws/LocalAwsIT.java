@@ -420,6 +420,7 @@ class LocalAwsIT {
                             "AWS_ENDPOINT_URL_DYNAMODB", aws.dynamoDbEndpoint().toString())
                     .containsEntry("AWS_ENDPOINT_URL_S3", aws.s3Endpoint().toString())
                     .containsEntry("AWS_REGION", "us-east-1")
+                    .containsEntry("AWS_DEFAULT_REGION", "us-east-1")
                     .containsEntry("AWS_ACCESS_KEY_ID", LocalAws.ACCESS_KEY_ID)
                     .containsEntry("AWS_SECRET_ACCESS_KEY", LocalAws.SECRET_ACCESS_KEY);
             assertThat(aws.describe()).contains(aws.sqsEndpoint().toString(), LocalAws.ACCESS_KEY_ID);
