@@ -30,6 +30,10 @@ public final class CostModel {
     static final double STATUS_ITEM_BYTES = 300;
     /** Lambda time to dispatch one batch chunk (an asynchronous Invoke) from the job handler. */
     static final double CHUNK_DISPATCH_MS = 2;
+    /** Lambda time per part file when a job's part files are assembled into {@code jobs/out/<name>.out}. */
+    static final double ASSEMBLY_MS_PER_PART = 10;
+    /** Multipart upload part size used to assemble a job's output. */
+    static final double ASSEMBLY_PART_BYTES = 8 * 1024 * 1024;
 
     // Usage keys, per million items.
     public static final String APIGW_REQUESTS = "apigw_requests";
@@ -310,7 +314,8 @@ public final class CostModel {
     /**
      * Batch-transform: per chunk one ranged manifest GET, one Lambda invocation, one progress update and one
      * gate part file; per expert message one part file and one progress update; per job one dispatching
-     * invocation, one manifest HEAD and two status writes.
+     * invocation, one manifest HEAD, two status writes, and an assembly invocation that GETs every part file
+     * and writes {@code <name>.out} as a multipart upload (8 MiB parts + create + complete).
      */
     Usage batch(WorkloadProfile p, double r, double gateMs) {
         double job = p.itemsPerJob();
@@ -344,6 +349,15 @@ public final class CostModel {
         perJob.add(S3_GETS, 1);
         perJob.add(DYNAMODB_WRU, 2);
         perJob.add(LOGS_GB, p.logBytesPerInvocation() / GIB);
+        if (s3) {
+            double partFiles = chunksPerJob * ((1 - Math.pow(r, n)) + messages);
+            perJob.add(LAMBDA_INVOCATIONS, 1);
+            perJob.add(
+                    LAMBDA_GB_SECONDS, gbSeconds(p, Math.ceil(p.gateOverheadMs() + partFiles * ASSEMBLY_MS_PER_PART)));
+            perJob.add(S3_GETS, partFiles);
+            perJob.add(S3_PUTS, Math.ceil(job * resultBytes / ASSEMBLY_PART_BYTES) + 2);
+            perJob.add(LOGS_GB, p.logBytesPerInvocation() / GIB);
+        }
         Usage u = chunk.perItems(n);
         u.addScaled(perJob.perItems(job), 1);
         return u;

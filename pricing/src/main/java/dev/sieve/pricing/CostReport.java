@@ -1,6 +1,8 @@
 package dev.sieve.pricing;
 
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -22,7 +24,9 @@ public record CostReport(
         String priceTableVersion,
         LocalDate pricesAsOf) {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+            .build();
     private static final MathContext SIG6 = new MathContext(6);
 
     /** Tiered cost divided by expert-only cost (below 1: the gate pays for itself). */
@@ -39,7 +43,7 @@ public record CostReport(
         root.put("ratio", round(ratio()));
         root.put("break_even_expert_rate", round(breakEvenExpertRate));
         root.put("expert_rate", profile.expertRate());
-        root.put("items_per_day", profile.itemsPerDay());
+        root.put("items_per_day", round(profile.itemsPerDay()));
         root.put("cost_per_day_usd", round(tiered.totalPerDay()));
         root.put("expert_only_cost_per_day_usd", round(expertOnly.totalPerDay()));
         ObjectNode mix = root.putObject("mode_mix");
@@ -64,7 +68,11 @@ public record CostReport(
         gpu.put("throughput_source", throughput.source());
         root.put("prices_version", priceTableVersion);
         root.put("prices_as_of", pricesAsOf.toString());
-        return root.toString();
+        try {
+            return MAPPER.writeValueAsString(root);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON", e);
+        }
     }
 
     private static BigDecimal round(double v) {

@@ -105,6 +105,15 @@ public final class PriceTable {
         }
     }
 
+    /** Parses a price table from JSON text (tests and tools). */
+    static PriceTable fromJson(String json) {
+        try {
+            return parse(MAPPER.readTree(json), "inline JSON");
+        } catch (IOException e) {
+            throw new InvalidPricingInputException("price table is not valid JSON: " + firstLine(e.getMessage()));
+        }
+    }
+
     static PriceTable parse(JsonNode root, String origin) {
         if (root == null || !root.isObject()) {
             throw new InvalidPricingInputException("prices file " + origin + " must hold a JSON object");
