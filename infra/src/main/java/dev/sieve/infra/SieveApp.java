@@ -48,6 +48,8 @@ public final class SieveApp {
 
     /** Adds the Sieve stack and the cdk-nag checks to {@code app}; tests call this with stand-in artifacts. */
     public static SieveStack configure(App app, String stackId, SieveStackProps props) {
+        // Registered first, so acknowledgments made while the stack is built are attributed to this pack.
+        Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
         SieveStack stack = new SieveStack(
                 app,
                 stackId,
@@ -55,7 +57,6 @@ public final class SieveApp {
                         .description("Sieve: tiered text classification (gate Lambda, GPU expert workers on ECS)")
                         .build(),
                 props);
-        Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
         return stack;
     }
 }

@@ -1,5 +1,6 @@
 package dev.sieve.infra;
 
+import dev.sieve.shared.config.ResourceDefaults;
 import dev.sieve.shared.queue.Priority;
 import java.util.EnumMap;
 import java.util.List;
@@ -30,11 +31,11 @@ public final class SieveQueues extends Construct {
 
         public static Props defaults() {
             return new Props(
-                    QueueDefaults.VISIBILITY_TIMEOUT_SECONDS,
-                    QueueDefaults.MAX_RECEIVE_COUNT,
-                    QueueDefaults.RECEIVE_WAIT_SECONDS,
-                    QueueDefaults.MESSAGE_RETENTION_SECONDS,
-                    QueueDefaults.DLQ_MESSAGE_RETENTION_SECONDS);
+                    ResourceDefaults.VISIBILITY_TIMEOUT_SECONDS,
+                    ResourceDefaults.MAX_RECEIVE_COUNT,
+                    ResourceDefaults.RECEIVE_WAIT_SECONDS,
+                    ResourceDefaults.MESSAGE_RETENTION_SECONDS,
+                    ResourceDefaults.DLQ_MESSAGE_RETENTION_SECONDS);
         }
 
         public Props withVisibilityTimeoutSeconds(int seconds) {

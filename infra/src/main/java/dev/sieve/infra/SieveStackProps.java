@@ -1,6 +1,7 @@
 package dev.sieve.infra;
 
 import dev.sieve.shared.config.ConfigException;
+import dev.sieve.shared.config.ResourceDefaults;
 import dev.sieve.shared.config.Settings;
 import dev.sieve.shared.metrics.MetricNames;
 import java.nio.file.Path;
@@ -213,8 +214,8 @@ public record SieveStackProps(
                 s.intInRange("onDemandBaseCapacity", 0, 0, 1_000),
                 s.intInRange("maxWorkers", 4, 1, 1_000),
                 s.intInRange("backlogPerTaskTarget", 20, 1, 100_000),
-                s.intInRange("visibilityTimeoutSeconds", QueueDefaults.VISIBILITY_TIMEOUT_SECONDS, 10, 43_200),
-                s.intInRange("maxReceiveCount", QueueDefaults.MAX_RECEIVE_COUNT, 1, 1_000),
+                s.intInRange("visibilityTimeoutSeconds", ResourceDefaults.VISIBILITY_TIMEOUT_SECONDS, 10, 43_200),
+                s.intInRange("maxReceiveCount", ResourceDefaults.MAX_RECEIVE_COUNT, 1, 1_000),
                 s.intInRange("maxBatchItems", 256, 1, 65_536),
                 s.intInRange("maxBatchTokens", 65_536, 128, 4_194_304),
                 s.intInRange("maxWaitMs", 20, 0, 10_000),

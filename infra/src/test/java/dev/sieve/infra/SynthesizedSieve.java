@@ -57,6 +57,14 @@ final class SynthesizedSieve {
         }
     }
 
+    /** The logical id CloudFormation sees for an L2 construct of the default stack. */
+    static String logicalId(software.constructs.IConstruct construct) {
+        SieveStack stack = DEFAULT.stack();
+        return stack.resolve(stack.getLogicalId(
+                        (software.amazon.awscdk.CfnElement) construct.getNode().getDefaultChild()))
+                .toString();
+    }
+
     /** The {@code context} object of {@code infra/cdk.json} (Maven runs tests in the module directory). */
     static Map<String, Object> cdkJsonContext() throws IOException {
         JsonNode cdkJson = JSON.readTree(Path.of("cdk.json").toFile());
