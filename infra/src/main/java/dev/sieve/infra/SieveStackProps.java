@@ -225,7 +225,7 @@ public record SieveStackProps(
                 s.intInRange("logRetentionDays", 30, 1, 3_653),
                 bool(s, "retainData", true),
                 s.optional("alarmEmail", null),
-                price(s, "gpuInstanceHourlyUsd", 0.8048),
+                price(s, "gpuInstanceHourlyUsd", 0.3622),
                 price(s, "lambdaGbSecondUsd", 0.0000166667),
                 price(s, "apiRequestUsd", 0.000001),
                 gateJar,

@@ -102,8 +102,8 @@ class SieveStackTest {
                         MetricNames.ESCALATED_ITEMS,
                         MetricNames.EXPERT_ITEMS,
                         "RunningTaskCount",
-                        // 0.8048 USD/h per GPU instance, per second
-                        "0.000223555556");
+                        // 0.3622 USD/h (g6.xlarge spot estimate of the pricing table) per second
+                        "0.000100611111");
     }
 
     @Test
