@@ -301,7 +301,8 @@ class LocalAwsIT {
         }
 
         @Test
-        void presignPutObject_whenUploadedWithPlainHttpClient_objectIsReadable() throws Exception {
+        void presignPutObject_whenUploadedWithPlainHttpClient_objectIsReadableAlsoThroughPresignedGet()
+                throws Exception {
             PresignedPutObjectRequest presigned = presignPut("uploads/req-1.json");
             HttpResponse<String> response = httpPut(presigned.url().toURI(), "{\"items\":[\"hi\"]}");
 
@@ -310,6 +311,13 @@ class LocalAwsIT {
                                     request.bucket(resources.bucketName()).key("uploads/req-1.json"))
                             .asUtf8String())
                     .isEqualTo("{\"items\":[\"hi\"]}");
+            URI presignedGet = presigner
+                    .presignGetObject(request -> request.signatureDuration(Duration.ofMinutes(5))
+                            .getObjectRequest(
+                                    get -> get.bucket(resources.bucketName()).key("uploads/req-1.json")))
+                    .url()
+                    .toURI();
+            assertThat(httpGet(presignedGet).body()).isEqualTo("{\"items\":[\"hi\"]}");
         }
 
         @Test
@@ -334,6 +342,19 @@ class LocalAwsIT {
         private PresignedPutObjectRequest presignPut(String key) {
             return presigner.presignPutObject(request -> request.signatureDuration(Duration.ofMinutes(5))
                     .putObjectRequest(put -> put.bucket(resources.bucketName()).key(key)));
+        }
+
+        private static HttpResponse<String> httpGet(URI uri) throws Exception {
+            try (HttpClient http = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(2))
+                    .build()) {
+                return http.send(
+                        HttpRequest.newBuilder(uri)
+                                .timeout(Duration.ofSeconds(10))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+            }
         }
 
         private static HttpResponse<String> httpPut(URI uri, String body) throws Exception {
