@@ -31,6 +31,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -416,12 +418,22 @@ class LocalAwsIT {
             assertThat(listing(Path.of(""))).isEqualTo(workingDirBefore);
         }
 
-        @Test
-        void start_whenAPortIsTaken_failsNamingItAndStopsTheOthers() throws Exception {
+        @ParameterizedTest
+        @ValueSource(strings = {"ElasticMQ", "DynamoDB Local", "S3Proxy"})
+        void start_whenAPortIsTaken_failsNamingTheServerAndPort(String server) throws Exception {
             try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName(LocalAws.HOST))) {
-                assertThatThrownBy(() -> LocalAws.start(0, 0, taken.getLocalPort()))
+                int port = taken.getLocalPort();
+                assertThatThrownBy(() -> {
+                            LocalAws started =
+                                    switch (server) {
+                                        case "ElasticMQ" -> LocalAws.start(port, 0, 0);
+                                        case "DynamoDB Local" -> LocalAws.start(0, port, 0);
+                                        default -> LocalAws.start(0, 0, port);
+                                    };
+                            started.close();
+                        })
                         .isInstanceOf(LocalAwsException.class)
-                        .hasMessageContaining("S3Proxy did not start on 127.0.0.1:" + taken.getLocalPort());
+                        .hasMessageContaining(server + " did not start on 127.0.0.1:" + port);
             }
         }
 
