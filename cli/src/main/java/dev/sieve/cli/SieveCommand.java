@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "Tiered text classification at scale: a cheap gate answers most items, an ONNX expert the rest.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            dev.sieve.cli.cost.CostCommand.class,
             dev.sieve.cli.models.TrainCommand.class,
             dev.sieve.cli.models.CalibrateCommand.class,
             dev.sieve.cli.models.EvalCommand.class,
