@@ -48,8 +48,8 @@ public final class Calibrator {
             Objects.requireNonNull(gateProbabilities, "gateProbabilities");
             Objects.requireNonNull(headline, "headline");
             if (truth.length == 0 || truth.length != gateProbabilities.length) {
-                throw new IllegalArgumentException("calibration needs a non-empty validation split with one"
-                        + " probability vector per item");
+                throw new IllegalArgumentException(
+                        "calibration needs a non-empty validation split with one" + " probability vector per item");
             }
             if (expertPredictions != null && expertPredictions.length != truth.length) {
                 throw new IllegalArgumentException("expert predictions must cover every validation item");
@@ -78,8 +78,8 @@ public final class Calibrator {
     /** Thresholds with the least escalation whose blended validation F1 / precision reaches {@code target}. */
     public static GateThresholds forTarget(Validation validation, Target metric, double target) {
         if (!(target > 0 && target <= 1)) {
-            throw new IllegalArgumentException("target " + metric.name().toLowerCase(java.util.Locale.ROOT)
-                    + " must be in (0, 1], was " + target);
+            throw new IllegalArgumentException(
+                    "target " + metric.name().toLowerCase(java.util.Locale.ROOT) + " must be in (0, 1], was " + target);
         }
         float[] sorted = sortedTopProbabilities(validation);
         int bestK = 0;
@@ -114,8 +114,7 @@ public final class Calibrator {
             thresholds.put(label, cut);
         }
         GateThresholds result = new GateThresholds(validation.labels(), thresholds, Map.of());
-        Cascade.Outcome outcome =
-                Cascade.run(result, validation.gateProbabilities(), validation.expertPredictions());
+        Cascade.Outcome outcome = Cascade.run(result, validation.gateProbabilities(), validation.expertPredictions());
         ClassificationReport blended =
                 ClassificationReport.of(validation.labels(), validation.truth(), outcome.predictions());
         facts.put("validation_items", validation.size());
@@ -136,7 +135,9 @@ public final class Calibrator {
                 validation.expertPredictions());
         ClassificationReport report =
                 ClassificationReport.of(validation.labels(), validation.truth(), outcome.predictions());
-        return metric == Target.F1 ? validation.headline().f1(report) : validation.headline().precision(report);
+        return metric == Target.F1
+                ? validation.headline().f1(report)
+                : validation.headline().precision(report);
     }
 
     private static float[] sortedTopProbabilities(Validation validation) {

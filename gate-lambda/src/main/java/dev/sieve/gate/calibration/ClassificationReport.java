@@ -52,9 +52,8 @@ public record ClassificationReport(
         for (int k = 0; k < classes; k++) {
             double precision = predictedCount[k] == 0 ? 0 : (double) truePositives[k] / predictedCount[k];
             double recall = support[k] == 0 ? 0 : (double) truePositives[k] / support[k];
-            double f1 = predictedCount[k] + support[k] == 0
-                    ? 0
-                    : 2.0 * truePositives[k] / (predictedCount[k] + support[k]);
+            double f1 =
+                    predictedCount[k] + support[k] == 0 ? 0 : 2.0 * truePositives[k] / (predictedCount[k] + support[k]);
             perClass.put(labels.get(k), new ClassScores(precision, recall, f1, support[k]));
             precisionSum += precision;
             recallSum += recall;

@@ -20,14 +20,20 @@ public record Headline(String kind, String positiveLabel) {
     }
 
     public double f1(ClassificationReport report) {
-        return positiveLabel == null ? report.macroF1() : report.perClass().get(positiveLabel).f1();
+        return positiveLabel == null
+                ? report.macroF1()
+                : report.perClass().get(positiveLabel).f1();
     }
 
     public double precision(ClassificationReport report) {
-        return positiveLabel == null ? report.macroPrecision() : report.perClass().get(positiveLabel).precision();
+        return positiveLabel == null
+                ? report.macroPrecision()
+                : report.perClass().get(positiveLabel).precision();
     }
 
     public double recall(ClassificationReport report) {
-        return positiveLabel == null ? report.macroRecall() : report.perClass().get(positiveLabel).recall();
+        return positiveLabel == null
+                ? report.macroRecall()
+                : report.perClass().get(positiveLabel).recall();
     }
 }

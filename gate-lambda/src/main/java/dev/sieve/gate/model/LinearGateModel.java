@@ -33,8 +33,10 @@ public final class LinearGateModel implements GateScorer {
 
     private final List<String> labels;
     private final TfidfFeaturizer featurizer;
-    private final float[] idf;
-    private final float[] weights;
+    /** Per bucket: its idf, then its K class weights (one cache line per bucket for small K). */
+    private final float[] table;
+
+    private final int stride;
     private final float[] bias;
     private final ThreadLocal<TfidfFeaturizer.Workspace> workspaces;
 
@@ -55,9 +57,13 @@ public final class LinearGateModel implements GateScorer {
             throw new IllegalArgumentException(
                     "gate arrays do not match " + featurizer.buckets() + " buckets and " + classes + " labels");
         }
-        this.idf = idf;
-        this.weights = weights;
-        this.bias = bias;
+        this.stride = classes + 1;
+        this.table = new float[featurizer.buckets() * stride];
+        for (int b = 0; b < featurizer.buckets(); b++) {
+            table[b * stride] = idf[b];
+            System.arraycopy(weights, b * classes, table, b * stride + 1, classes);
+        }
+        this.bias = bias.clone();
         this.workspaces = ThreadLocal.withInitial(featurizer::newWorkspace);
     }
 
@@ -71,6 +77,10 @@ public final class LinearGateModel implements GateScorer {
     }
 
     float[] idf() {
+        float[] idf = new float[featurizer.buckets()];
+        for (int b = 0; b < idf.length; b++) {
+            idf[b] = table[b * stride];
+        }
         return idf;
     }
 
@@ -82,30 +92,30 @@ public final class LinearGateModel implements GateScorer {
                     "probabilities must have length " + classes + ", had " + probabilities.length);
         }
         TfidfFeaturizer.Workspace workspace = workspaces.get();
-        featurizer.featurize(text, idf, workspace);
+        featurizer.featurize(text, table, stride, workspace);
         int size = workspace.size();
         int[] indices = workspace.indices();
         float[] values = workspace.values();
-        System.arraycopy(bias, 0, probabilities, 0, classes);
         if (classes == 2) {
             float logit0 = bias[0];
             float logit1 = bias[1];
             for (int i = 0; i < size; i++) {
-                int row = indices[i] << 1;
+                int row = indices[i] * 3;
                 float value = values[i];
-                logit0 += value * weights[row];
-                logit1 += value * weights[row + 1];
+                logit0 += value * table[row + 1];
+                logit1 += value * table[row + 2];
             }
             double p1 = 1.0 / (1.0 + Math.exp(logit0 - logit1));
             probabilities[0] = (float) (1.0 - p1);
             probabilities[1] = (float) p1;
             return;
         }
+        System.arraycopy(bias, 0, probabilities, 0, classes);
         for (int i = 0; i < size; i++) {
-            int row = indices[i] * classes;
+            int row = indices[i] * stride + 1;
             float value = values[i];
             for (int k = 0; k < classes; k++) {
-                probabilities[k] += value * weights[row + k];
+                probabilities[k] += value * table[row + k];
             }
         }
         softmax(probabilities);
@@ -117,7 +127,7 @@ public final class LinearGateModel implements GateScorer {
      */
     public TfidfFeaturizer.Workspace features(CharSequence text) {
         TfidfFeaturizer.Workspace workspace = workspaces.get();
-        featurizer.featurize(text, idf, workspace);
+        featurizer.featurize(text, table, stride, workspace);
         return workspace;
     }
 
@@ -152,11 +162,14 @@ public final class LinearGateModel implements GateScorer {
         for (String label : labels) {
             out.writeUTF(label);
         }
-        for (float value : idf) {
-            out.writeFloat(value);
+        int classes = labels.size();
+        for (int b = 0; b < featurizer.buckets(); b++) {
+            out.writeFloat(table[b * stride]);
         }
-        for (float value : weights) {
-            out.writeFloat(value);
+        for (int b = 0; b < featurizer.buckets(); b++) {
+            for (int k = 0; k < classes; k++) {
+                out.writeFloat(table[b * stride + 1 + k]);
+            }
         }
         for (float value : bias) {
             out.writeFloat(value);

@@ -23,6 +23,15 @@ public final class TfidfFeaturizer {
     private static final int C1 = 0xcc9e2d51;
     private static final int C2 = 0x1b873593;
 
+    /** For ASCII: the lower-cased character if it is a letter or digit, else 0 (the common fast path). */
+    private static final char[] ASCII_WORD_LOWER = new char[128];
+
+    static {
+        for (char c = 0; c < 128; c++) {
+            ASCII_WORD_LOWER[c] = Character.isLetterOrDigit(c) ? Character.toLowerCase(c) : 0;
+        }
+    }
+
     private final int bucketBits;
     private final int mask;
 
@@ -61,8 +70,9 @@ public final class TfidfFeaturizer {
         boolean hasPrevious = false;
         for (int i = 0; i <= length; i++) {
             char c = i < length ? text.charAt(i) : ' ';
-            if (Character.isLetterOrDigit(c)) {
-                int k = Character.toLowerCase(c) * C1;
+            int lower = c < 128 ? ASCII_WORD_LOWER[c] : Character.isLetterOrDigit(c) ? Character.toLowerCase(c) : 0;
+            if (lower != 0) {
+                int k = lower * C1;
                 k = Integer.rotateLeft(k, 15) * C2;
                 hash ^= k;
                 hash = Integer.rotateLeft(hash, 13) * 5 + 0xe6546b64;
@@ -90,13 +100,21 @@ public final class TfidfFeaturizer {
      * @param idf inverse document frequency per bucket (length {@link #buckets()})
      */
     public void featurize(CharSequence text, float[] idf, Workspace workspace) {
+        featurize(text, idf, 1, workspace);
+    }
+
+    /**
+     * Like {@link #featurize(CharSequence, float[], Workspace)} with the idf of bucket {@code b} at
+     * {@code table[b * stride]} (so a model can keep a bucket's idf and weights in one cache line).
+     */
+    public void featurize(CharSequence text, float[] table, int stride, Workspace workspace) {
         countTerms(text, workspace);
         int size = workspace.size;
         int[] indices = workspace.indices;
         float[] values = workspace.values;
         double squares = 0;
         for (int i = 0; i < size; i++) {
-            float value = (float) (1.0 + Math.log(values[i])) * idf[indices[i]];
+            float value = (float) (1.0 + Math.log(values[i])) * table[indices[i] * stride];
             values[i] = value;
             squares += (double) value * value;
         }
@@ -123,18 +141,21 @@ public final class TfidfFeaturizer {
     }
 
     /**
-     * Reusable buffers of one thread: a dense counter per bucket (reset after each text by walking
-     * only the touched buckets) and growable sparse index / value arrays.
+     * Reusable buffers of one thread: a small open-addressing table from bucket to entry (sized to
+     * the text, so it stays in the CPU cache; cleared by walking only the used entries) and growable
+     * sparse index / value arrays.
      */
     public static final class Workspace {
-        private final int[] slotOfBucket;
+        private int[] tableKeys = new int[1 << 12];
+        private int[] tableEntries = new int[1 << 12];
+        private int tableShift = 32 - 12;
+        private int[] slots = new int[1024];
         private int[] indices = new int[1024];
         private float[] values = new float[1024];
         private int size;
 
         Workspace(int buckets) {
-            slotOfBucket = new int[buckets];
-            Arrays.fill(slotOfBucket, -1);
+            // The table is independent of the bucket count; the parameter keeps room for a dense variant.
         }
 
         public int size() {
@@ -153,25 +174,58 @@ public final class TfidfFeaturizer {
 
         void clear() {
             for (int i = 0; i < size; i++) {
-                slotOfBucket[indices[i]] = -1;
+                tableKeys[slots[i]] = 0;
             }
             size = 0;
         }
 
         void add(int bucket) {
-            int slot = slotOfBucket[bucket];
-            if (slot >= 0) {
-                values[slot] += 1f;
-                return;
+            int key = bucket + 1;
+            int mask = tableKeys.length - 1;
+            int slot = (key * 0x9e3779b1) >>> tableShift;
+            while (true) {
+                int existing = tableKeys[slot];
+                if (existing == key) {
+                    values[tableEntries[slot]] += 1f;
+                    return;
+                }
+                if (existing == 0) {
+                    break;
+                }
+                slot = (slot + 1) & mask;
             }
             if (size == indices.length) {
                 indices = Arrays.copyOf(indices, size * 2);
                 values = Arrays.copyOf(values, size * 2);
+                slots = Arrays.copyOf(slots, size * 2);
             }
-            slotOfBucket[bucket] = size;
+            tableKeys[slot] = key;
+            tableEntries[slot] = size;
+            slots[size] = slot;
             indices[size] = bucket;
             values[size] = 1f;
             size++;
+            if (size * 2 > tableKeys.length) {
+                grow();
+            }
+        }
+
+        private void grow() {
+            int capacity = tableKeys.length * 2;
+            tableKeys = new int[capacity];
+            tableEntries = new int[capacity];
+            tableShift--;
+            int mask = capacity - 1;
+            for (int i = 0; i < size; i++) {
+                int key = indices[i] + 1;
+                int slot = (key * 0x9e3779b1) >>> tableShift;
+                while (tableKeys[slot] != 0) {
+                    slot = (slot + 1) & mask;
+                }
+                tableKeys[slot] = key;
+                tableEntries[slot] = i;
+                slots[i] = slot;
+            }
         }
     }
 }
