@@ -61,6 +61,28 @@ class GateTrainerTest {
     }
 
     @Test
+    void score_onceWarm_allocatesNothingPerText() {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        float[] probabilities = new float[gate.model().labels().size()];
+        for (int round = 0; round < 20; round++) {
+            for (LabeledText example : heldOut) {
+                gate.model().score(example.text(), probabilities);
+            }
+        }
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int round = 0; round < 20; round++) {
+            for (LabeledText example : heldOut) {
+                gate.model().score(example.text(), probabilities);
+            }
+        }
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+
+        // 2,400 texts scored; a single allocation per text would already exceed this bound.
+        assertThat(allocated).isLessThan(2_000);
+    }
+
+    @Test
     void saveThenLoad_givesIdenticalProbabilities(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("gate.bin");
         gate.model().save(file);
