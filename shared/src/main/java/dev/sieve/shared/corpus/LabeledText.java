@@ -1,0 +1,4 @@
+package dev.sieve.shared.corpus;
+
+/** One labelled document of a corpus split. */
+public record LabeledText(String id, String text, String label) {}
