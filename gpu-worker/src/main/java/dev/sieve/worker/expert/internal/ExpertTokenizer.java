@@ -17,6 +17,17 @@ public final class ExpertTokenizer implements AutoCloseable {
     /** Characters kept from each end before tokenizing, per token wanted; bounds the cost of huge texts. */
     private static final int CHARS_PER_TOKEN_BOUND = 48;
 
+    static {
+        // DJL otherwise queries the EC2 instance-metadata endpoint ("call home") when its native
+        // library loads; the tokenizer's native library ships inside the jar, so nothing is downloaded
+        if (System.getProperty("OPT_OUT_TRACKING") == null) {
+            System.setProperty("OPT_OUT_TRACKING", "true");
+        }
+        if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true");
+        }
+    }
+
     private final HuggingFaceTokenizer tokenizer;
     private final int maxTokens;
     private final int tailTokens;
