@@ -80,6 +80,9 @@ public final class ExpertExperiment {
                         head.chosenL2(),
                         ClassificationScores.f1(expertValidation, yValidation, positive),
                         ClassificationScores.f1(expertTest, yTest, positive));
+                if (head.head().gateClasses() > 0) {
+                    contributions(name, head.head(), eTest, gateTest, expertTest, gateTest);
+                }
                 for (double fraction : FRACTIONS) {
                     double threshold = threshold(gateValidation, fraction);
                     blend(name, fraction, threshold, gateTest, expertTest, yTest, positive);
@@ -142,6 +145,44 @@ public final class ExpertExperiment {
                 ClassificationScores.f1(blended, truth, positive),
                 ClassificationScores.accuracy(gateOnEscalated, t),
                 ClassificationScores.accuracy(expertOnEscalated, t));
+    }
+
+    /** How much of the expert's spam log-odds comes from the embedding and how much from the gate. */
+    private static void contributions(
+            String name,
+            DenseHead head,
+            List<float[]> embeddings,
+            List<float[]> gate,
+            List<float[]> expert,
+            List<float[]> gateTest) {
+        float[][] w = head.layers().get(0).weights();
+        int d = head.embeddingDimension();
+        double sumE = 0, sumE2 = 0, sumG = 0, sumG2 = 0;
+        int disagree = 0;
+        for (int i = 0; i < embeddings.size(); i++) {
+            double e = 0;
+            for (int j = 0; j < d; j++) {
+                e += embeddings.get(i)[j] * (w[j][1] - w[j][0]);
+            }
+            double g = 0;
+            for (int c = 0; c < 2; c++) {
+                g += Math.log(Math.max(gate.get(i)[c], 1e-6)) * (w[d + c][1] - w[d + c][0]);
+            }
+            sumE += e;
+            sumE2 += e * e;
+            sumG += g;
+            sumG2 += g * g;
+            disagree +=
+                    ClassificationScores.argmax(expert.get(i)) != ClassificationScores.argmax(gateTest.get(i)) ? 1 : 0;
+        }
+        int n = embeddings.size();
+        System.out.printf(
+                Locale.ROOT,
+                "{\"variant\":\"%s\",\"std_logodds_from_embedding\":%.3f,\"std_logodds_from_gate\":%.3f,\"test_items_where_expert_overrules_gate\":%d}%n",
+                name,
+                Math.sqrt(sumE2 / n - Math.pow(sumE / n, 2)),
+                Math.sqrt(sumG2 / n - Math.pow(sumG / n, 2)),
+                disagree);
     }
 
     private static List<float[]> apply(DenseHead head, List<float[]> embeddings, List<float[]> gate) {
