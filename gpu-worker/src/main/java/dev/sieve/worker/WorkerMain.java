@@ -5,6 +5,7 @@ import dev.sieve.shared.bundle.ModelBundle;
 import dev.sieve.shared.config.ConfigException;
 import dev.sieve.shared.metrics.EmfMetrics;
 import dev.sieve.worker.expert.Expert;
+import dev.sieve.worker.expert.OnnxExpert;
 import dev.sieve.worker.internal.AwsClients;
 import dev.sieve.worker.internal.AwsResultSink;
 import dev.sieve.worker.internal.BundleLocator;
@@ -123,6 +124,6 @@ public final class WorkerMain {
     }
 
     private static Expert openExpert(ModelBundle bundle, WorkerConfig config) {
-        throw new BundleException("the ONNX expert is not available in this build");
+        return OnnxExpert.open(bundle, new OnnxExpert.Options(config.device(), config.intraOpThreads(), false));
     }
 }

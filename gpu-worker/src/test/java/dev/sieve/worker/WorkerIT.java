@@ -83,7 +83,7 @@ class WorkerIT {
         Worker worker = Worker.builder()
                 .config(config)
                 .expert(expert)
-                .bundleVersion(TestExperts.VERSION)
+                .bundleVersion(TestExperts.version())
                 .queues(new SqsMessageQueues(sqs))
                 .sink(new AwsResultSink(
                         dynamo, s3, config.tableName(), config.bucketName(), Duration.ofDays(1), Clock.systemUTC()))
@@ -221,7 +221,7 @@ class WorkerIT {
         }
         long now = System.currentTimeMillis();
         return Json.write(QueueMessage.inline(
-                QueueMessage.Kind.REQUEST, requestId, 0, priority, now + 60_000, TestExperts.VERSION, now, list));
+                QueueMessage.Kind.REQUEST, requestId, 0, priority, now + 60_000, TestExperts.version(), now, list));
     }
 
     private static String jobChunk(String jobId, int chunk, int items) {
@@ -238,7 +238,7 @@ class WorkerIT {
                 chunk,
                 Priority.BATCH,
                 now + 600_000,
-                TestExperts.VERSION,
+                TestExperts.version(),
                 now,
                 list));
     }
@@ -259,7 +259,7 @@ class WorkerIT {
                 0,
                 Priority.ASYNC,
                 now + 60_000,
-                TestExperts.VERSION,
+                TestExperts.version(),
                 now,
                 null,
                 "s3://" + resources.bucketName() + "/" + key));
