@@ -76,7 +76,7 @@ public final class WorkerBenchCommand implements Callable<Integer> {
             description = "Texts the fallback bench bundle is trained on (default: ${DEFAULT-VALUE}).")
     int trainItems;
 
-    @Option(names = "--items", defaultValue = "256", description = "Texts to classify (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--items", defaultValue = "160", description = "Texts to classify (default: ${DEFAULT-VALUE}).")
     int items;
 
     @Option(
@@ -112,15 +112,22 @@ public final class WorkerBenchCommand implements Callable<Integer> {
     @Option(names = "--cache-dir", paramLabel = "DIR", description = "Corpus cache (default: ~/.cache/sieve).")
     Path cacheDir;
 
+    @Option(
+            names = "--rounds",
+            defaultValue = "2",
+            description = "Worker + bare passes, alternated; the best of each is reported (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
     @Option(names = "--json", description = "Print one JSON line.")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
-        if (items < 1 || messageItems < 1 || batchItems < 1) {
-            System.err.println("--items, --message-items and --batch-items must be at least 1");
+        if (items < 1 || messageItems < 1 || batchItems < 1 || rounds < 1) {
+            System.err.println("--items, --message-items, --batch-items and --rounds must be at least 1");
             return 2;
         }
+        quietLogs();
         int cores = Runtime.getRuntime().availableProcessors();
         int intraOp = threads > 0 ? threads : cores;
         List<LabeledText> corpus = SpamAssassinCorpus.create(cacheDir()).load().examples();
@@ -155,18 +162,40 @@ public final class WorkerBenchCommand implements Callable<Integer> {
             // Warm the session so neither run pays for the first call.
             expert.predict(List.of(expert.prepare(texts.get(0), null)));
 
-            WorkerRun run = runWorker(expert, bundle, texts, intraOp, batches);
-            out.put("worker_seconds", round(run.seconds(), 3));
-            out.put("worker_items_per_s", round(texts.size() / run.seconds(), 2));
-            double bareSeconds = runBare(bundle, options, batches);
-            out.put("bare_ort_seconds", round(bareSeconds, 3));
-            out.put("bare_ort_items_per_s", round(texts.size() / bareSeconds, 2));
-            out.put("efficiency", round(bareSeconds / run.seconds(), 3));
-            out.put("padding_share", round(run.stats().paddingShare(), 4));
-            out.put("batches", run.stats().batches());
-            out.put(
-                    "mean_batch_items",
-                    round((double) texts.size() / Math.max(1, run.stats().batches()), 2));
+            // Rounds alternate worker and bare passes so that load from other processes on a shared
+            // machine hits both; the best of each is reported, and every round's ratio too.
+            double bestWorker = Double.MAX_VALUE;
+            double bestBare = Double.MAX_VALUE;
+            List<Double> roundEfficiencies = new ArrayList<>();
+            Worker.Stats stats = null;
+            try (LocalAws aws = LocalAws.start();
+                    SqsClient sqs = aws.sqsClient();
+                    DynamoDbClient dynamo = aws.dynamoDbClient();
+                    S3Client s3 = aws.s3Client()) {
+                for (int round = 1; round <= rounds; round++) {
+                    batches.clear();
+                    SieveResources resources = SieveResources.create(aws, "bench-" + round);
+                    WorkerRun run = runWorker(sqs, dynamo, s3, resources, expert, bundle, texts, intraOp, batches);
+                    double bare = runBare(bundle, options, batches);
+                    roundEfficiencies.add(round(bare / run.seconds(), 3));
+                    if (run.seconds() < bestWorker) {
+                        bestWorker = run.seconds();
+                        stats = run.stats();
+                    }
+                    bestBare = Math.min(bestBare, bare);
+                }
+            }
+            out.put("rounds", rounds);
+            out.put("worker_seconds_best", round(bestWorker, 3));
+            out.put("worker_items_per_s", round(texts.size() / bestWorker, 2));
+            out.put("bare_ort_seconds_best", round(bestBare, 3));
+            out.put("bare_ort_items_per_s", round(texts.size() / bestBare, 2));
+            out.put("efficiency", round(bestBare / bestWorker, 3));
+            out.put("efficiency_per_round", roundEfficiencies);
+            out.put("padding_share", round(stats.paddingShare(), 4));
+            out.put("expert_busy_share", round(stats.expertNanos() / 1e9 / bestWorker, 3));
+            out.put("batches", stats.batches());
+            out.put("mean_batch_items", round((double) texts.size() / Math.max(1, stats.batches()), 2));
             out.put("tokenizer_items_per_s_per_core", round(texts.size() / tokenizerSeconds, 1));
         }
         if (json) {
@@ -180,43 +209,43 @@ public final class WorkerBenchCommand implements Callable<Integer> {
     private record WorkerRun(double seconds, Worker.Stats stats) {}
 
     private WorkerRun runWorker(
-            OnnxExpert expert, ModelBundle bundle, List<String> texts, int intraOp, List<List<ExpertInput>> batches)
+            SqsClient sqs,
+            DynamoDbClient dynamo,
+            S3Client s3,
+            SieveResources resources,
+            OnnxExpert expert,
+            ModelBundle bundle,
+            List<String> texts,
+            int intraOp,
+            List<List<ExpertInput>> batches)
             throws InterruptedException {
         String version = bundle.version();
-        try (LocalAws aws = LocalAws.start();
-                SqsClient sqs = aws.sqsClient();
-                DynamoDbClient dynamo = aws.dynamoDbClient();
-                S3Client s3 = aws.s3Client()) {
-            SieveResources resources = SieveResources.create(aws, "bench");
-            List<String> requestIds = enqueue(sqs, dynamo, resources, version, texts);
-
-            Map<String, String> env = new HashMap<>(resources.environment());
-            env.put("SIEVE_BUNDLE_URI", bundle.directory().toString());
-            env.put("SIEVE_MAX_BATCH_ITEMS", Integer.toString(batchItems));
-            env.put("SIEVE_MAX_BATCH_TOKENS", Integer.toString(batchItems * expert.maxTokens()));
-            env.put("SIEVE_MAX_WAIT_MS", Integer.toString(maxWaitMs));
-            env.put("SIEVE_INTRA_OP_THREADS", Integer.toString(intraOp));
-            env.put("SIEVE_TOKENIZER_THREADS", "1");
-            WorkerConfig config = WorkerConfig.fromEnvironment(env);
-            Worker worker = Worker.builder()
-                    .config(config)
-                    .expert(expert)
-                    .bundleVersion(version)
-                    .queues(new SqsMessageQueues(sqs))
-                    .sink(new AwsResultSink(
-                            dynamo, s3, config.tableName(), config.bucketName(), Duration.ofDays(1), Clock.systemUTC()))
-                    .metrics(Metrics.noop())
-                    .batchListener(batches::add)
-                    .build();
-            long start = System.nanoTime();
-            worker.start();
-            try {
-                awaitComplete(dynamo, resources.tableName(), requestIds);
-                double seconds = (System.nanoTime() - start) / 1e9;
-                return new WorkerRun(seconds, worker.stats());
-            } finally {
-                worker.drain(Duration.ZERO);
-            }
+        List<String> requestIds = enqueue(sqs, dynamo, resources, version, texts);
+        Map<String, String> env = new HashMap<>(resources.environment());
+        env.put("SIEVE_BUNDLE_URI", bundle.directory().toString());
+        env.put("SIEVE_MAX_BATCH_ITEMS", Integer.toString(batchItems));
+        env.put("SIEVE_MAX_BATCH_TOKENS", Integer.toString(batchItems * expert.maxTokens()));
+        env.put("SIEVE_MAX_WAIT_MS", Integer.toString(maxWaitMs));
+        env.put("SIEVE_INTRA_OP_THREADS", Integer.toString(intraOp));
+        env.put("SIEVE_TOKENIZER_THREADS", "1");
+        WorkerConfig config = WorkerConfig.fromEnvironment(env);
+        Worker worker = Worker.builder()
+                .config(config)
+                .expert(expert)
+                .bundleVersion(version)
+                .queues(new SqsMessageQueues(sqs))
+                .sink(new AwsResultSink(
+                        dynamo, s3, config.tableName(), config.bucketName(), Duration.ofDays(1), Clock.systemUTC()))
+                .metrics(Metrics.noop())
+                .batchListener(batches::add)
+                .build();
+        long start = System.nanoTime();
+        worker.start();
+        try {
+            awaitComplete(dynamo, resources.tableName(), requestIds);
+            return new WorkerRun((System.nanoTime() - start) / 1e9, worker.stats());
+        } finally {
+            worker.drain(Duration.ZERO);
         }
     }
 
@@ -270,24 +299,30 @@ public final class WorkerBenchCommand implements Callable<Integer> {
             throws InterruptedException {
         List<String> pending = new ArrayList<>(requestIds);
         long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+        // Cheap on the shared CPU: one read per 100 ms for the oldest pending request, the rest only
+        // once it is complete (requests complete roughly in order).
         while (!pending.isEmpty()) {
-            pending.removeIf(id -> {
-                Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table)
-                                .consistentRead(true)
-                                .key(Map.of(
-                                        TableSchema.PK, AttributeValue.fromS(TableSchema.requestKey(id)),
-                                        TableSchema.SK, AttributeValue.fromS(TableSchema.META))))
-                        .item();
-                AttributeValue state = item == null ? null : item.get(TableSchema.STATE);
-                return state != null && "COMPLETE".equals(state.s());
-            });
+            while (!pending.isEmpty() && complete(dynamo, table, pending.get(0))) {
+                pending.remove(0);
+            }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException(pending.size() + " requests did not complete within 30 minutes");
             }
             if (!pending.isEmpty()) {
-                Thread.sleep(20);
+                Thread.sleep(100);
             }
         }
+    }
+
+    private static boolean complete(DynamoDbClient dynamo, String table, String requestId) {
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table)
+                        .consistentRead(true)
+                        .key(Map.of(
+                                TableSchema.PK, AttributeValue.fromS(TableSchema.requestKey(requestId)),
+                                TableSchema.SK, AttributeValue.fromS(TableSchema.META))))
+                .item();
+        AttributeValue state = item == null ? null : item.get(TableSchema.STATE);
+        return state != null && "COMPLETE".equals(state.s());
     }
 
     /** The worker's batches through a plain session: same graph, same threads, no spinning. */
@@ -362,6 +397,14 @@ public final class WorkerBenchCommand implements Callable<Integer> {
             }
         } finally {
             inputs.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    /** The emulators and the SDK log at DEBUG without a logback.xml; the bench's output is the JSON line. */
+    private static void quietLogs() {
+        if (org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
+                instanceof ch.qos.logback.classic.Logger root) {
+            root.setLevel(ch.qos.logback.classic.Level.WARN);
         }
     }
 
