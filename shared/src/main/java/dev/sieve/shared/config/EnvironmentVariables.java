@@ -38,6 +38,11 @@ public final class EnvironmentVariables {
     public static final String REALTIME_BUDGET_MS = "SIEVE_REALTIME_BUDGET_MS";
     /** Items per batch-transform chunk (one queue message / part file per chunk). */
     public static final String BATCH_CHUNK_ITEMS = "SIEVE_BATCH_CHUNK_ITEMS";
+    /**
+     * {@code true} to address S3 path-style ({@code http://host/bucket/key}); needed by S3 emulators
+     * reached through {@code AWS_ENDPOINT_URL_S3}. Default {@code false}.
+     */
+    public static final String S3_PATH_STYLE = "SIEVE_S3_PATH_STYLE";
     /** Largest number of items one API request may carry (any mode). */
     public static final String MAX_REQUEST_ITEMS = "SIEVE_MAX_REQUEST_ITEMS";
     /** Seconds a presigned upload URL ({@code POST /v1/uploads}) stays valid. */
