@@ -1,0 +1,254 @@
+package dev.sieve.localaws;
+
+import dev.sieve.localaws.internal.DynamoDbLocalServer;
+import dev.sieve.localaws.internal.ElasticMqServer;
+import dev.sieve.localaws.internal.EmbeddedServer;
+import dev.sieve.localaws.internal.S3ProxyServer;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * SQS, DynamoDB and S3 on localhost, in this JVM, speaking the real AWS wire protocols: ElasticMQ,
+ * DynamoDB Local (in memory, one database for all keys) and S3Proxy (in-memory blobs, SigV4 checked).
+ * Used by {@code sieve local}, the worker's integration tests and the end-to-end tests.
+ *
+ * <pre>{@code
+ * try (LocalAws aws = LocalAws.start(); SqsClient sqs = aws.sqsClient()) {
+ *     SieveResources resources = SieveResources.create(aws, "demo");
+ *     ...
+ * }
+ * }</pre>
+ *
+ * Tests share one instance per JVM through {@link #shared()}. Every client this class builds is owned
+ * (and must be closed) by the caller. Nothing is written to disk: all three keep their data in memory.
+ */
+public final class LocalAws implements AutoCloseable {
+    /** The region every client and queue URL uses. */
+    public static final String REGION = "us-east-1";
+    /** The account id in queue URLs and ARNs. */
+    public static final String ACCOUNT_ID = "000000000000";
+    /**
+     * The one access key S3Proxy accepts (SQS and DynamoDB Local accept any key, but DynamoDB Local
+     * refuses keys with anything but letters and digits).
+     */
+    public static final String ACCESS_KEY_ID = "sievelocal";
+
+    public static final String SECRET_ACCESS_KEY = "sievelocalsecret";
+    /** The servers listen on this address only (DynamoDB Local cannot be told; it listens on all). */
+    public static final String HOST = "127.0.0.1";
+
+    /** Longest a client call may take, retries included; above SQS's 20 s long poll. */
+    public static final Duration API_CALL_TIMEOUT = Duration.ofSeconds(45);
+    /** Longest one HTTP attempt may take; above SQS's 20 s long poll. */
+    public static final Duration API_CALL_ATTEMPT_TIMEOUT = Duration.ofSeconds(30);
+
+    private static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(30);
+
+    private static final class Shared {
+        private static final LocalAws INSTANCE = startShared();
+
+        private static LocalAws startShared() {
+            LocalAws aws = start();
+            Runtime.getRuntime().addShutdownHook(new Thread(aws::close, "local-aws-shutdown"));
+            return aws;
+        }
+    }
+
+    private final ElasticMqServer sqs;
+    private final DynamoDbLocalServer dynamoDb;
+    private final S3ProxyServer s3;
+    private final Duration startupTime;
+    private final AwsCredentialsProvider credentials;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private LocalAws(ElasticMqServer sqs, DynamoDbLocalServer dynamoDb, S3ProxyServer s3, Duration startupTime) {
+        this.sqs = sqs;
+        this.dynamoDb = dynamoDb;
+        this.s3 = s3;
+        this.startupTime = startupTime;
+        this.credentials =
+                StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY_ID, SECRET_ACCESS_KEY));
+    }
+
+    /**
+     * Starts the three servers in parallel on free ports and returns when all of them answer. If one
+     * fails, the others are stopped and the failure is thrown.
+     */
+    public static LocalAws start() {
+        long started = System.nanoTime();
+        ExecutorService pool = Executors.newFixedThreadPool(3, runnable -> {
+            Thread thread = new Thread(runnable, "local-aws-start");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            CompletableFuture<ElasticMqServer> sqs =
+                    CompletableFuture.supplyAsync(() -> ElasticMqServer.start(HOST, REGION, ACCOUNT_ID), pool);
+            CompletableFuture<DynamoDbLocalServer> dynamoDb =
+                    CompletableFuture.supplyAsync(() -> DynamoDbLocalServer.start(HOST), pool);
+            CompletableFuture<S3ProxyServer> s3 = CompletableFuture.supplyAsync(
+                    () -> S3ProxyServer.start(HOST, ACCESS_KEY_ID, SECRET_ACCESS_KEY), pool);
+            List<CompletableFuture<? extends EmbeddedServer>> all = List.of(sqs, dynamoDb, s3);
+            try {
+                CompletableFuture.allOf(sqs, dynamoDb, s3).join();
+            } catch (CompletionException e) {
+                all.forEach(future -> future.thenAccept(EmbeddedServer::close));
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                throw new LocalAwsException("local AWS did not start: " + cause.getMessage(), cause);
+            }
+            return new LocalAws(sqs.join(), dynamoDb.join(), s3.join(), Duration.ofNanos(System.nanoTime() - started));
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    /**
+     * The one instance of this JVM, started on first use and stopped by a shutdown hook. Tests use it
+     * with a unique resource prefix each ({@link SieveResources#uniquePrefix(String)}); never close it.
+     */
+    public static LocalAws shared() {
+        return Shared.INSTANCE;
+    }
+
+    public URI sqsEndpoint() {
+        return sqs.endpoint();
+    }
+
+    public URI dynamoDbEndpoint() {
+        return dynamoDb.endpoint();
+    }
+
+    public URI s3Endpoint() {
+        return s3.endpoint();
+    }
+
+    public Region region() {
+        return Region.of(REGION);
+    }
+
+    public AwsCredentialsProvider credentialsProvider() {
+        return credentials;
+    }
+
+    /** How long {@link #start()} took until all three servers answered. */
+    public Duration startupTime() {
+        return startupTime;
+    }
+
+    /** A new SQS client for this instance; the caller closes it. */
+    public SqsClient sqsClient() {
+        return SqsClient.builder()
+                .endpointOverride(sqsEndpoint())
+                .region(region())
+                .credentialsProvider(credentials)
+                .httpClientBuilder(httpClient())
+                .overrideConfiguration(timeouts())
+                .build();
+    }
+
+    /** A new DynamoDB client for this instance; the caller closes it. */
+    public DynamoDbClient dynamoDbClient() {
+        return DynamoDbClient.builder()
+                .endpointOverride(dynamoDbEndpoint())
+                .region(region())
+                .credentialsProvider(credentials)
+                .httpClientBuilder(httpClient())
+                .overrideConfiguration(timeouts())
+                .build();
+    }
+
+    /** A new path-style S3 client for this instance; the caller closes it. */
+    public S3Client s3Client() {
+        return S3Client.builder()
+                .endpointOverride(s3Endpoint())
+                .region(region())
+                .credentialsProvider(credentials)
+                .forcePathStyle(true)
+                .httpClientBuilder(httpClient())
+                .overrideConfiguration(timeouts())
+                .build();
+    }
+
+    /** A new path-style S3 presigner for this instance; the caller closes it. */
+    public S3Presigner s3Presigner() {
+        return S3Presigner.builder()
+                .endpointOverride(s3Endpoint())
+                .region(region())
+                .credentialsProvider(credentials)
+                .serviceConfiguration(
+                        S3Configuration.builder().pathStyleAccessEnabled(true).build())
+                .build();
+    }
+
+    /**
+     * The standard AWS SDK variables that point any SDK (Java, the AWS CLI, a child process) at these
+     * servers. S3 clients must still use path-style access.
+     */
+    public Map<String, String> environment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("AWS_ENDPOINT_URL_SQS", sqsEndpoint().toString());
+        env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoDbEndpoint().toString());
+        env.put("AWS_ENDPOINT_URL_S3", s3Endpoint().toString());
+        env.put("AWS_REGION", REGION);
+        env.put("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID);
+        env.put("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY);
+        return Map.copyOf(env);
+    }
+
+    /** Human-readable summary: endpoints, region, credentials and an AWS CLI example. */
+    public String describe() {
+        List<String> lines = new ArrayList<>();
+        lines.add("local AWS (started in " + startupTime.toMillis() + " ms)");
+        lines.add("  SQS       " + sqsEndpoint() + "   (ElasticMQ)");
+        lines.add("  DynamoDB  " + dynamoDbEndpoint() + "   (DynamoDB Local, in memory)");
+        lines.add("  S3        " + s3Endpoint() + "   (S3Proxy, in memory, path-style)");
+        lines.add("  region " + REGION + ", access key " + ACCESS_KEY_ID + ", secret " + SECRET_ACCESS_KEY);
+        lines.add("  try: AWS_ACCESS_KEY_ID=" + ACCESS_KEY_ID + " AWS_SECRET_ACCESS_KEY=" + SECRET_ACCESS_KEY
+                + " AWS_REGION=" + REGION + " aws --endpoint-url " + sqsEndpoint() + " sqs list-queues");
+        return String.join(System.lineSeparator(), lines);
+    }
+
+    /** Stops the three servers; data is lost. Safe to call twice. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            s3.close();
+            dynamoDb.close();
+            sqs.close();
+        }
+    }
+
+    private static UrlConnectionHttpClient.Builder httpClient() {
+        return UrlConnectionHttpClient.builder()
+                .connectionTimeout(CONNECTION_TIMEOUT)
+                .socketTimeout(SOCKET_TIMEOUT);
+    }
+
+    private static ClientOverrideConfiguration timeouts() {
+        return ClientOverrideConfiguration.builder()
+                .apiCallTimeout(API_CALL_TIMEOUT)
+                .apiCallAttemptTimeout(API_CALL_ATTEMPT_TIMEOUT)
+                .build();
+    }
+}

@@ -1,0 +1,36 @@
+package dev.sieve.shared.config;
+
+import dev.sieve.shared.queue.Priority;
+import java.util.Locale;
+
+/**
+ * How Sieve's queues, table and bucket are configured. The CDK app ({@code infra/}) and the local
+ * emulators ({@code local-aws/SieveResources}) both read these numbers, so production and local mode
+ * cannot drift apart. Change a value here, not in either of them.
+ */
+public final class ResourceDefaults {
+    private ResourceDefaults() {}
+
+    // ---- SQS ----
+    /** Receives before SQS moves a message to its dead-letter queue. */
+    public static final int MAX_RECEIVE_COUNT = 5;
+    /** Default visibility timeout of every work queue; the worker's heart-beat extends leases. */
+    public static final int VISIBILITY_TIMEOUT_SECONDS = 60;
+    /** Default long-poll wait of every work queue ({@code ReceiveMessageWaitTimeSeconds}). */
+    public static final int RECEIVE_WAIT_SECONDS = 20;
+    /** Retention of a work queue: 4 days. */
+    public static final int MESSAGE_RETENTION_SECONDS = 4 * 24 * 3600;
+    /** Retention of a dead-letter queue: 14 days, the SQS maximum. */
+    public static final int DLQ_MESSAGE_RETENTION_SECONDS = 14 * 24 * 3600;
+    /** Suffix appended to a work queue's name to name its dead-letter queue. */
+    public static final String DLQ_SUFFIX = "-dlq";
+
+    // ---- DynamoDB ----
+    /** The table is billed per request (on-demand); the attribute {@code ttl} expires items. */
+    public static final String TABLE_BILLING_MODE = "PAY_PER_REQUEST";
+
+    /** The name part of a priority's queue: {@code realtime}, {@code async}, {@code batch}. */
+    public static String queueSuffix(Priority priority) {
+        return priority.name().toLowerCase(Locale.ROOT);
+    }
+}
