@@ -65,15 +65,22 @@ public final class LocalAws implements AutoCloseable {
     private static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(30);
 
-    private static final class Shared {
-        private static final LocalAws INSTANCE = startShared();
+    /**
+     * Loggers of the emulators and their libraries; set them to WARN to keep a console readable. The
+     * resource {@value #QUIET_LOGBACK_RESOURCE} does exactly that for logback.
+     */
+    public static final List<String> EMULATOR_LOGGERS = List.of(
+            "org.elasticmq",
+            "org.apache.pekko",
+            "software.amazon.dynamodb",
+            "com.almworks.sqlite4java",
+            "org.eclipse.jetty",
+            "org.gaul");
+    /** A logback {@code <included>} file setting {@link #EMULATOR_LOGGERS} to WARN. */
+    public static final String QUIET_LOGBACK_RESOURCE = "dev/sieve/localaws/logback-quiet.xml";
 
-        private static LocalAws startShared() {
-            LocalAws aws = start();
-            Runtime.getRuntime().addShutdownHook(new Thread(aws::close, "local-aws-shutdown"));
-            return aws;
-        }
-    }
+    private static LocalAws shared;
+    private static RuntimeException sharedFailure;
 
     private final ElasticMqServer sqs;
     private final DynamoDbLocalServer dynamoDb;
@@ -81,6 +88,7 @@ public final class LocalAws implements AutoCloseable {
     private final Duration startupTime;
     private final AwsCredentialsProvider credentials;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean isShared;
 
     private LocalAws(ElasticMqServer sqs, DynamoDbLocalServer dynamoDb, S3ProxyServer s3, Duration startupTime) {
         this.sqs = sqs;
@@ -92,10 +100,25 @@ public final class LocalAws implements AutoCloseable {
     }
 
     /**
-     * Starts the three servers in parallel on free ports and returns when all of them answer. If one
-     * fails, the others are stopped and the failure is thrown.
+     * Starts the three servers in parallel on ports the OS picks and returns when all of them answer.
+     * If one fails, the others are stopped and the failure is thrown.
+     *
+     * @throws LocalAwsException if a server does not start
      */
     public static LocalAws start() {
+        return start(0, 0, 0);
+    }
+
+    /**
+     * Like {@link #start()} on fixed ports ({@code sieve local --sqs-port ...}); 0 lets the OS pick.
+     *
+     * @throws LocalAwsException if a server does not start, e.g. because its port is taken
+     * @throws IllegalArgumentException if a port is outside 0..65535
+     */
+    public static LocalAws start(int sqsPort, int dynamoDbPort, int s3Port) {
+        checkPort("sqsPort", sqsPort);
+        checkPort("dynamoDbPort", dynamoDbPort);
+        checkPort("s3Port", s3Port);
         long started = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(3, runnable -> {
             Thread thread = new Thread(runnable, "local-aws-start");
@@ -104,11 +127,11 @@ public final class LocalAws implements AutoCloseable {
         });
         try {
             CompletableFuture<ElasticMqServer> sqs =
-                    CompletableFuture.supplyAsync(() -> ElasticMqServer.start(HOST, REGION, ACCOUNT_ID), pool);
+                    CompletableFuture.supplyAsync(() -> ElasticMqServer.start(HOST, sqsPort, REGION, ACCOUNT_ID), pool);
             CompletableFuture<DynamoDbLocalServer> dynamoDb =
-                    CompletableFuture.supplyAsync(() -> DynamoDbLocalServer.start(HOST), pool);
+                    CompletableFuture.supplyAsync(() -> DynamoDbLocalServer.start(HOST, dynamoDbPort), pool);
             CompletableFuture<S3ProxyServer> s3 = CompletableFuture.supplyAsync(
-                    () -> S3ProxyServer.start(HOST, ACCESS_KEY_ID, SECRET_ACCESS_KEY), pool);
+                    () -> S3ProxyServer.start(HOST, s3Port, ACCESS_KEY_ID, SECRET_ACCESS_KEY), pool);
             List<CompletableFuture<? extends EmbeddedServer>> all = List.of(sqs, dynamoDb, s3);
             try {
                 CompletableFuture.allOf(sqs, dynamoDb, s3).join();
@@ -124,11 +147,30 @@ public final class LocalAws implements AutoCloseable {
     }
 
     /**
-     * The one instance of this JVM, started on first use and stopped by a shutdown hook. Tests use it
-     * with a unique resource prefix each ({@link SieveResources#uniquePrefix(String)}); never close it.
+     * The one instance of this JVM, started on first use and stopped by a shutdown hook (the
+     * singleton-container pattern). Tests use it with a unique resource prefix each ({@link
+     * SieveResources#uniquePrefix(String)}); {@link #close()} on it does nothing. If it failed to start,
+     * every later call fails the same way without trying again.
+     *
+     * @throws LocalAwsException if the servers do not start
      */
-    public static LocalAws shared() {
-        return Shared.INSTANCE;
+    public static synchronized LocalAws shared() {
+        if (sharedFailure != null) {
+            throw new LocalAwsException(
+                    "the shared local AWS failed to start earlier: " + sharedFailure.getMessage(), sharedFailure);
+        }
+        if (shared == null) {
+            try {
+                LocalAws aws = start();
+                aws.isShared = true;
+                Runtime.getRuntime().addShutdownHook(new Thread(aws::stop, "local-aws-shutdown"));
+                shared = aws;
+            } catch (RuntimeException e) {
+                sharedFailure = e;
+                throw e;
+            }
+        }
+        return shared;
     }
 
     public URI sqsEndpoint() {
@@ -203,7 +245,9 @@ public final class LocalAws implements AutoCloseable {
 
     /**
      * The standard AWS SDK variables that point any SDK (Java, the AWS CLI, a child process) at these
-     * servers. S3 clients must still use path-style access.
+     * servers: {@code AWS_ENDPOINT_URL_SQS}, {@code AWS_ENDPOINT_URL_DYNAMODB}, {@code
+     * AWS_ENDPOINT_URL_S3}, {@code AWS_REGION}, {@code AWS_DEFAULT_REGION}, {@code AWS_ACCESS_KEY_ID},
+     * {@code AWS_SECRET_ACCESS_KEY}. S3 clients must still use path-style access.
      */
     public Map<String, String> environment() {
         Map<String, String> env = new LinkedHashMap<>();
@@ -211,6 +255,7 @@ public final class LocalAws implements AutoCloseable {
         env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoDbEndpoint().toString());
         env.put("AWS_ENDPOINT_URL_S3", s3Endpoint().toString());
         env.put("AWS_REGION", REGION);
+        env.put("AWS_DEFAULT_REGION", REGION); // the AWS CLI v1 reads only this one
         env.put("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID);
         env.put("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY);
         return Map.copyOf(env);
@@ -225,17 +270,33 @@ public final class LocalAws implements AutoCloseable {
         lines.add("  S3        " + s3Endpoint() + "   (S3Proxy, in memory, path-style)");
         lines.add("  region " + REGION + ", access key " + ACCESS_KEY_ID + ", secret " + SECRET_ACCESS_KEY);
         lines.add("  try: AWS_ACCESS_KEY_ID=" + ACCESS_KEY_ID + " AWS_SECRET_ACCESS_KEY=" + SECRET_ACCESS_KEY
-                + " AWS_REGION=" + REGION + " aws --endpoint-url " + sqsEndpoint() + " sqs list-queues");
+                + " AWS_DEFAULT_REGION=" + REGION + " aws --endpoint-url " + sqsEndpoint() + " sqs list-queues");
         return String.join(System.lineSeparator(), lines);
     }
 
-    /** Stops the three servers; data is lost. Safe to call twice. */
+    /**
+     * Stops the three servers; their data is lost. Safe to call twice. Does nothing on the {@link
+     * #shared()} instance, which a shutdown hook stops.
+     */
     @Override
     public void close() {
+        if (!isShared) {
+            stop();
+        }
+    }
+
+    private void stop() {
         if (closed.compareAndSet(false, true)) {
             s3.close();
             dynamoDb.close();
             sqs.close();
+        }
+    }
+
+    private static void checkPort(String name, int port) {
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException(
+                    name + "=" + port + " is not a port; allowed 0 (any free port) .. 65535");
         }
     }
 

@@ -6,17 +6,26 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sieve.shared.config.ResourceDefaults;
 import dev.sieve.shared.queue.Priority;
 import dev.sieve.shared.result.TableSchema;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
@@ -361,19 +370,65 @@ class LocalAwsIT {
     @Nested
     class Lifecycle {
         @Test
-        void close_whenStoppedInstance_releasesAllThreePorts() throws Exception {
+        void close_whenStoppedInstance_releasesPortsAndLeavesNoFilesBehind() throws Exception {
+            Set<String> tmpBefore = listing(Path.of(System.getProperty("java.io.tmpdir")));
+            Set<String> workingDirBefore = listing(Path.of(""));
             LocalAws own = LocalAws.start();
             List<URI> endpoints = List.of(own.sqsEndpoint(), own.dynamoDbEndpoint(), own.s3Endpoint());
             System.out.println("{\"metric\":\"local_aws_second_startup_ms\",\"value\":"
                     + own.startupTime().toMillis() + "}");
+            try (DynamoDbClient ownDynamoDb = own.dynamoDbClient()) {
+                SieveResources.create(own, "lifecycle");
+                assertThat(ownDynamoDb.listTables().tableNames()).containsExactly("lifecycle-table");
+            }
 
             own.close();
             own.close();
 
             for (URI endpoint : endpoints) {
+                assertThat(endpoint.getHost()).isEqualTo("127.0.0.1");
                 assertThatThrownBy(() -> new Socket(endpoint.getHost(), endpoint.getPort()).close())
                         .as("%s still accepts connections", endpoint)
-                        .isInstanceOf(java.net.ConnectException.class);
+                        .isInstanceOf(ConnectException.class);
+            }
+            assertThat(listing(Path.of(System.getProperty("java.io.tmpdir")))).isSubsetOf(tmpBefore);
+            assertThat(listing(Path.of(""))).isEqualTo(workingDirBefore);
+        }
+
+        @Test
+        void start_whenAPortIsTaken_failsNamingItAndStopsTheOthers() throws Exception {
+            try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName(LocalAws.HOST))) {
+                assertThatThrownBy(() -> LocalAws.start(0, 0, taken.getLocalPort()))
+                        .isInstanceOf(LocalAwsException.class)
+                        .hasMessageContaining("S3Proxy did not start on 127.0.0.1:" + taken.getLocalPort());
+            }
+        }
+
+        @Test
+        void close_whenCalledOnSharedInstance_keepsItRunning() {
+            LocalAws.shared().close();
+
+            assertThat(sqs.listQueues().queueUrls()).contains(resources.realtimeQueueUrl());
+            assertThat(LocalAws.shared()).isSameAs(aws);
+        }
+
+        @Test
+        void environment_whenRead_pointsTheStandardSdkVariablesAtTheServers() {
+            assertThat(aws.environment())
+                    .containsEntry("AWS_ENDPOINT_URL_SQS", aws.sqsEndpoint().toString())
+                    .containsEntry(
+                            "AWS_ENDPOINT_URL_DYNAMODB", aws.dynamoDbEndpoint().toString())
+                    .containsEntry("AWS_ENDPOINT_URL_S3", aws.s3Endpoint().toString())
+                    .containsEntry("AWS_REGION", "us-east-1")
+                    .containsEntry("AWS_DEFAULT_REGION", "us-east-1")
+                    .containsEntry("AWS_ACCESS_KEY_ID", LocalAws.ACCESS_KEY_ID)
+                    .containsEntry("AWS_SECRET_ACCESS_KEY", LocalAws.SECRET_ACCESS_KEY);
+            assertThat(aws.describe()).contains(aws.sqsEndpoint().toString(), LocalAws.ACCESS_KEY_ID);
+        }
+
+        private static Set<String> listing(Path dir) throws IOException {
+            try (Stream<Path> files = Files.list(dir)) {
+                return files.map(path -> path.getFileName().toString()).collect(Collectors.toSet());
             }
         }
     }

@@ -16,14 +16,28 @@ public final class ElasticMqServer implements EmbeddedServer {
         this.endpoint = endpoint;
     }
 
-    public static ElasticMqServer start(String host, String region, String accountId) {
-        SQSRestServer server = SQSRestServerBuilder.withDynamicPort()
+    /** Starts on {@code port}, or on a port the OS picks when it is 0. */
+    public static ElasticMqServer start(String host, int port, String region, String accountId) {
+        SQSRestServer server = (port == 0
+                        ? SQSRestServerBuilder.withDynamicPort()
+                        : SQSRestServerBuilder.withPort(port))
                 .withInterface(host)
                 .withAWSRegion(region)
                 .withAWSAccountId(accountId)
                 .start();
-        int port = server.waitUntilStarted().localAddress().getPort();
-        return new ElasticMqServer(server, URI.create("http://" + host + ":" + port));
+        int boundPort;
+        try {
+            boundPort = server.waitUntilStarted().localAddress().getPort();
+        } catch (RuntimeException e) {
+            try {
+                server.stopAndWait();
+            } catch (RuntimeException ignored) {
+                // the bind failed; there is nothing to stop
+            }
+            throw new IllegalStateException(
+                    "ElasticMQ did not start on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+        return new ElasticMqServer(server, URI.create("http://" + host + ":" + boundPort));
     }
 
     @Override

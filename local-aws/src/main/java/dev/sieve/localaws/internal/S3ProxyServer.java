@@ -23,10 +23,11 @@ public final class S3ProxyServer implements EmbeddedServer {
         this.endpoint = endpoint;
     }
 
-    public static S3ProxyServer start(String host, String accessKeyId, String secretAccessKey) {
+    /** Starts on {@code port}, or on a port the OS picks when it is 0. */
+    public static S3ProxyServer start(String host, int port, String accessKeyId, String secretAccessKey) {
         S3Proxy proxy = S3Proxy.builder()
                 .blobStore(new TransientNio2BlobStore())
-                .endpoint(URI.create("http://" + host + ":0"))
+                .endpoint(URI.create("http://" + host + ":" + port))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKeyId, secretAccessKey)
                 .ignoreUnknownHeaders(true)
                 .build();
@@ -45,7 +46,7 @@ public final class S3ProxyServer implements EmbeddedServer {
             throw new IllegalStateException("interrupted while S3Proxy was starting", e);
         } catch (Exception e) {
             stopQuietly(proxy);
-            throw new IllegalStateException("S3Proxy did not start", e);
+            throw new IllegalStateException("S3Proxy did not start on " + host + ":" + port + ": " + e.getMessage(), e);
         }
         return new S3ProxyServer(proxy, URI.create("http://" + host + ":" + proxy.getPort()));
     }

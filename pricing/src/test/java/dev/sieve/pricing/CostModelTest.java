@@ -1,0 +1,272 @@
+package dev.sieve.pricing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.sieve.pricing.WorkloadProfile.Mode;
+import dev.sieve.pricing.WorkloadProfile.ModeMix;
+import dev.sieve.pricing.WorkloadProfile.ResultSink;
+import java.util.List;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.Test;
+
+/** Every expected number below is worked out by hand in the comment above it. */
+class CostModelTest {
+
+    private static final Offset<Double> CENT_FRACTION = within(1e-9);
+    private static final double GIB = 1024.0 * 1024 * 1024;
+
+    /** 1,000 items/s at batch 128, sequence length 128, for g5.xlarge. */
+    private static final ThroughputTable FLAT_1000 =
+            ThroughputTable.of(List.of(new ThroughputTable.Point("g5.xlarge", 128, 1000, 128)), "test");
+
+    private final CostModel model = CostModel.create(PriceTable.defaults(), FLAT_1000);
+
+    /** 1M items/day (every tiered price stays in its first tier), batch mode, round numbers. */
+    private static WorkloadProfile.Builder batch() {
+        return WorkloadProfile.builder()
+                .itemsPerDay(1e6)
+                .modeMix(ModeMix.of(Mode.BATCH))
+                .expertRate(0)
+                .batchChunkItems(1000)
+                .itemsPerJob(1e6)
+                .gateMsPerItem(0.2)
+                .gateOverheadMs(5)
+                .gateMemoryMb(1024)
+                .resultBytesPerItem(200)
+                .avgItemBytes(3000)
+                .avgTokensPerItem(128)
+                .s3RetentionDays(30)
+                .logBytesPerInvocation(1024)
+                .ebsGbPerInstance(0)
+                .expertInstanceType("g5.xlarge")
+                .expertBatchSize(128)
+                .gpuUtilization(0.5);
+    }
+
+    @Test
+    void tiered_whenBatchWithNoEscalation_matchesHandComputedComponents() {
+        CostBreakdown b = model.tiered(batch().build());
+        // 1,000 chunks of 1,000 items + 1 job per million items; 1,000 gate part files per job.
+        // Lambda: 1,000 chunk invocations + 1 dispatch + 1 assembly = 1,002 x $0.20/M
+        assertThat(b.perMillion(Component.LAMBDA_REQUESTS)).isCloseTo(1002 * 0.2e-6, CENT_FRACTION);
+        // GB-s (1 GB): chunks 1000 x ceil(5 + 1000 x 0.2) ms = 205; dispatch ceil(5 + 1000 chunks x 2 ms) = 2.005;
+        // assembly ceil(5 + 1000 parts x 10 ms) = 10.005
+        assertThat(b.usage(CostModel.LAMBDA_GB_SECONDS)).isCloseTo(217.01, within(1e-9));
+        assertThat(b.perMillion(Component.LAMBDA_COMPUTE)).isCloseTo(217.01 * 0.0000166667, CENT_FRACTION);
+        // S3 PUT: 1,000 part files + output of 1e6 x 200 B in 8 MiB parts (ceil 23.8 = 24) + create + complete
+        //   = 1,026 x $0.005/1k
+        // S3 GET: 1,000 ranged manifest GETs + 1 HEAD + 1,000 part files read back = 2,001 x $0.0004/1k
+        assertThat(b.usage(CostModel.S3_PUTS)).isCloseTo(1026, within(1e-9));
+        assertThat(b.perMillion(Component.S3_REQUESTS)).isCloseTo(1026 * 5e-6 + 2001 * 4e-7, CENT_FRACTION);
+        // S3 storage: 1e6 x 200 B for 30 days = 1e6 x 200 / 2^30 GB x 30/30.4375 month x $0.023
+        assertThat(b.perMillion(Component.S3_STORAGE)).isCloseTo(1e6 * 200 / GIB * 30 / 30.4375 * 0.023, CENT_FRACTION);
+        // DynamoDB: one progress update per chunk + create/complete per job = 1,002 WRU x $0.625/M
+        assertThat(b.perMillion(Component.DYNAMODB_WRITES)).isCloseTo(1002 * 0.625e-6, CENT_FRACTION);
+        // Logs: 1,002 invocations x 1 KiB = 1,002 / 2^20 GB x $0.50
+        assertThat(b.perMillion(Component.CLOUDWATCH_LOGS)).isCloseTo(1002 * 1024 / GIB * 0.5, CENT_FRACTION);
+        assertThat(b.perMillion(Component.SQS_REQUESTS)).isZero();
+        assertThat(b.perMillion(Component.GPU_INSTANCES)).isZero();
+        assertThat(b.perMillion(Component.API_GATEWAY)).isZero();
+    }
+
+    @Test
+    void tiered_whenTenPercentRouted_gpuHoursFollowThroughputAndUtilization() {
+        CostBreakdown b = model.tiered(batch().expertRate(0.1).build());
+        // 100,000 expert items / (1,000 items/s x 0.5) = 200 s = 0.0555... h x $1.006
+        assertThat(b.usage(CostModel.GPU_BUSY_HOURS)).isCloseTo(200.0 / 3600, within(1e-12));
+        assertThat(b.perMillion(Component.GPU_INSTANCES)).isCloseTo(200.0 / 3600 * 1.006, CENT_FRACTION);
+    }
+
+    @Test
+    void gpuHourlyUsd_whenHalfSpot_blendsOnDemandAndSpotWithRework() {
+        WorkloadProfile p = batch().spotFraction(0.5).spotReworkFraction(0.1).build();
+        // 0.5 x 1.006 + 0.5 x 0.4024 x 1.1
+        assertThat(model.gpuHourlyUsd(p)).isCloseTo(0.503 + 0.22132, within(1e-12));
+        // + 100 GB gp3 at $0.08/GB-month over 730 h
+        assertThat(model.gpuHourlyUsd(p.toBuilder().ebsGbPerInstance(100).build()))
+                .isCloseTo(0.503 + 0.22132 + 8.0 / 730, within(1e-12));
+    }
+
+    @Test
+    void tiered_whenMinimumCapacityAndNat_addsIdleCost() {
+        WorkloadProfile p = batch().minInstances(2)
+                .natGateways(1)
+                .fixedMonthlyUsd(304.375)
+                .emptyReceivesPerInstanceHour(0)
+                .build();
+        CostBreakdown b = model.tiered(p);
+        // 1M items/day: 2 instances x 24 h x $1.006 + 1 NAT x 24 h x $0.045 + $304.375 / 30.4375 days
+        assertThat(b.perMillion(Component.IDLE)).isCloseTo(48 * 1.006 + 24 * 0.045 + 10, within(1e-9));
+    }
+
+    @Test
+    void tiered_whenBusyHoursExceedMinimumCapacity_hasNoIdleInstanceCost() {
+        // 1e9 items/day x 10% / 500 items/s = 55.6 h/day busy > 2 x 24 h minimum
+        WorkloadProfile p =
+                batch().itemsPerDay(1e9).expertRate(0.1).minInstances(2).build();
+        assertThat(model.tiered(p).usage(CostModel.GPU_IDLE_HOURS)).isZero();
+    }
+
+    @Test
+    void tiered_whenBatchResultsInDynamoDb_paysOneWritePerItem() {
+        CostBreakdown s3 = model.tiered(batch().build());
+        CostBreakdown ddb = model.tiered(
+                batch().batchResultSink(ResultSink.DYNAMODB_PER_ITEM).build());
+        // + 1e6 items x ceil(200 B / 1 KB) = 1e6 WRU x $0.625/M = $0.625 per million items
+        assertThat(ddb.perMillion(Component.DYNAMODB_WRITES) - s3.perMillion(Component.DYNAMODB_WRITES))
+                .isCloseTo(0.625, within(1e-9));
+        // and no part files to write or assemble: only the 1,001 manifest GETs remain
+        assertThat(ddb.perMillion(Component.S3_REQUESTS)).isCloseTo(1001 * 4e-7, CENT_FRACTION);
+    }
+
+    @Test
+    void packing_whenFiftyItemsOfThreeKilobytes_countsSqsRequestsPer64KbChunk() {
+        CostModel.Packing pack = CostModel.Packing.of(batch().build());
+        // (262,144 - 512) / (3,000 + 64) = 85.4 => 85 items fit in one message
+        assertThat(pack.itemsPerMessage()).isEqualTo(85);
+        // 512 + 50 x 3,064 = 153,712 B: send ceil(2.35) = 3; receive of 10 such = ceil(23.45) = 24 / 10 = 2.4;
+        // delete + one visibility change, each batched by 10 = 0.2  =>  5.6
+        assertThat(pack.requestsPerMessage(50)).isCloseTo(5.6, within(1e-12));
+        // 100 items = one full message of 85 + one of 15 (512 + 15 x 3,064 = 46,472 B: 1 + 0.8 + 0.2)
+        assertThat(pack.sqsRequests(100)).isCloseTo(pack.requestsPerMessage(85) + 2.0, within(1e-12));
+        assertThat(pack.messages(100)).isEqualTo(2);
+    }
+
+    @Test
+    void packing_whenItemDoesNotFitInAMessage_failsNamingTheFields() {
+        assertThatThrownBy(
+                        () -> CostModel.Packing.of(batch().avgItemBytes(300_000).build()))
+                .isInstanceOf(InvalidPricingInputException.class)
+                .hasMessageContaining("max_message_bytes");
+    }
+
+    @Test
+    void tiered_whenRealtimeTwoHundredItems_metersApiGatewayPer512Kb() {
+        WorkloadProfile p =
+                batch().modeMix(ModeMix.of(Mode.REALTIME)).itemsPerRequest(200).build();
+        CostBreakdown b = model.tiered(p);
+        // 200 x (3,000 + 64) = 612,800 B = 2 metered requests per 200 items => 10,000 per million x $1.00/M
+        assertThat(b.usage(CostModel.APIGW_REQUESTS)).isCloseTo(10_000, within(1e-9));
+        assertThat(b.perMillion(Component.API_GATEWAY)).isCloseTo(0.01, CENT_FRACTION);
+        // results go back to the client: 1e6 x 200 B / 2^30 GB x $0.09
+        assertThat(b.perMillion(Component.DATA_TRANSFER_OUT)).isCloseTo(1e6 * 200 / GIB * 0.09, CENT_FRACTION);
+    }
+
+    @Test
+    void tiered_whenRealtimeEverythingEscalated_writesAndWaitsPerRequest() {
+        WorkloadProfile p = batch().modeMix(ModeMix.of(Mode.REALTIME))
+                .itemsPerRequest(10)
+                .expertRate(1)
+                .realtimeWaitMs(300)
+                .realtimePollsPerRequest(3)
+                .build();
+        CostBreakdown b = model.tiered(p);
+        // per request of 10: status item + 10 results = 11 WRU => 1.1M WRU per million items
+        assertThat(b.usage(CostModel.DYNAMODB_WRU)).isCloseTo(1.1e6, within(1e-6));
+        // 3 polls x 0.5 RRU x ceil(10 x 200 B / 4 KB) = 1.5 RRU per request => 150,000 per million
+        assertThat(b.usage(CostModel.DYNAMODB_RRU)).isCloseTo(150_000, within(1e-6));
+        // Lambda: ceil(5 + 10 x 0.2 + 300) = 307 ms x 1 GB per request => 30,700 GB-s per million
+        assertThat(b.usage(CostModel.LAMBDA_GB_SECONDS)).isCloseTo(30_700, within(1e-6));
+    }
+
+    @Test
+    void expertOnly_whenComputed_routesEverythingAndSkipsGateTime() {
+        // results in DynamoDB: no part files to assemble, so Lambda time is chunks + dispatch only
+        WorkloadProfile p = batch().expertRate(0.05)
+                .batchResultSink(ResultSink.DYNAMODB_PER_ITEM)
+                .build();
+        CostBreakdown e = model.expertOnly(p);
+        assertThat(e.usage(CostModel.EXPERT_ITEMS)).isEqualTo(1e6);
+        // chunk invocations bill only the 5 ms overhead: 1000 x 0.005 + dispatch 2.005 GB-s
+        assertThat(e.usage(CostModel.LAMBDA_GB_SECONDS)).isCloseTo(7.005, within(1e-9));
+    }
+
+    @Test
+    void breakEvenExpertRate_whenOnlyLambdaAndGpuArePriced_matchesAnalyticSolution() {
+        // Every price zero except Lambda x86 GB-s ($1e-5) and the GPU ($3.60/h), so cost is linear in the rate:
+        //   tiered(r)   = 202 GB-s x 1e-5 + r x 1e6 items / 1,000 items/s / 3,600 x $3.60  = 0.00202 + r
+        //   expert-only =   2 GB-s x 1e-5 + 1.0                                              = 1.00002
+        //   => r* = 0.998   (results in DynamoDB, priced at zero here, so no part files to assemble)
+        CostModel linear = CostModel.create(PriceTable.fromJson(ZERO_EXCEPT_LAMBDA_AND_GPU), FLAT_1000);
+        WorkloadProfile p = batch().gateOverheadMs(0)
+                .gpuUtilization(1)
+                .expertRate(0.05)
+                .batchResultSink(ResultSink.DYNAMODB_PER_ITEM)
+                .build();
+        assertThat(linear.tiered(p).totalPerMillion()).isCloseTo(0.00202 + 0.05, within(1e-9));
+        assertThat(linear.expertOnly(p).totalPerMillion()).isCloseTo(1.00002, within(1e-9));
+        assertThat(linear.breakEvenExpertRate(p)).isCloseTo(0.998, within(1e-9));
+    }
+
+    @Test
+    void breakEvenExpertRate_whenDefaultPrices_equalisesTieredAndExpertOnly() {
+        WorkloadProfile p = batch().itemsPerDay(1e9).expertRate(0.05).build();
+        double r = model.breakEvenExpertRate(p);
+        assertThat(r).isBetween(0.5, 1.0);
+        assertThat(model.evaluate(p, r, p.gateMsPerItem()).totalPerMillion())
+                .isCloseTo(model.expertOnly(p).totalPerMillion(), within(1e-6));
+    }
+
+    @Test
+    void breakEvenExpertRate_whenGateCostsMoreThanExpert_isZero() {
+        // a 10-second gate per item costs more than the GPU ever would
+        WorkloadProfile p = batch().gateMsPerItem(10_000).batchChunkItems(10).build();
+        assertThat(model.breakEvenExpertRate(p)).isZero();
+    }
+
+    @Test
+    void estimate_whenUnknownInstanceType_failsListingPricedTypes() {
+        assertThatThrownBy(() ->
+                        model.estimate(batch().expertInstanceType("p5.48xlarge").build()))
+                .isInstanceOf(InvalidPricingInputException.class)
+                .hasMessageContaining("p5.48xlarge");
+    }
+
+    @Test
+    void tiered_whenModeMixed_isShareWeightedSumOfModes() {
+        WorkloadProfile rt =
+                batch().modeMix(ModeMix.of(Mode.REALTIME)).expertRate(0.05).build();
+        WorkloadProfile bt = rt.toBuilder().modeMix(ModeMix.of(Mode.BATCH)).build();
+        WorkloadProfile mix = rt.toBuilder().modeMix(new ModeMix(0.25, 0, 0.75)).build();
+        assertThat(model.tiered(mix).totalPerMillion())
+                .isCloseTo(
+                        0.25 * model.tiered(rt).totalPerMillion()
+                                + 0.75 * model.tiered(bt).totalPerMillion(),
+                        within(1e-9));
+    }
+
+    @Test
+    void estimate_whenJson_hasRequiredKeysOnOneLine() {
+        String json = model.estimate(batch().expertRate(0.05).build()).toJsonLine();
+        assertThat(json)
+                .doesNotContain("\n")
+                .contains("\"cost_per_million_usd\":")
+                .contains("\"expert_only_cost_per_million_usd\":")
+                .contains("\"ratio\":")
+                .contains("\"components\":{\"api_gateway\":")
+                .contains("\"break_even_expert_rate\":");
+    }
+
+    private static final String ZERO_EXCEPT_LAMBDA_AND_GPU = """
+            {"as_of": "2026-01-01", "version": "test", "prices": [
+              {"key": "apigw.http.request", "usd": 0, "source": "t", "as_of": "2026-01-01"},
+              {"key": "lambda.x86_64.request", "usd": 0, "source": "t", "as_of": "2026-01-01"},
+              {"key": "lambda.x86_64.gb_second", "usd": 0.00001, "source": "t", "as_of": "2026-01-01"},
+              {"key": "sqs.standard.request", "usd": 0, "source": "t", "as_of": "2026-01-01"},
+              {"key": "dynamodb.on_demand.write_request_unit", "usd": 0, "source": "t", "as_of": "2026-01-01"},
+              {"key": "dynamodb.on_demand.read_request_unit", "usd": 0, "source": "t", "as_of": "2026-01-01"},
+              {"key": "dynamodb.storage.gb_month", "usd": 0, "source": "t", "as_of": "2026-01-01"},
+              {"key": "s3.standard.put_request", "usd": 0, "source": "t", "as_of": "2026-01-01"},
+              {"key": "s3.standard.get_request", "usd": 0, "source": "t", "as_of": "2026-01-01"},
+              {"key": "s3.standard.storage_gb_month", "usd": 0, "source": "t", "as_of": "2026-01-01"},
+              {"key": "data_transfer.out_to_internet_gb", "usd": 0, "source": "t", "as_of": "2026-01-01"},
+              {"key": "cloudwatch.logs_ingested_gb", "usd": 0, "source": "t", "as_of": "2026-01-01"},
+              {"key": "ebs.gp3.gb_month", "usd": 0, "source": "t", "as_of": "2026-01-01"},
+              {"key": "vpc.nat_gateway.hour", "usd": 0, "source": "t", "as_of": "2026-01-01"},
+              {"key": "ec2.g5.xlarge.on_demand.hour", "usd": 3.6, "source": "t", "as_of": "2026-01-01"},
+              {"key": "ec2.g5.xlarge.spot.hour", "usd": 3.6, "source": "t", "as_of": "2026-01-01"}
+            ]}
+            """;
+}
