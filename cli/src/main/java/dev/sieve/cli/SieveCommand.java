@@ -9,7 +9,11 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "sieve 0.1.0-SNAPSHOT",
         description = "Tiered text classification at scale: a cheap gate answers most items, an ONNX expert the rest.",
-        subcommands = {CommandLine.HelpCommand.class, dev.sieve.cli.cost.CostCommand.class})
+        subcommands = {
+            CommandLine.HelpCommand.class,
+            dev.sieve.cli.cost.CostCommand.class,
+            dev.sieve.cli.local.LocalCommand.class
+        })
 public final class SieveCommand implements Runnable {
 
     @CommandLine.Spec

@@ -64,8 +64,10 @@ record DemoReport(
         out.append(String.format(
                 "    F1 (spam)              gate only %.4f, expert only %s, blended %.4f%n",
                 f1GateOnly, f1ExpertOnly == null ? "n/a" : String.format("%.4f", f1ExpertOnly), f1Blended));
-        out.append(String.format("    lost %d, duplicates %d (read back from the API and the table)%n", lost, duplicates));
-        out.append(String.format("  batch-transform: %d manifest lines, %d without a result line%n", batchItems, batchLost));
+        out.append(
+                String.format("    lost %d, duplicates %d (read back from the API and the table)%n", lost, duplicates));
+        out.append(String.format(
+                "  batch-transform: %d manifest lines, %d without a result line%n", batchItems, batchLost));
         extra.forEach((k, v) -> out.append(String.format("    %s: %s%n", k, v)));
         return out.toString();
     }

@@ -68,7 +68,8 @@ public final class LocalApiServer implements AutoCloseable {
         try (exchange) {
             byte[] body = readCapped(exchange.getRequestBody(), GateConfig.MAX_BODY_BYTES + 1);
             Map<String, String> headers = new HashMap<>();
-            exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(), String.join(",", values)));
+            exchange.getRequestHeaders()
+                    .forEach((name, values) -> headers.put(name.toLowerCase(), String.join(",", values)));
             URI uri = exchange.getRequestURI();
             String requestId = UUID.randomUUID().toString();
             Instant now = Instant.now();
@@ -89,7 +90,9 @@ public final class LocalApiServer implements AutoCloseable {
                                     .withMethod(exchange.getRequestMethod())
                                     .withPath(uri.getRawPath())
                                     .withProtocol(exchange.getProtocol())
-                                    .withSourceIp(exchange.getRemoteAddress().getAddress().getHostAddress())
+                                    .withSourceIp(exchange.getRemoteAddress()
+                                            .getAddress()
+                                            .getHostAddress())
                                     .build())
                             .build())
                     .build();
@@ -100,7 +103,8 @@ public final class LocalApiServer implements AutoCloseable {
                             ? Base64.getDecoder().decode(response.getBody())
                             : response.getBody().getBytes(StandardCharsets.UTF_8);
             if (response.getHeaders() != null) {
-                response.getHeaders().forEach((name, value) -> exchange.getResponseHeaders().put(name, List.of(value)));
+                response.getHeaders()
+                        .forEach((name, value) -> exchange.getResponseHeaders().put(name, List.of(value)));
             }
             exchange.getResponseHeaders().put("x-amzn-requestid", List.of(requestId));
             exchange.sendResponseHeaders(response.getStatusCode(), out.length == 0 ? -1 : out.length);

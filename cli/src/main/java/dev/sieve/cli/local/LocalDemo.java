@@ -100,11 +100,14 @@ final class LocalDemo {
             }
             for (JsonNode item : results.path("items")) {
                 if (!item.path("status").asText().equals("pending")) {
-                    finalResults.computeIfAbsent(item.path("id").asText(), k -> new ArrayList<>()).add(item);
+                    finalResults
+                            .computeIfAbsent(item.path("id").asText(), k -> new ArrayList<>())
+                            .add(item);
                 }
             }
         }
-        int duplicates = (int) finalResults.values().stream().filter(list -> list.size() > 1).count();
+        int duplicates = (int)
+                finalResults.values().stream().filter(list -> list.size() > 1).count();
         duplicates += expertRowsForGateItems(requestIds);
         int lost = 0;
         int gate = 0;
@@ -131,7 +134,8 @@ final class LocalDemo {
         Double f1ExpertOnly = null;
         if (expertOnly != null) {
             progress.accept("demo: scoring every item with the expert alone (for f1_expert_only) ...");
-            List<String> expertLabels = expertOnly.apply(items.stream().map(DemoItem::text).toList());
+            List<String> expertLabels =
+                    expertOnly.apply(items.stream().map(DemoItem::text).toList());
             f1ExpertOnly = f1(items.stream().map(DemoItem::label).toList(), expertLabels, positiveLabel);
         }
 
@@ -167,12 +171,14 @@ final class LocalDemo {
         String name = "demo-" + System.currentTimeMillis();
         StringBuilder manifest = new StringBuilder();
         for (DemoItem item : items) {
-            manifest.append(Json.write(Map.of("id", item.id(), "text", item.text()))).append('\n');
+            manifest.append(Json.write(Map.of("id", item.id(), "text", item.text())))
+                    .append('\n');
         }
         String bucket = sieve.resources().bucketName();
         try (S3Client s3 = sieve.aws().s3Client()) {
             s3.putObject(
-                    b -> b.bucket(bucket).key("jobs/in/" + name + ".jsonl"), RequestBody.fromString(manifest.toString()));
+                    b -> b.bucket(bucket).key("jobs/in/" + name + ".jsonl"),
+                    RequestBody.fromString(manifest.toString()));
             JsonNode job = post("/v1/jobs", Json.write(Map.of("manifest", "jobs/in/" + name + ".jsonl")), 202);
             String jobId = job.path("job_id").asText();
             long deadline = System.nanoTime() + RESULT_WAIT.toNanos();
@@ -182,7 +188,8 @@ final class LocalDemo {
             }
             if (!job.path("state").asText().equals("complete")) {
                 progress.accept("demo: batch job " + jobId + " did not complete in " + RESULT_WAIT.toSeconds() + " s ("
-                        + job.path("chunks_done").asLong() + " of " + job.path("chunks").asLong() + " chunks)");
+                        + job.path("chunks_done").asLong() + " of "
+                        + job.path("chunks").asLong() + " chunks)");
                 return new BatchOutcome(items.size(), items.size(), 0, (System.nanoTime() - start) / 1e9);
             }
             List<String> lines = s3.getObjectAsBytes(b -> b.bucket(bucket).key("jobs/out/" + name + ".out"))
@@ -202,7 +209,8 @@ final class LocalDemo {
                     lost++;
                 }
             }
-            int duplicates = (int) seen.values().stream().filter(count -> count > 1).count();
+            int duplicates =
+                    (int) seen.values().stream().filter(count -> count > 1).count();
             return new BatchOutcome(items.size(), lost, duplicates, (System.nanoTime() - start) / 1e9);
         }
     }
@@ -219,11 +227,12 @@ final class LocalDemo {
                         gateAnswered.add(item.path("id").asText());
                     }
                 }
-                QueryResponse rows = dynamoDb.query(b -> b.tableName(sieve.resources().tableName())
-                        .keyConditionExpression("pk = :pk AND begins_with(sk, :item)")
-                        .expressionAttributeValues(Map.of(
-                                ":pk", AttributeValue.fromS(TableSchema.requestKey(requestId)),
-                                ":item", AttributeValue.fromS(TableSchema.ITEM_PREFIX))));
+                QueryResponse rows =
+                        dynamoDb.query(b -> b.tableName(sieve.resources().tableName())
+                                .keyConditionExpression("pk = :pk AND begins_with(sk, :item)")
+                                .expressionAttributeValues(Map.of(
+                                        ":pk", AttributeValue.fromS(TableSchema.requestKey(requestId)),
+                                        ":item", AttributeValue.fromS(TableSchema.ITEM_PREFIX))));
                 for (Map<String, AttributeValue> row : rows.items()) {
                     String itemId = row.get(TableSchema.SK).s().substring(TableSchema.ITEM_PREFIX.length());
                     if (gateAnswered.contains(itemId)) {
@@ -258,7 +267,8 @@ final class LocalDemo {
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
-            throw new IllegalStateException("GET " + path + " answered " + response.statusCode() + ": " + response.body());
+            throw new IllegalStateException(
+                    "GET " + path + " answered " + response.statusCode() + ": " + response.body());
         }
         return Json.read(response.body(), JsonNode.class);
     }
@@ -288,5 +298,4 @@ final class LocalDemo {
         int index = (int) Math.ceil(p * sorted.size()) - 1;
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
     }
-
 }

@@ -35,7 +35,8 @@ final class LocalJobRunner implements AutoCloseable {
     private final AtomicLong tasksHandled = new AtomicLong();
     private final List<Thread> threads;
 
-    LocalJobRunner(S3JobHandler handler, S3Client s3, SqsClient sqs, String bucket, String jobsQueueUrl, int taskThreads) {
+    LocalJobRunner(
+            S3JobHandler handler, S3Client s3, SqsClient sqs, String bucket, String jobsQueueUrl, int taskThreads) {
         this.handler = handler;
         this.s3 = s3;
         this.sqs = sqs;
@@ -73,7 +74,8 @@ final class LocalJobRunner implements AutoCloseable {
     }
 
     private void scan(String prefix) {
-        for (S3Object object : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()) {
+        for (S3Object object :
+                s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()) {
             String identity = object.key() + "@" + object.eTag();
             if (seen.contains(identity)) {
                 continue;
@@ -92,7 +94,8 @@ final class LocalJobRunner implements AutoCloseable {
         while (running.get()) {
             List<Message> messages;
             try {
-                messages = sqs.receiveMessage(b -> b.queueUrl(jobsQueueUrl).maxNumberOfMessages(10).waitTimeSeconds(1))
+                messages = sqs.receiveMessage(b ->
+                                b.queueUrl(jobsQueueUrl).maxNumberOfMessages(10).waitTimeSeconds(1))
                         .messages();
             } catch (RuntimeException e) {
                 if (running.get()) {

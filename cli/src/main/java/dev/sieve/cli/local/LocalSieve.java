@@ -128,7 +128,8 @@ public final class LocalSieve implements AutoCloseable {
                 .get(QueueAttributeName.QUEUE_ARN);
         return sqs.createQueue(b -> b.queueName(prefix + "-jobs")
                         .attributes(Map.of(
-                                QueueAttributeName.VISIBILITY_TIMEOUT, "120",
+                                QueueAttributeName.VISIBILITY_TIMEOUT,
+                                "120",
                                 QueueAttributeName.REDRIVE_POLICY,
                                 "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":"
                                         + ResourceDefaults.MAX_RECEIVE_COUNT + "}")))
@@ -164,12 +165,21 @@ public final class LocalSieve implements AutoCloseable {
     public String describe() {
         StringBuilder out = new StringBuilder();
         out.append("Sieve is running locally.\n");
-        out.append("  API        ").append(apiUrl()).append("/v1/classify   (OpenAPI: ").append(apiUrl())
+        out.append("  API        ")
+                .append(apiUrl())
+                .append("/v1/classify   (OpenAPI: ")
+                .append(apiUrl())
                 .append("/v1/openapi.json)\n");
         out.append("  SQS        ").append(aws.sqsEndpoint()).append('\n');
-        out.append("  DynamoDB   ").append(aws.dynamoDbEndpoint()).append("   table ").append(resources.tableName())
+        out.append("  DynamoDB   ")
+                .append(aws.dynamoDbEndpoint())
+                .append("   table ")
+                .append(resources.tableName())
                 .append('\n');
-        out.append("  S3         ").append(aws.s3Endpoint()).append("   bucket ").append(resources.bucketName())
+        out.append("  S3         ")
+                .append(aws.s3Endpoint())
+                .append("   bucket ")
+                .append(resources.bucketName())
                 .append(" (path-style)\n");
         out.append("  queues     ").append(resources.realtimeQueueUrl()).append('\n');
         out.append("             ").append(resources.asyncQueueUrl()).append('\n');
@@ -177,12 +187,19 @@ public final class LocalSieve implements AutoCloseable {
         out.append("             ").append(jobsQueueUrl).append("   (job tasks)\n");
         out.append("\nPoint the AWS CLI or any SDK at it:\n");
         for (Map.Entry<String, String> entry : aws.environment().entrySet()) {
-            out.append("  export ").append(entry.getKey()).append('=').append(entry.getValue()).append('\n');
+            out.append("  export ")
+                    .append(entry.getKey())
+                    .append('=')
+                    .append(entry.getValue())
+                    .append('\n');
         }
         out.append("\nTry:\n");
-        out.append("  curl -s -X POST ").append(apiUrl()).append("/v1/classify -H 'content-type: application/json' \\\n")
+        out.append("  curl -s -X POST ")
+                .append(apiUrl())
+                .append("/v1/classify -H 'content-type: application/json' \\\n")
                 .append("       -d '{\"items\":[{\"id\":\"1\",\"text\":\"WIN a FREE prize now!!!\"}]}'\n");
-        out.append("  aws s3 cp manifest.jsonl s3://").append(resources.bucketName())
+        out.append("  aws s3 cp manifest.jsonl s3://")
+                .append(resources.bucketName())
                 .append("/jobs/in/manifest.jsonl   # output appears at jobs/out/manifest.out\n");
         return out.toString();
     }
