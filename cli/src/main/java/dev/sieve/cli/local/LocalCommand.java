@@ -93,7 +93,7 @@ public final class LocalCommand implements Callable<Integer> {
         settings.put(EnvironmentVariables.REALTIME_BUDGET_MS, Integer.toString(budgetMs));
         settings.put(EnvironmentVariables.BATCH_CHUNK_ITEMS, "250");
         try (LocalSieve sieve = LocalSieve.start(
-                null, new LocalSieve.Options(prefix, demo ? 0 : port, settings), gate, bundleDir.toString())) {
+                new LocalSieve.Options(prefix, demo ? 0 : port, settings), gate, bundleDir.toString())) {
             for (int i = 0; i < workers; i++) {
                 sieve.launchWorkers(models.workerLauncher(opened));
             }

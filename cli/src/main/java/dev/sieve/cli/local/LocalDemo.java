@@ -175,7 +175,7 @@ final class LocalDemo {
                     .append('\n');
         }
         String bucket = sieve.resources().bucketName();
-        try (S3Client s3 = sieve.aws().s3Client()) {
+        try (S3Client s3 = sieve.backend().s3().get()) {
             s3.putObject(
                     b -> b.bucket(bucket).key("jobs/in/" + name + ".jsonl"),
                     RequestBody.fromString(manifest.toString()));
@@ -218,7 +218,7 @@ final class LocalDemo {
     /** Expert result rows in the table for items the gate answered: an item answered twice. */
     private int expertRowsForGateItems(List<String> requestIds) throws IOException, InterruptedException {
         int duplicates = 0;
-        try (DynamoDbClient dynamoDb = sieve.aws().dynamoDbClient()) {
+        try (DynamoDbClient dynamoDb = sieve.backend().dynamoDb().get()) {
             for (String requestId : requestIds) {
                 Set<String> gateAnswered = new HashSet<>();
                 JsonNode results = get("/v1/results/" + requestId);

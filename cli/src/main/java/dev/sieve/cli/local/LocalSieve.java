@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
@@ -32,7 +34,7 @@ public final class LocalSieve implements AutoCloseable {
     /** Creates and runs the workers of a local system; closing the handle drains them. */
     @FunctionalInterface
     public interface WorkerLauncher {
-        AutoCloseable launch(LocalAws aws, Map<String, String> environment) throws Exception;
+        AutoCloseable launch(AwsBackend backend, Map<String, String> environment) throws Exception;
     }
 
     /**
@@ -42,8 +44,8 @@ public final class LocalSieve implements AutoCloseable {
      */
     public record Options(String prefix, int port, Map<String, String> extraEnvironment) {}
 
-    private final LocalAws aws;
-    private final boolean ownsAws;
+    private final AwsBackend backend;
+    private final AutoCloseable owned;
     private final SieveResources resources;
     private final String jobsQueueUrl;
     private final GateRuntime runtime;
@@ -53,16 +55,16 @@ public final class LocalSieve implements AutoCloseable {
     private final Map<String, String> environment;
 
     private LocalSieve(
-            LocalAws aws,
-            boolean ownsAws,
+            AwsBackend backend,
+            AutoCloseable owned,
             SieveResources resources,
             String jobsQueueUrl,
             GateRuntime runtime,
             LocalApiServer server,
             LocalJobRunner jobRunner,
             Map<String, String> environment) {
-        this.aws = aws;
-        this.ownsAws = ownsAws;
+        this.backend = backend;
+        this.owned = owned;
         this.resources = resources;
         this.jobsQueueUrl = jobsQueueUrl;
         this.runtime = runtime;
@@ -71,53 +73,68 @@ public final class LocalSieve implements AutoCloseable {
         this.environment = environment;
     }
 
-    /** Starts everything but the workers on {@code aws} (started here when null, then owned). */
-    public static LocalSieve start(LocalAws aws, Options options, LoadedGate gate, String bundleUri) {
-        boolean owns = aws == null;
-        LocalAws localAws = owns ? LocalAws.start() : aws;
+    /** Starts embedded emulators (owned by the result) and everything but the workers on them. */
+    public static LocalSieve start(Options options, LoadedGate gate, String bundleUri) {
+        LocalAws aws = LocalAws.start();
         try {
-            SieveResources resources = SieveResources.create(localAws, options.prefix());
-            String jobsQueueUrl;
-            try (SqsClient sqs = localAws.sqsClient()) {
-                jobsQueueUrl = createJobsQueue(sqs, options.prefix());
-            }
-            Map<String, String> env = new LinkedHashMap<>(localAws.environment());
-            env.putAll(resources.environment());
-            env.put(EnvironmentVariables.JOBS_QUEUE_URL, jobsQueueUrl);
-            env.put(EnvironmentVariables.BUNDLE_URI, bundleUri);
-            env.put(EnvironmentVariables.S3_PATH_STYLE, "true");
-            env.putAll(options.extraEnvironment());
-            LocalApiServer server = LocalApiServer.bind(LocalAws.HOST, options.port(), 8);
-            env.putIfAbsent(EnvironmentVariables.API_BASE_URL, server.baseUrl().toString());
-            AwsClients clients = new AwsClients(
-                    localAws.sqsClient(), localAws.dynamoDbClient(), localAws.s3Client(), localAws.s3Presigner());
-            GateRuntime runtime = GateRuntime.create(
-                    GateConfig.fromEnvironment(env),
-                    clients,
-                    gate,
-                    Metrics.noop(),
-                    new LogCompletionEvents(Metrics.noop()),
-                    Clock.systemUTC());
-            server.serve(new HttpApiHandler(runtime.routes()));
-            LocalJobRunner jobRunner = new LocalJobRunner(
-                    new S3JobHandler(runtime), clients.s3(), clients.sqs(), resources.bucketName(), jobsQueueUrl, 2);
-            return new LocalSieve(localAws, owns, resources, jobsQueueUrl, runtime, server, jobRunner, Map.copyOf(env));
-        } catch (IOException e) {
-            if (owns) {
-                localAws.close();
-            }
-            throw new UncheckedIOException("cannot serve the local API: " + e.getMessage(), e);
+            return start(AwsBackend.of(aws), aws, options, gate, bundleUri);
         } catch (RuntimeException e) {
-            if (owns) {
-                localAws.close();
-            }
+            aws.close();
             throw e;
         }
     }
 
+    /**
+     * Starts everything but the workers on {@code backend}; {@code owned} (may be null) is closed with
+     * the system.
+     */
+    public static LocalSieve start(
+            AwsBackend backend, AutoCloseable owned, Options options, LoadedGate gate, String bundleUri) {
+        SieveResources resources;
+        String jobsQueueUrl;
+        try (SqsClient sqs = backend.sqs().get();
+                DynamoDbClient dynamoDb = backend.dynamoDb().get();
+                S3Client s3 = backend.s3().get()) {
+            resources = SieveResources.create(sqs, dynamoDb, s3, options.prefix());
+            jobsQueueUrl = createJobsQueue(sqs, options.prefix());
+        }
+        Map<String, String> env = new LinkedHashMap<>(backend.environment());
+        env.putAll(resources.environment());
+        env.put(EnvironmentVariables.JOBS_QUEUE_URL, jobsQueueUrl);
+        env.put(EnvironmentVariables.BUNDLE_URI, bundleUri);
+        env.put(EnvironmentVariables.S3_PATH_STYLE, "true");
+        env.putAll(options.extraEnvironment());
+        LocalApiServer server;
+        try {
+            server = LocalApiServer.bind(LocalAws.HOST, options.port(), 8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "cannot serve the local API on port " + options.port() + ": " + e.getMessage()
+                            + " (choose another with --port, or 0 for any free port)",
+                    e);
+        }
+        env.putIfAbsent(EnvironmentVariables.API_BASE_URL, server.baseUrl().toString());
+        AwsClients clients = new AwsClients(
+                backend.sqs().get(),
+                backend.dynamoDb().get(),
+                backend.s3().get(),
+                backend.presigner().get());
+        GateRuntime runtime = GateRuntime.create(
+                GateConfig.fromEnvironment(env),
+                clients,
+                gate,
+                Metrics.noop(),
+                new LogCompletionEvents(Metrics.noop()),
+                Clock.systemUTC());
+        server.serve(new HttpApiHandler(runtime.routes()));
+        LocalJobRunner jobRunner = new LocalJobRunner(
+                new S3JobHandler(runtime), clients.s3(), clients.sqs(), resources.bucketName(), jobsQueueUrl, 2);
+        return new LocalSieve(backend, owned, resources, jobsQueueUrl, runtime, server, jobRunner, Map.copyOf(env));
+    }
+
     /** Starts workers with the complete environment ({@code SIEVE_*} and {@code AWS_*}). */
     public void launchWorkers(WorkerLauncher launcher) throws Exception {
-        workers.add(launcher.launch(aws, environment));
+        workers.add(launcher.launch(backend, environment));
     }
 
     static String createJobsQueue(SqsClient sqs, String prefix) {
@@ -140,8 +157,8 @@ public final class LocalSieve implements AutoCloseable {
         return server.baseUrl();
     }
 
-    public LocalAws aws() {
-        return aws;
+    public AwsBackend backend() {
+        return backend;
     }
 
     public SieveResources resources() {
@@ -170,14 +187,15 @@ public final class LocalSieve implements AutoCloseable {
                 .append("/v1/classify   (OpenAPI: ")
                 .append(apiUrl())
                 .append("/v1/openapi.json)\n");
-        out.append("  SQS        ").append(aws.sqsEndpoint()).append('\n');
+        out.append("  AWS        ").append(backend.name()).append('\n');
+        out.append("  SQS        ").append(backend.endpoint("SQS")).append('\n');
         out.append("  DynamoDB   ")
-                .append(aws.dynamoDbEndpoint())
+                .append(backend.endpoint("DYNAMODB"))
                 .append("   table ")
                 .append(resources.tableName())
                 .append('\n');
         out.append("  S3         ")
-                .append(aws.s3Endpoint())
+                .append(backend.endpoint("S3"))
                 .append("   bucket ")
                 .append(resources.bucketName())
                 .append(" (path-style)\n");
@@ -186,7 +204,7 @@ public final class LocalSieve implements AutoCloseable {
         out.append("             ").append(resources.batchQueueUrl()).append('\n');
         out.append("             ").append(jobsQueueUrl).append("   (job tasks)\n");
         out.append("\nPoint the AWS CLI or any SDK at it:\n");
-        for (Map.Entry<String, String> entry : aws.environment().entrySet()) {
+        for (Map.Entry<String, String> entry : backend.environment().entrySet()) {
             out.append("  export ")
                     .append(entry.getKey())
                     .append('=')
@@ -216,8 +234,12 @@ public final class LocalSieve implements AutoCloseable {
         }
         jobRunner.close();
         runtime.close();
-        if (ownsAws) {
-            aws.close();
+        if (owned != null) {
+            try {
+                owned.close();
+            } catch (Exception e) {
+                System.err.println("sieve local: emulators did not stop cleanly: " + e.getMessage());
+            }
         }
     }
 }
