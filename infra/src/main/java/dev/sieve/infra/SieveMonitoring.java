@@ -1,0 +1,327 @@
+package dev.sieve.infra;
+
+import dev.sieve.shared.metrics.MetricNames;
+import dev.sieve.shared.queue.Priority;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.CreateAlarmOptions;
+import software.amazon.awscdk.services.cloudwatch.Dashboard;
+import software.amazon.awscdk.services.cloudwatch.GraphWidget;
+import software.amazon.awscdk.services.cloudwatch.IMetric;
+import software.amazon.awscdk.services.cloudwatch.IWidget;
+import software.amazon.awscdk.services.cloudwatch.MathExpression;
+import software.amazon.awscdk.services.cloudwatch.Metric;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
+import software.amazon.awscdk.services.cloudwatch.TextWidget;
+import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.kms.Key;
+import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.sns.Topic;
+import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
+import software.amazon.awscdk.services.sqs.IQueue;
+import software.constructs.Construct;
+
+/**
+ * Alarms and the dashboard. Alarms (all sent to one encrypted SNS topic): a dead-letter queue is not
+ * empty, the oldest real-time message is older than the real-time budget, the gate functions fail.
+ * The dashboard shows routing rate, latency, items per second, queue depth, workers and the running
+ * cost per million items, computed with metric math from the stack's own metrics and the prices in
+ * the props.
+ */
+public final class SieveMonitoring extends Construct {
+
+    /** Settings of the monitoring. */
+    public record Props(
+            SieveQueues queues,
+            GateApi gate,
+            GpuWorkerService worker,
+            String metricsNamespace,
+            int realtimeBudgetMillis,
+            int gateMemoryMb,
+            int batchHandlerMemoryMb,
+            double gpuInstanceHourlyUsd,
+            double lambdaGbSecondUsd,
+            double apiRequestUsd,
+            String alarmEmail) {
+        public Props {
+            Objects.requireNonNull(queues, "queues");
+            Objects.requireNonNull(gate, "gate");
+            Objects.requireNonNull(worker, "worker");
+            Objects.requireNonNull(metricsNamespace, "metricsNamespace");
+        }
+    }
+
+    private static final Duration PERIOD = Duration.minutes(5);
+
+    private final Topic alarmTopic;
+    private final List<Alarm> alarms = new ArrayList<>();
+    private final Dashboard dashboard;
+    private final Props props;
+
+    public SieveMonitoring(Construct scope, String id, Props props) {
+        super(scope, id);
+        this.props = props;
+        Key topicKey = Key.Builder.create(this, "AlarmTopicKey")
+                .description("Encrypts the Sieve alarm topic; CloudWatch may use it to publish alarms")
+                .enableKeyRotation(true)
+                .build();
+        topicKey.grant(new ServicePrincipal("cloudwatch.amazonaws.com"), "kms:Decrypt", "kms:GenerateDataKey*");
+        alarmTopic = Topic.Builder.create(this, "AlarmTopic")
+                .displayName("Sieve alarms")
+                .masterKey(topicKey)
+                .enforceSsl(true)
+                .build();
+        if (props.alarmEmail() != null && !props.alarmEmail().isBlank()) {
+            alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail()));
+        }
+
+        for (Priority priority : Priority.values()) {
+            IQueue dlq = props.queues().deadLetterQueue(priority);
+            alarm(
+                    name(priority) + "DeadLetterQueueNotEmpty",
+                    dlq.metricApproximateNumberOfMessagesVisible(max(Duration.minutes(1))),
+                    1,
+                    1,
+                    "Sieve: messages in the " + name(priority) + " dead-letter queue (poison or repeatedly failing"
+                            + " messages); inspect and redrive");
+        }
+        alarm(
+                "BatchEventDeadLetterQueueNotEmpty",
+                props.gate()
+                        .batchEventDeadLetterQueue()
+                        .metricApproximateNumberOfMessagesVisible(max(Duration.minutes(1))),
+                1,
+                1,
+                "Sieve: S3 job events that the batch-job Lambda failed to process");
+        int budgetSeconds = Math.max(1, (props.realtimeBudgetMillis() + 999) / 1000);
+        alarm(
+                "RealtimeOldestMessageOverBudget",
+                props.queues().queue(Priority.REALTIME).metricApproximateAgeOfOldestMessage(max(Duration.minutes(1))),
+                budgetSeconds + 1,
+                3,
+                "Sieve: the oldest real-time message is older than the real-time budget (" + budgetSeconds
+                        + " s) for 3 minutes; workers are missing or too few");
+        for (Function fn : List.of(props.gate().gateFunction(), props.gate().batchFunction())) {
+            alarm(
+                    fn.getNode().getId() + "Errors",
+                    fn.metricErrors(MetricOptions.builder()
+                            .statistic("Sum")
+                            .period(PERIOD)
+                            .build()),
+                    1,
+                    1,
+                    "Sieve: the " + fn.getNode().getId() + " Lambda returned errors");
+        }
+        alarm(
+                "Api5xx",
+                props.gate()
+                        .api()
+                        .metricServerError(MetricOptions.builder()
+                                .statistic("Sum")
+                                .period(PERIOD)
+                                .build()),
+                5,
+                1,
+                "Sieve: the HTTP API answered 5xx responses");
+
+        dashboard = Dashboard.Builder.create(this, "Dashboard")
+                .defaultInterval(Duration.hours(3))
+                .widgets(widgets())
+                .build();
+    }
+
+    private void alarm(String id, Metric metric, double threshold, int periods, String description) {
+        Alarm alarm = metric.createAlarm(
+                this,
+                id,
+                CreateAlarmOptions.builder()
+                        .alarmDescription(description)
+                        .threshold(threshold)
+                        .evaluationPeriods(periods)
+                        .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+                        .treatMissingData(TreatMissingData.NOT_BREACHING)
+                        .build());
+        alarm.addAlarmAction(new SnsAction(alarmTopic));
+        alarms.add(alarm);
+    }
+
+    private List<List<IWidget>> widgets() {
+        String ns = props.metricsNamespace();
+        Metric gateItems = custom(ns, MetricNames.GATE_ITEMS, MetricNames.GATE_SERVICE, "Sum");
+        Metric escalated = custom(ns, MetricNames.ESCALATED_ITEMS, MetricNames.GATE_SERVICE, "Sum");
+        Metric expertItems = custom(ns, MetricNames.EXPERT_ITEMS, MetricNames.WORKER_SERVICE, "Sum");
+
+        MathExpression routingRate = MathExpression.Builder.create()
+                .label("Escalated to the expert (%)")
+                .expression("100 * escalated / items")
+                .usingMetrics(Map.of("escalated", escalated, "items", gateItems))
+                .period(PERIOD)
+                .build();
+        MathExpression gatePerSecond = perSecond("Gate items/s", "gateItems", gateItems);
+        MathExpression expertPerSecond = perSecond("Expert items/s", "expertItems", expertItems);
+
+        Metric apiLatencyP50 = apiMetric("Latency", "p50");
+        Metric apiLatencyP99 = apiMetric("Latency", "p99");
+        Metric expertLatencyP99 = custom(ns, MetricNames.EXPERT_QUEUE_LATENCY_MS, MetricNames.WORKER_SERVICE, "p99");
+
+        List<IMetric> visible = new ArrayList<>();
+        List<IMetric> inFlight = new ArrayList<>();
+        List<IMetric> deadLetters = new ArrayList<>();
+        for (Priority priority : Priority.values()) {
+            IQueue queue = props.queues().queue(priority);
+            visible.add(queue.metricApproximateNumberOfMessagesVisible(MetricOptions.builder()
+                    .label(name(priority) + " visible")
+                    .statistic("Maximum")
+                    .period(Duration.minutes(1))
+                    .build()));
+            inFlight.add(queue.metricApproximateNumberOfMessagesNotVisible(MetricOptions.builder()
+                    .label(name(priority) + " in flight")
+                    .statistic("Maximum")
+                    .period(Duration.minutes(1))
+                    .build()));
+            deadLetters.add(props.queues()
+                    .deadLetterQueue(priority)
+                    .metricApproximateNumberOfMessagesVisible(MetricOptions.builder()
+                            .label(name(priority) + " DLQ")
+                            .statistic("Maximum")
+                            .period(Duration.minutes(1))
+                            .build()));
+        }
+
+        List<IWidget> header = List.of(TextWidget.Builder.create()
+                .markdown("# Sieve\nRouting, latency, throughput, queues, GPU workers and cost. Cost per million"
+                        + " items = (worker instance-hours x " + props.gpuInstanceHourlyUsd() + " USD + Lambda GB-s x "
+                        + props.lambdaGbSecondUsd() + " USD + API requests x " + props.apiRequestUsd()
+                        + " USD) / items entering the gate; set the prices with CDK context.")
+                .width(24)
+                .height(2)
+                .build());
+        List<IWidget> row1 = List.of(
+                graph("Routing rate", List.of(routingRate)),
+                graph("Latency (ms)", List.of(apiLatencyP50, apiLatencyP99, expertLatencyP99)),
+                graph("Items per second", List.of(gatePerSecond, expertPerSecond)));
+        List<IWidget> row2 = List.of(
+                graph("Queue depth", concat(visible, inFlight)),
+                graph("Dead-letter queues", deadLetters),
+                graph("GPU workers (running tasks)", List.of(props.worker().runningTasksMetric())));
+        List<IWidget> row3 = List.of(graph("Cost per million items (USD)", List.of(costPerMillionItems(gateItems))));
+        return List.of(header, row1, row2, row3);
+    }
+
+    /**
+     * USD per million items over each period: worker task-seconds (one GPU instance per task) at the
+     * instance price, plus the gate's Lambda GB-seconds, plus API requests, over the items the gate saw.
+     */
+    MathExpression costPerMillionItems(Metric gateItems) {
+        Map<String, IMetric> using = new LinkedHashMap<>();
+        using.put("items", gateItems);
+        using.put(
+                "tasks",
+                props.worker()
+                        .runningTasksMetric()
+                        .with(MetricOptions.builder().period(PERIOD).build()));
+        using.put("gateMs", props.gate().gateFunction().metricDuration(sum()));
+        using.put("batchMs", props.gate().batchFunction().metricDuration(sum()));
+        using.put("requests", apiMetric("Count", "Sum"));
+        String perSecondGpu = format(props.gpuInstanceHourlyUsd() / 3600.0);
+        String gateGbSecond = format(props.gateMemoryMb() / 1024.0 * props.lambdaGbSecondUsd() / 1000.0);
+        String batchGbSecond = format(props.batchHandlerMemoryMb() / 1024.0 * props.lambdaGbSecondUsd() / 1000.0);
+        String expression = "1000000 * (FILL(tasks, 0) * PERIOD(items) * " + perSecondGpu
+                + " + FILL(gateMs, 0) * " + gateGbSecond
+                + " + FILL(batchMs, 0) * " + batchGbSecond
+                + " + FILL(requests, 0) * " + format(props.apiRequestUsd()) + ") / items";
+        return MathExpression.Builder.create()
+                .label("USD per 1M items")
+                .expression(expression)
+                .usingMetrics(using)
+                .period(PERIOD)
+                .build();
+    }
+
+    private static String format(double value) {
+        return String.format(Locale.ROOT, "%.12f", value);
+    }
+
+    private Metric apiMetric(String name, String statistic) {
+        return Metric.Builder.create()
+                .namespace("AWS/ApiGateway")
+                .metricName(name)
+                .dimensionsMap(Map.of("ApiId", props.gate().api().getApiId(), "Stage", "$default"))
+                .statistic(statistic)
+                .label("API " + name + " " + statistic)
+                .period(PERIOD)
+                .build();
+    }
+
+    private static Metric custom(String namespace, String name, String service, String statistic) {
+        return Metric.Builder.create()
+                .namespace(namespace)
+                .metricName(name)
+                .dimensionsMap(Map.of(MetricNames.SERVICE, service))
+                .statistic(statistic)
+                .label(name + " " + statistic)
+                .period(PERIOD)
+                .build();
+    }
+
+    private static MathExpression perSecond(String label, String id, Metric count) {
+        return MathExpression.Builder.create()
+                .label(label)
+                .expression(id + " / PERIOD(" + id + ")")
+                .usingMetrics(Map.of(id, count))
+                .period(PERIOD)
+                .build();
+    }
+
+    private static GraphWidget graph(String title, List<? extends IMetric> metrics) {
+        return GraphWidget.Builder.create()
+                .title(title)
+                .left(metrics)
+                .width(8)
+                .height(6)
+                .build();
+    }
+
+    private static List<IMetric> concat(List<IMetric> a, List<IMetric> b) {
+        List<IMetric> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    private static MetricOptions max(Duration period) {
+        return MetricOptions.builder().statistic("Maximum").period(period).build();
+    }
+
+    private static MetricOptions sum() {
+        return MetricOptions.builder().statistic("Sum").period(PERIOD).build();
+    }
+
+    private static String name(Priority priority) {
+        return switch (priority) {
+            case REALTIME -> "Realtime";
+            case ASYNC -> "Async";
+            case BATCH -> "Batch";
+        };
+    }
+
+    public Topic alarmTopic() {
+        return alarmTopic;
+    }
+
+    public List<Alarm> alarms() {
+        return List.copyOf(alarms);
+    }
+
+    public Dashboard dashboard() {
+        return dashboard;
+    }
+}

@@ -1,0 +1,118 @@
+package dev.sieve.infra;
+
+import dev.sieve.shared.config.ResourceDefaults;
+import dev.sieve.shared.queue.Priority;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Validations;
+import software.amazon.awscdk.services.iam.IGrantable;
+import software.amazon.awscdk.services.sqs.DeadLetterQueue;
+import software.amazon.awscdk.services.sqs.Queue;
+import software.amazon.awscdk.services.sqs.QueueEncryption;
+import software.constructs.Construct;
+
+/**
+ * The three work queues (real-time, async, batch), each with its own dead-letter queue. Secure by
+ * default: SSE-SQS encryption, TLS-only access policy, a finite receive count, long polling, and a
+ * visibility timeout equal to the worker's lease (its heart-beat extends leases while it works).
+ */
+public final class SieveQueues extends Construct {
+
+    /** Settings of the queues; every field has a safe default. */
+    public record Props(
+            int visibilityTimeoutSeconds,
+            int maxReceiveCount,
+            int receiveWaitSeconds,
+            int retentionSeconds,
+            int deadLetterRetentionSeconds) {
+
+        public static Props defaults() {
+            return new Props(
+                    ResourceDefaults.VISIBILITY_TIMEOUT_SECONDS,
+                    ResourceDefaults.MAX_RECEIVE_COUNT,
+                    ResourceDefaults.RECEIVE_WAIT_SECONDS,
+                    ResourceDefaults.MESSAGE_RETENTION_SECONDS,
+                    ResourceDefaults.DLQ_MESSAGE_RETENTION_SECONDS);
+        }
+
+        public Props withVisibilityTimeoutSeconds(int seconds) {
+            return new Props(
+                    seconds, maxReceiveCount, receiveWaitSeconds, retentionSeconds, deadLetterRetentionSeconds);
+        }
+
+        public Props withMaxReceiveCount(int count) {
+            return new Props(
+                    visibilityTimeoutSeconds, count, receiveWaitSeconds, retentionSeconds, deadLetterRetentionSeconds);
+        }
+    }
+
+    private final Map<Priority, Queue> queues = new EnumMap<>(Priority.class);
+    private final Map<Priority, Queue> deadLetterQueues = new EnumMap<>(Priority.class);
+
+    public SieveQueues(Construct scope, String id, Props props) {
+        super(scope, id);
+        Objects.requireNonNull(props, "props");
+        for (Priority priority : Priority.values()) {
+            String name =
+                    switch (priority) {
+                        case REALTIME -> "Realtime";
+                        case ASYNC -> "Async";
+                        case BATCH -> "Batch";
+                    };
+            Queue dlq = Queue.Builder.create(this, name + "DeadLetterQueue")
+                    .encryption(QueueEncryption.SQS_MANAGED)
+                    .enforceSsl(true)
+                    .retentionPeriod(Duration.seconds(props.deadLetterRetentionSeconds()))
+                    .build();
+            Validations.of(dlq)
+                    .acknowledge(Acknowledgments.of(
+                            "AwsSolutions-SQS3",
+                            "This queue is itself the dead-letter queue of the "
+                                    + name.toLowerCase(java.util.Locale.ROOT)
+                                    + " work queue; a DLQ of a DLQ would only move the same poison messages again."));
+            Queue queue = Queue.Builder.create(this, name + "Queue")
+                    .encryption(QueueEncryption.SQS_MANAGED)
+                    .enforceSsl(true)
+                    .visibilityTimeout(Duration.seconds(props.visibilityTimeoutSeconds()))
+                    .receiveMessageWaitTime(Duration.seconds(props.receiveWaitSeconds()))
+                    .retentionPeriod(Duration.seconds(props.retentionSeconds()))
+                    .deadLetterQueue(DeadLetterQueue.builder()
+                            .queue(dlq)
+                            .maxReceiveCount(props.maxReceiveCount())
+                            .build())
+                    .build();
+            queues.put(priority, queue);
+            deadLetterQueues.put(priority, dlq);
+        }
+    }
+
+    public Queue queue(Priority priority) {
+        return queues.get(priority);
+    }
+
+    public Queue deadLetterQueue(Priority priority) {
+        return deadLetterQueues.get(priority);
+    }
+
+    /** Work queues in priority order (real-time first). */
+    public List<Queue> all() {
+        return List.copyOf(queues.values());
+    }
+
+    public List<Queue> allDeadLetterQueues() {
+        return List.copyOf(deadLetterQueues.values());
+    }
+
+    /** Send (and read attributes) on every work queue: the gate's producers. */
+    public void grantSend(IGrantable grantee) {
+        queues.values().forEach(q -> q.grantSendMessages(grantee));
+    }
+
+    /** Receive, delete and change visibility on every work queue: the worker. */
+    public void grantConsume(IGrantable grantee) {
+        queues.values().forEach(q -> q.grantConsumeMessages(grantee));
+    }
+}

@@ -1,0 +1,260 @@
+package dev.sieve.infra;
+
+import dev.sieve.shared.config.EnvironmentVariables;
+import dev.sieve.shared.queue.Priority;
+import dev.sieve.shared.result.BucketLayout;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.ec2.FlowLogDestination;
+import software.amazon.awscdk.services.ec2.FlowLogOptions;
+import software.amazon.awscdk.services.ec2.FlowLogTrafficType;
+import software.amazon.awscdk.services.ec2.GatewayVpcEndpointAwsService;
+import software.amazon.awscdk.services.ec2.GatewayVpcEndpointOptions;
+import software.amazon.awscdk.services.ec2.SubnetConfiguration;
+import software.amazon.awscdk.services.ec2.SubnetSelection;
+import software.amazon.awscdk.services.ec2.SubnetType;
+import software.amazon.awscdk.services.ec2.Vpc;
+import software.amazon.awscdk.services.iam.IRole;
+import software.amazon.awscdk.services.logs.RetentionDays;
+import software.constructs.Construct;
+
+/**
+ * The whole Sieve deployment in one environment-agnostic stack: storage, queues, the gate API, the
+ * GPU worker tier and monitoring, wired together with the environment-variable names of {@link
+ * EnvironmentVariables}.
+ */
+public final class SieveStack extends Stack {
+
+    private final SieveStorage storage;
+    private final SieveQueues queues;
+    private final GateApi gate;
+    private final GpuWorkerService worker;
+    private final SieveMonitoring monitoring;
+    private final Vpc vpc;
+
+    public SieveStack(Construct scope, String id, StackProps stackProps, SieveStackProps props) {
+        super(scope, id, stackProps);
+        RetentionDays retention = retention(props.logRetentionDays());
+
+        storage =
+                new SieveStorage(this, "Storage", SieveStorage.Props.defaults().withRetainData(props.retainData()));
+        queues = new SieveQueues(
+                this,
+                "Queues",
+                SieveQueues.Props.defaults()
+                        .withVisibilityTimeoutSeconds(props.visibilityTimeoutSeconds())
+                        .withMaxReceiveCount(props.maxReceiveCount()));
+
+        gate = new GateApi(
+                this,
+                "Gate",
+                new GateApi.Props(
+                        props.gateJar(),
+                        props.authorizer(),
+                        props.jwtIssuer(),
+                        props.jwtAudience(),
+                        props.realtimeBudgetMillis(),
+                        props.gateMemoryMb(),
+                        props.batchHandlerMemoryMb(),
+                        props.apiRateLimit(),
+                        props.apiBurstLimit(),
+                        retention,
+                        storage,
+                        queues));
+
+        vpc = vpc(props.natGateways(), storage);
+        worker = new GpuWorkerService(
+                this,
+                "Worker",
+                new GpuWorkerService.Props(
+                        vpc,
+                        SubnetSelection.builder()
+                                .subnetType(
+                                        props.natGateways() > 0 ? SubnetType.PRIVATE_WITH_EGRESS : SubnetType.PUBLIC)
+                                .build(),
+                        props.instanceTypes(),
+                        props.onDemandBaseCapacity(),
+                        props.maxWorkers(),
+                        props.backlogPerTaskTarget(),
+                        props.drainGraceSeconds(),
+                        props.workerImage(),
+                        new ArrayList<>(queues.all()),
+                        props.metricsNamespace(),
+                        retention));
+
+        Map<String, String> common = commonEnvironment(props);
+        Map<String, String> gateOnly = new LinkedHashMap<>();
+        gateOnly.put(EnvironmentVariables.API_BASE_URL, gate.api().getApiEndpoint());
+        gateOnly.put(EnvironmentVariables.REALTIME_BUDGET_MS, Integer.toString(props.realtimeBudgetMillis()));
+        gate.addEnvironment(common, gateOnly);
+
+        Map<String, String> workerEnvironment = new LinkedHashMap<>(common);
+        workerEnvironment.put(EnvironmentVariables.DEVICE, "cuda:0");
+        workerEnvironment.put(EnvironmentVariables.MAX_BATCH_ITEMS, Integer.toString(props.maxBatchItems()));
+        workerEnvironment.put(EnvironmentVariables.MAX_BATCH_TOKENS, Integer.toString(props.maxBatchTokens()));
+        workerEnvironment.put(EnvironmentVariables.MAX_WAIT_MS, Integer.toString(props.maxWaitMillis()));
+        workerEnvironment.put(
+                EnvironmentVariables.VISIBILITY_TIMEOUT_S, Integer.toString(props.visibilityTimeoutSeconds()));
+        workerEnvironment.put(EnvironmentVariables.DRAIN_GRACE_S, Integer.toString(props.drainGraceSeconds()));
+        worker.addEnvironment(workerEnvironment);
+
+        IRole taskRole = worker.taskDefinition().getTaskRole();
+        queues.grantConsume(taskRole);
+        storage.table().grantReadWriteData(taskRole);
+        storage.grantReadPrefixes(taskRole, List.of(BucketLayout.BUNDLES));
+        storage.grantReadWritePrefixes(taskRole, List.of(BucketLayout.JOBS_PARTS, BucketLayout.PAYLOADS));
+        storage.grantListPrefixes(
+                taskRole, List.of(BucketLayout.BUNDLES, BucketLayout.JOBS_PARTS, BucketLayout.PAYLOADS));
+        monitoring = new SieveMonitoring(
+                this,
+                "Monitoring",
+                new SieveMonitoring.Props(
+                        queues,
+                        gate,
+                        worker,
+                        props.metricsNamespace(),
+                        props.realtimeBudgetMillis(),
+                        props.gateMemoryMb(),
+                        props.batchHandlerMemoryMb(),
+                        props.gpuInstanceHourlyUsd(),
+                        props.lambdaGbSecondUsd(),
+                        props.apiRequestUsd(),
+                        props.alarmEmail()));
+
+        output("ApiUrl", gate.api().getApiEndpoint(), "Base URL of the Sieve HTTP API");
+        output("BucketName", storage.bucket().getBucketName(), "Bucket for bundles, uploads, manifests and outputs");
+        output("BundleUri", storage.bundleUri(props.bundleVersion()), "Upload the model bundle here");
+        output("TableName", storage.table().getTableName(), "DynamoDB table of requests, jobs and results");
+        output("RealtimeQueueUrl", queues.queue(Priority.REALTIME).getQueueUrl(), "Real-time work queue");
+        output("AlarmTopicArn", monitoring.alarmTopic().getTopicArn(), "Subscribe to receive Sieve alarms");
+        output("ClusterName", worker.cluster().getClusterName(), "ECS cluster of the GPU workers");
+    }
+
+    /** The variables both the gate and the worker read (names from {@link EnvironmentVariables}). */
+    private Map<String, String> commonEnvironment(SieveStackProps props) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put(EnvironmentVariables.TABLE_NAME, storage.table().getTableName());
+        env.put(EnvironmentVariables.BUCKET_NAME, storage.bucket().getBucketName());
+        env.put(
+                EnvironmentVariables.REALTIME_QUEUE_URL,
+                queues.queue(Priority.REALTIME).getQueueUrl());
+        env.put(
+                EnvironmentVariables.ASYNC_QUEUE_URL,
+                queues.queue(Priority.ASYNC).getQueueUrl());
+        env.put(
+                EnvironmentVariables.BATCH_QUEUE_URL,
+                queues.queue(Priority.BATCH).getQueueUrl());
+        env.put(EnvironmentVariables.BUNDLE_URI, storage.bundleUri(props.bundleVersion()));
+        env.put(EnvironmentVariables.METRICS_NAMESPACE, props.metricsNamespace());
+        env.put(EnvironmentVariables.RESULTS_TTL_DAYS, Integer.toString(props.resultsTtlDays()));
+        return env;
+    }
+
+    private Vpc vpc(int natGateways, SieveStorage storage) {
+        List<SubnetConfiguration> subnets = new ArrayList<>();
+        subnets.add(SubnetConfiguration.builder()
+                .name("Public")
+                .subnetType(SubnetType.PUBLIC)
+                .cidrMask(24)
+                .build());
+        if (natGateways > 0) {
+            subnets.add(SubnetConfiguration.builder()
+                    .name("Workers")
+                    .subnetType(SubnetType.PRIVATE_WITH_EGRESS)
+                    .cidrMask(20)
+                    .build());
+        }
+        return Vpc.Builder.create(this, "Vpc")
+                .maxAzs(2)
+                .natGateways(natGateways)
+                .subnetConfiguration(subnets)
+                .restrictDefaultSecurityGroup(true)
+                // S3 and DynamoDB traffic of the workers bypasses the NAT gateway (free, and no NAT data charges).
+                .gatewayEndpoints(Map.of(
+                        "S3",
+                        GatewayVpcEndpointOptions.builder()
+                                .service(GatewayVpcEndpointAwsService.S3)
+                                .build(),
+                        "DynamoDb",
+                        GatewayVpcEndpointOptions.builder()
+                                .service(GatewayVpcEndpointAwsService.DYNAMODB)
+                                .build()))
+                .flowLogs(Map.of(
+                        "RejectedTraffic",
+                        FlowLogOptions.builder()
+                                .trafficType(FlowLogTrafficType.REJECT)
+                                .destination(FlowLogDestination.toS3(storage.accessLogBucket(), "vpc-flow-logs/"))
+                                .build()))
+                .build();
+    }
+
+    private void output(String id, String value, String description) {
+        CfnOutput.Builder.create(this, id).value(value).description(description).build();
+    }
+
+    static RetentionDays retention(int days) {
+        for (RetentionDays candidate : RetentionDays.values()) {
+            if (candidate.name().equals(retentionName(days))) {
+                return candidate;
+            }
+        }
+        throw new IllegalArgumentException("No CloudWatch Logs retention of " + days + " days");
+    }
+
+    private static String retentionName(int days) {
+        return switch (days) {
+            case 1 -> "ONE_DAY";
+            case 3 -> "THREE_DAYS";
+            case 5 -> "FIVE_DAYS";
+            case 7 -> "ONE_WEEK";
+            case 14 -> "TWO_WEEKS";
+            case 30 -> "ONE_MONTH";
+            case 60 -> "TWO_MONTHS";
+            case 90 -> "THREE_MONTHS";
+            case 120 -> "FOUR_MONTHS";
+            case 150 -> "FIVE_MONTHS";
+            case 180 -> "SIX_MONTHS";
+            case 365 -> "ONE_YEAR";
+            case 400 -> "THIRTEEN_MONTHS";
+            case 545 -> "EIGHTEEN_MONTHS";
+            case 731 -> "TWO_YEARS";
+            case 1096 -> "THREE_YEARS";
+            case 1827 -> "FIVE_YEARS";
+            case 2192 -> "SIX_YEARS";
+            case 2557 -> "SEVEN_YEARS";
+            case 2922 -> "EIGHT_YEARS";
+            case 3288 -> "NINE_YEARS";
+            case 3653 -> "TEN_YEARS";
+            default -> "";
+        };
+    }
+
+    public SieveStorage storage() {
+        return storage;
+    }
+
+    public SieveQueues queues() {
+        return queues;
+    }
+
+    public GateApi gate() {
+        return gate;
+    }
+
+    public GpuWorkerService worker() {
+        return worker;
+    }
+
+    public SieveMonitoring monitoring() {
+        return monitoring;
+    }
+
+    public Vpc vpc() {
+        return vpc;
+    }
+}

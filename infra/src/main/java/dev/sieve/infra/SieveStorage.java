@@ -1,0 +1,183 @@
+package dev.sieve.infra;
+
+import dev.sieve.shared.result.BucketLayout;
+import dev.sieve.shared.result.TableSchema;
+import java.util.List;
+import java.util.Objects;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Validations;
+import software.amazon.awscdk.services.dynamodb.Attribute;
+import software.amazon.awscdk.services.dynamodb.AttributeType;
+import software.amazon.awscdk.services.dynamodb.BillingMode;
+import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
+import software.amazon.awscdk.services.dynamodb.Table;
+import software.amazon.awscdk.services.dynamodb.TableEncryption;
+import software.amazon.awscdk.services.iam.Effect;
+import software.amazon.awscdk.services.iam.IGrantable;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.s3.BlockPublicAccess;
+import software.amazon.awscdk.services.s3.Bucket;
+import software.amazon.awscdk.services.s3.BucketEncryption;
+import software.amazon.awscdk.services.s3.LifecycleRule;
+import software.amazon.awscdk.services.s3.ObjectOwnership;
+import software.constructs.Construct;
+
+/**
+ * The data plane's storage: one S3 bucket (bundles, uploads, manifests, part files, outputs, large
+ * queue payloads; layout in {@link BucketLayout}) with its access-log bucket, and one DynamoDB table
+ * (requests, jobs, small results; key layout in {@link TableSchema}). Secure by default: encryption at
+ * rest, TLS-only bucket policies, public access blocked, server access logs, point-in-time recovery,
+ * on-demand billing and TTL; transient prefixes expire on their own.
+ */
+public final class SieveStorage extends Construct {
+
+    /** Settings of the storage; every field has a safe default. */
+    public record Props(boolean retainData, int transientObjectDays, int accessLogDays) {
+        public static Props defaults() {
+            return new Props(true, 7, 90);
+        }
+
+        public Props withRetainData(boolean retain) {
+            return new Props(retain, transientObjectDays, accessLogDays);
+        }
+    }
+
+    private final Bucket bucket;
+    private final Bucket accessLogBucket;
+    private final Table table;
+
+    public SieveStorage(Construct scope, String id, Props props) {
+        super(scope, id);
+        Objects.requireNonNull(props, "props");
+        RemovalPolicy removal = props.retainData() ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+        accessLogBucket = Bucket.Builder.create(this, "AccessLogBucket")
+                .encryption(BucketEncryption.S3_MANAGED)
+                .enforceSsl(true)
+                .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
+                .objectOwnership(ObjectOwnership.BUCKET_OWNER_ENFORCED)
+                .lifecycleRules(List.of(LifecycleRule.builder()
+                        .id("expire-access-logs")
+                        .expiration(Duration.days(props.accessLogDays()))
+                        .build()))
+                .removalPolicy(removal)
+                .build();
+        Validations.of(accessLogBucket)
+                .acknowledge(
+                        Acknowledgments.of(
+                                "AwsSolutions-S1",
+                                "This bucket is the server-access-log destination of the data bucket; logging it"
+                                        + " into itself would loop and logging it elsewhere adds a bucket that needs the same."));
+
+        Duration transientAge = Duration.days(props.transientObjectDays());
+        bucket = Bucket.Builder.create(this, "DataBucket")
+                .encryption(BucketEncryption.S3_MANAGED)
+                .enforceSsl(true)
+                .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
+                .objectOwnership(ObjectOwnership.BUCKET_OWNER_ENFORCED)
+                .versioned(false)
+                .serverAccessLogsBucket(accessLogBucket)
+                .serverAccessLogsPrefix("data-bucket/")
+                .lifecycleRules(List.of(
+                        LifecycleRule.builder()
+                                .id("abort-incomplete-multipart-uploads")
+                                .abortIncompleteMultipartUploadAfter(Duration.days(1))
+                                .build(),
+                        expire("expire-uploads", BucketLayout.UPLOADS, transientAge),
+                        expire("expire-job-parts", BucketLayout.JOBS_PARTS, transientAge),
+                        expire("expire-queue-payloads", BucketLayout.PAYLOADS, transientAge)))
+                .removalPolicy(removal)
+                .build();
+
+        table = Table.Builder.create(this, "Table")
+                .partitionKey(Attribute.builder()
+                        .name(TableSchema.PK)
+                        .type(AttributeType.STRING)
+                        .build())
+                .sortKey(Attribute.builder()
+                        .name(TableSchema.SK)
+                        .type(AttributeType.STRING)
+                        .build())
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .timeToLiveAttribute(TableSchema.TTL)
+                .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder()
+                        .pointInTimeRecoveryEnabled(true)
+                        .build())
+                .encryption(TableEncryption.AWS_MANAGED)
+                .deletionProtection(props.retainData())
+                .removalPolicy(removal)
+                .build();
+    }
+
+    private static LifecycleRule expire(String id, String prefix, Duration age) {
+        return LifecycleRule.builder()
+                .id(id)
+                .prefix(prefix)
+                .expiration(age)
+                .abortIncompleteMultipartUploadAfter(Duration.days(1))
+                .build();
+    }
+
+    public Bucket bucket() {
+        return bucket;
+    }
+
+    public Bucket accessLogBucket() {
+        return accessLogBucket;
+    }
+
+    public Table table() {
+        return table;
+    }
+
+    /** {@code s3://<bucket>/bundles/<version>/}: where the gate and the worker load the model from. */
+    public String bundleUri(String bundleVersion) {
+        return "s3://" + bucket.getBucketName() + "/" + BucketLayout.BUNDLES + bundleVersion + "/";
+    }
+
+    /** Read the object keys under the given prefixes (each ends with '/'). */
+    public void grantReadPrefixes(IGrantable grantee, List<String> prefixes) {
+        prefixes.forEach(p -> Acknowledgments.objectPrefixGrant(grantee, bucket, p, "s3:GetObject"));
+        grantee.getGrantPrincipal()
+                .addToPrincipalPolicy(PolicyStatement.Builder.create()
+                        .effect(Effect.ALLOW)
+                        .actions(List.of("s3:GetObject"))
+                        .resources(objectArns(prefixes))
+                        .build());
+    }
+
+    /** Write (and read) the object keys under the given prefixes. */
+    public void grantReadWritePrefixes(IGrantable grantee, List<String> prefixes) {
+        prefixes.forEach(p -> Acknowledgments.objectPrefixGrant(
+                grantee, bucket, p, "s3:GetObject, s3:PutObject and s3:AbortMultipartUpload"));
+        grantee.getGrantPrincipal()
+                .addToPrincipalPolicy(PolicyStatement.Builder.create()
+                        .effect(Effect.ALLOW)
+                        .actions(List.of("s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"))
+                        .resources(objectArns(prefixes))
+                        .build());
+    }
+
+    /** List keys under the given prefixes (assembling part files, checking a bundle). */
+    public void grantListPrefixes(IGrantable grantee, List<String> prefixes) {
+        grantee.getGrantPrincipal()
+                .addToPrincipalPolicy(PolicyStatement.Builder.create()
+                        .effect(Effect.ALLOW)
+                        .actions(List.of("s3:ListBucket"))
+                        .resources(List.of(bucket.getBucketArn()))
+                        .conditions(java.util.Map.of(
+                                "StringLike",
+                                java.util.Map.of(
+                                        "s3:prefix",
+                                        prefixes.stream().map(p -> p + "*").toList())))
+                        .build());
+    }
+
+    private List<String> objectArns(List<String> prefixes) {
+        return prefixes.stream()
+                .map(bucket::arnForObjects)
+                .map(arn -> arn + "*")
+                .toList();
+    }
+}

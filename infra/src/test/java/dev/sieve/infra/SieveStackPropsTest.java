@@ -1,0 +1,100 @@
+package dev.sieve.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sieve.shared.config.ConfigException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SieveStackPropsTest {
+    private static final Path JAR = Path.of("gate.jar");
+    private static final WorkerImageSource IMAGE = new WorkerImageSource(Path.of("."), "Dockerfile", List.of());
+
+    private static SieveStackProps read(Map<String, Object> context) {
+        return SieveStackProps.fromContext(context::get, JAR, IMAGE);
+    }
+
+    @Test
+    void fromContext_whenEmpty_usesSafeDefaults() {
+        SieveStackProps props = read(Map.of());
+        assertThat(props.authorizer()).isEqualTo(SieveStackProps.Authorizer.IAM);
+        assertThat(props.instanceTypes()).containsExactly("g6.xlarge", "g5.xlarge", "g4dn.xlarge");
+        assertThat(props.onDemandBaseCapacity()).isZero();
+        assertThat(props.retainData()).isTrue();
+        assertThat(props.metricsNamespace()).isEqualTo("Sieve");
+        assertThat(props.natGateways()).isEqualTo(1);
+    }
+
+    @Test
+    void fromContext_whenValuesComeFromCdkJsonTypes_acceptsNumbersBooleansAndArrays() {
+        SieveStackProps props = read(Map.of(
+                "maxWorkers",
+                8,
+                "retainData",
+                false,
+                "instanceTypes",
+                List.of("g6.xlarge"),
+                "gpuInstanceHourlyUsd",
+                0.35));
+        assertThat(props.maxWorkers()).isEqualTo(8);
+        assertThat(props.retainData()).isFalse();
+        assertThat(props.instanceTypes()).containsExactly("g6.xlarge");
+        assertThat(props.gpuInstanceHourlyUsd()).isEqualTo(0.35);
+    }
+
+    @Test
+    void fromContext_whenJwtWithoutIssuer_namesTheMissingSettings() {
+        assertThatThrownBy(() -> read(Map.of("authorizer", "jwt")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("jwtIssuer")
+                .hasMessageContaining("jwtAudience");
+    }
+
+    @Test
+    void fromContext_whenAuthorizerUnknown_listsTheAllowedValues() {
+        assertThatThrownBy(() -> read(Map.of("authorizer", "none")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("authorizer='none'")
+                .hasMessageContaining("iam, jwt");
+    }
+
+    @Test
+    void fromContext_whenNumberIsNotANumber_saysWhichKeyAndTheRange() {
+        assertThatThrownBy(() -> read(Map.of("maxWorkers", "many")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("maxWorkers='many'")
+                .hasMessageContaining("1..1000");
+    }
+
+    @Test
+    void fromContext_whenInstanceTypeIsMalformed_rejectsIt() {
+        assertThatThrownBy(() -> read(Map.of("instanceTypes", "g6.xlarge,big gpu")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'big gpu'");
+    }
+
+    @Test
+    void fromContext_whenOnDemandBaseExceedsMaxWorkers_rejectsIt() {
+        assertThatThrownBy(() -> read(Map.of("onDemandBaseCapacity", 5, "maxWorkers", 2)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("onDemandBaseCapacity=5");
+    }
+
+    @Test
+    void fromContext_whenDrainGraceLeavesNoMarginBeforeTheStopTimeout_rejectsIt() {
+        assertThatThrownBy(() -> read(Map.of("drainGraceSeconds", 115)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("drainGraceSeconds=115");
+    }
+
+    @Test
+    void fromContext_whenLogRetentionIsNotACloudWatchValue_listsTheAllowedOnes() {
+        assertThatThrownBy(() -> read(Map.of("logRetentionDays", 31)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("logRetentionDays=31")
+                .hasMessageContaining("30");
+    }
+}

@@ -1,0 +1,145 @@
+package dev.sieve.infra;
+
+import static dev.sieve.infra.Templates.list;
+import static dev.sieve.infra.Templates.map;
+import static dev.sieve.infra.Templates.properties;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sieve.shared.result.BucketLayout;
+import dev.sieve.shared.result.TableSchema;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+class SieveStorageTest {
+    private static final Template TEMPLATE = SynthesizedSieve.DEFAULT.template();
+
+    @Test
+    void buckets_always_areEncryptedAndBlockAllPublicAccess() {
+        Map<String, Map<String, Object>> buckets = properties(TEMPLATE, "AWS::S3::Bucket");
+        assertThat(buckets).hasSize(2);
+        buckets.forEach((id, props) -> {
+            assertThat(props.get("BucketEncryption")).as(id).isNotNull();
+            assertThat(map(props.get("PublicAccessBlockConfiguration")))
+                    .as(id)
+                    .containsEntry("BlockPublicAcls", true)
+                    .containsEntry("BlockPublicPolicy", true)
+                    .containsEntry("IgnorePublicAcls", true)
+                    .containsEntry("RestrictPublicBuckets", true);
+        });
+    }
+
+    @Test
+    void buckets_always_denyRequestsWithoutTls() {
+        Set<String> tlsOnly = new HashSet<>();
+        properties(TEMPLATE, "AWS::S3::BucketPolicy").forEach((id, props) -> {
+            boolean denies = list(map(props.get("PolicyDocument")).get("Statement")).stream()
+                    .map(Templates::map)
+                    .anyMatch(s -> "Deny".equals(s.get("Effect"))
+                            && String.valueOf(s.get("Condition")).contains("aws:SecureTransport=false"));
+            if (denies) {
+                tlsOnly.add(Templates.referencedId(props.get("Bucket")));
+            }
+        });
+        assertThat(tlsOnly)
+                .containsExactlyInAnyOrderElementsOf(
+                        properties(TEMPLATE, "AWS::S3::Bucket").keySet());
+    }
+
+    @Test
+    void dataBucket_transientPrefixes_expireAndIncompleteUploadsAreAborted() {
+        String dataBucket = dataBucketId();
+        List<Object> rules =
+                list(map(properties(TEMPLATE, "AWS::S3::Bucket").get(dataBucket).get("LifecycleConfiguration"))
+                        .get("Rules"));
+        Set<String> expiring = new HashSet<>();
+        boolean abortsAll = false;
+        for (Object rule : rules) {
+            Map<String, Object> r = map(rule);
+            if (r.containsKey("ExpirationInDays") && r.get("Prefix") instanceof String prefix) {
+                expiring.add(prefix);
+            }
+            if (!r.containsKey("Prefix") && r.containsKey("AbortIncompleteMultipartUpload")) {
+                abortsAll = true;
+            }
+        }
+        assertThat(expiring)
+                .containsExactlyInAnyOrder(BucketLayout.UPLOADS, BucketLayout.JOBS_PARTS, BucketLayout.PAYLOADS);
+        assertThat(abortsAll).isTrue();
+        assertThat(properties(TEMPLATE, "AWS::S3::Bucket").get(dataBucket)).containsKey("LoggingConfiguration");
+    }
+
+    @Test
+    void dataBucket_manifestsUnderJobsIn_invokeTheBatchHandler() {
+        String batchFunction = SynthesizedSieve.logicalId(
+                SynthesizedSieve.DEFAULT.stack().gate().batchFunction());
+        TEMPLATE.hasResourceProperties(
+                "Custom::S3BucketNotifications",
+                Match.objectLike(Map.of(
+                        "NotificationConfiguration",
+                        Map.of(
+                                "LambdaFunctionConfigurations",
+                                List.of(Map.of(
+                                        "Events",
+                                        List.of("s3:ObjectCreated:*"),
+                                        "Filter",
+                                        Map.of(
+                                                "Key",
+                                                Map.of(
+                                                        "FilterRules",
+                                                        List.of(
+                                                                Map.of(
+                                                                        "Name",
+                                                                        "prefix",
+                                                                        "Value",
+                                                                        BucketLayout.JOBS_IN)))),
+                                        "LambdaFunctionArn",
+                                        Map.of("Fn::GetAtt", List.of(batchFunction, "Arn"))))))));
+    }
+
+    @Test
+    void table_isOnDemandWithPointInTimeRecoveryAndTtl() {
+        TEMPLATE.resourceCountIs("AWS::DynamoDB::Table", 1);
+        TEMPLATE.hasResourceProperties(
+                "AWS::DynamoDB::Table",
+                Map.of(
+                        "BillingMode",
+                        "PAY_PER_REQUEST",
+                        "PointInTimeRecoverySpecification",
+                        Map.of("PointInTimeRecoveryEnabled", true),
+                        "TimeToLiveSpecification",
+                        Map.of("AttributeName", TableSchema.TTL, "Enabled", true),
+                        "SSESpecification",
+                        Match.objectLike(Map.of("SSEEnabled", true)),
+                        "KeySchema",
+                        List.of(
+                                Map.of("AttributeName", TableSchema.PK, "KeyType", "HASH"),
+                                Map.of("AttributeName", TableSchema.SK, "KeyType", "RANGE")),
+                        "AttributeDefinitions",
+                        List.of(
+                                Map.of("AttributeName", TableSchema.PK, "AttributeType", "S"),
+                                Map.of("AttributeName", TableSchema.SK, "AttributeType", "S")),
+                        "DeletionProtectionEnabled",
+                        true));
+    }
+
+    @Test
+    void dataAndTable_byDefault_areRetainedWhenTheStackIsDeleted() {
+        TEMPLATE.hasResource("AWS::DynamoDB::Table", Map.of("DeletionPolicy", "Retain"));
+        assertThat(TEMPLATE.findResources("AWS::S3::Bucket", Map.of("DeletionPolicy", "Retain")))
+                .hasSize(2);
+    }
+
+    private static String dataBucketId() {
+        return properties(TEMPLATE, "AWS::S3::Bucket").entrySet().stream()
+                .filter(e -> e.getValue().containsKey("NotificationConfiguration")
+                        || e.getValue().containsKey("LoggingConfiguration"))
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .orElseThrow();
+    }
+}

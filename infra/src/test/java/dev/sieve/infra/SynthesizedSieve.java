@@ -1,0 +1,75 @@
+package dev.sieve.infra;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.assertions.Template;
+import software.amazon.awscdk.cxapi.CloudAssembly;
+
+/**
+ * One synthesis of the Sieve app per test JVM, shared by every infra test (a synth costs seconds; a
+ * template query milliseconds). It loads the same context and feature flags as {@code cdk.json},
+ * uses stand-in artifacts (an empty jar, a one-line Dockerfile) so the tests do not depend on the
+ * other modules being built, and registers cdk-nag exactly as {@link SieveApp} does.
+ */
+final class SynthesizedSieve {
+    private SynthesizedSieve() {}
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The default deployment (no context beyond cdk.json). */
+    static final SynthesizedSieve.Result DEFAULT = synthesize(Map.of());
+
+    record Result(SieveStack stack, Template template, JsonNode validationReport, SieveStackProps props) {}
+
+    /** Synthesizes the app with cdk.json's context plus {@code extraContext}. */
+    static Result synthesize(Map<String, Object> extraContext) {
+        try {
+            Path work = Files.createTempDirectory("sieve-infra-test");
+            Path jar = Files.write(work.resolve("sieve-gate-lambda.jar"), new byte[] {0x50, 0x4b, 0x05, 0x06});
+            Path image = Files.createDirectories(work.resolve("worker-image"));
+            Files.writeString(image.resolve("Dockerfile"), "FROM scratch\n");
+            WorkerImageSource source = new WorkerImageSource(image, "Dockerfile", List.of());
+
+            Map<String, Object> context = new LinkedHashMap<>(cdkJsonContext());
+            context.putAll(extraContext);
+            App app = App.Builder.create()
+                    .context(context)
+                    .outdir(work.resolve("cdk.out").toString())
+                    .build();
+            Function<String, Object> lookup = context::get;
+            SieveStackProps props = SieveStackProps.fromContext(lookup, jar, source);
+            SieveStack stack = SieveApp.configure(app, "Sieve", props);
+            CloudAssembly assembly = app.synth();
+            JsonNode report = JSON.readTree(
+                    Path.of(assembly.getDirectory(), "validation-report.json").toFile());
+            return new Result(stack, Template.fromStack(stack), report, props);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The logical id CloudFormation sees for an L2 construct of the default stack. */
+    static String logicalId(software.constructs.IConstruct construct) {
+        SieveStack stack = DEFAULT.stack();
+        return stack.resolve(stack.getLogicalId(
+                        (software.amazon.awscdk.CfnElement) construct.getNode().getDefaultChild()))
+                .toString();
+    }
+
+    /** The {@code context} object of {@code infra/cdk.json} (Maven runs tests in the module directory). */
+    static Map<String, Object> cdkJsonContext() throws IOException {
+        JsonNode cdkJson = JSON.readTree(Path.of("cdk.json").toFile());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> context = JSON.convertValue(cdkJson.get("context"), Map.class);
+        return context;
+    }
+}
