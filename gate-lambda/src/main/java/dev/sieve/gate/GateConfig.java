@@ -14,7 +14,8 @@ import java.util.Map;
  * @param realtimeQueueUrl queue for escalations of real-time requests
  * @param asyncQueueUrl queue for escalations of async requests and uploads
  * @param batchQueueUrl queue for escalated batch-transform chunks
- * @param jobsQueueUrl batch-transform control queue (chunk and assemble tasks)
+ * @param jobsQueueUrl batch-transform control queue (chunk and assemble tasks); empty: tasks run
+ *     in the invocation that creates them (fine for small manifests, not for large ones)
  * @param bundleUri local directory or {@code s3://bucket/prefix/} of the model bundle
  * @param apiBaseUrl public base URL of the API (results URLs); empty for relative URLs
  * @param realtimeMaxItems largest item count answered in real-time mode (default 1000)
@@ -77,7 +78,7 @@ public record GateConfig(
                 settings.required(EnvironmentVariables.REALTIME_QUEUE_URL),
                 settings.required(EnvironmentVariables.ASYNC_QUEUE_URL),
                 settings.required(EnvironmentVariables.BATCH_QUEUE_URL),
-                settings.required(EnvironmentVariables.JOBS_QUEUE_URL),
+                settings.optional(EnvironmentVariables.JOBS_QUEUE_URL, ""),
                 settings.required(EnvironmentVariables.BUNDLE_URI),
                 settings.optional(EnvironmentVariables.API_BASE_URL, ""),
                 settings.intInRange(EnvironmentVariables.REALTIME_MAX_ITEMS, 1000, 1, 100_000),

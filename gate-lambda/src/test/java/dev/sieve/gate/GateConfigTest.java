@@ -31,6 +31,7 @@ class GateConfigTest {
         assertThat(config.resultsTtlDays()).isEqualTo(7);
         assertThat(config.apiBaseUrl()).isEmpty();
         assertThat(config.s3PathStyle()).isFalse();
+        assertThat(config.jobsQueueUrl()).isEqualTo("http://q/j");
     }
 
     @Test

@@ -154,15 +154,14 @@ public final class JobService {
                         ":state", s(next.name()),
                         ":chunks", n(index.chunks().size()),
                         ":items", n(index.lines())));
-        List<String> tasks = new ArrayList<>();
+        List<JobTask> tasks = new ArrayList<>();
         for (ChunkIndex.Chunk chunk : index.chunks()) {
-            tasks.add(Json.write(
-                    JobTask.chunk(jobId, chunk.index(), chunk.startByte(), chunk.endByte(), chunk.firstLine())));
+            tasks.add(JobTask.chunk(jobId, chunk.index(), chunk.startByte(), chunk.endByte(), chunk.firstLine()));
         }
         if (tasks.isEmpty()) {
-            tasks.add(Json.write(JobTask.assemble(jobId)));
+            tasks.add(JobTask.assemble(jobId));
         }
-        sender.sendRaw(config.jobsQueueUrl(), tasks);
+        dispatch(tasks);
         JsonLog.info(
                 "job started",
                 Map.of(
@@ -328,7 +327,16 @@ public final class JobService {
     }
 
     private void requestAssembly(String jobId) {
-        sender.sendRaw(config.jobsQueueUrl(), List.of(Json.write(JobTask.assemble(jobId))));
+        dispatch(List.of(JobTask.assemble(jobId)));
+    }
+
+    /** Enqueues tasks on the jobs queue, or (no queue configured) runs them here and now. */
+    private void dispatch(List<JobTask> tasks) {
+        if (config.jobsQueueUrl().isEmpty()) {
+            tasks.forEach(this::handle);
+            return;
+        }
+        sender.sendRaw(config.jobsQueueUrl(), tasks.stream().map(Json::write).toList());
     }
 
     // ---- assembly ----
