@@ -10,13 +10,33 @@ import java.util.function.Function;
  * Where {@code sieve local} gets its models, data and workers: the cached SpamAssassin bundle (trained
  * with {@code sieve train} on first use), the bundle's recorded test split, and in-process workers.
  */
-final class LocalModels {
+public final class LocalModels {
     private final Path cacheDir;
     private final Consumer<String> progress;
 
-    LocalModels(Path cacheDir, Consumer<String> progress) {
+    public LocalModels(Path cacheDir, Consumer<String> progress) {
         this.cacheDir = cacheDir;
         this.progress = progress;
+    }
+
+    /**
+     * Trains a bundle with {@code sieve train} (the same code path as the command) from labeled JSON
+     * Lines, calibrated to escalate about {@code expertRate} of validation items.
+     */
+    public static void train(Path data, Path out, double expertRate) {
+        int exit = dev.sieve.cli.SieveCommand.commandLine()
+                .execute(
+                        "train",
+                        "--data",
+                        data.toString(),
+                        "--out",
+                        out.toString(),
+                        "--expert-rate",
+                        Double.toString(expertRate),
+                        "--no-tune");
+        if (exit != 0) {
+            throw new IllegalStateException("sieve train --data " + data + " failed with exit code " + exit);
+        }
     }
 
     Path defaultBundle() {
@@ -38,7 +58,7 @@ final class LocalModels {
         return null;
     }
 
-    LocalSieve.WorkerLauncher workerLauncher(ModelBundle bundle) {
+    public LocalSieve.WorkerLauncher workerLauncher(ModelBundle bundle) {
         return (aws, environment) -> {
             progress.accept("sieve local: no worker in this build; escalated items stay pending");
             return () -> {};
