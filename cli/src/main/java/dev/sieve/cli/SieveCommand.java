@@ -12,7 +12,11 @@ import picocli.CommandLine.Command;
         subcommands = {
             CommandLine.HelpCommand.class,
             dev.sieve.cli.cost.CostCommand.class,
-            dev.sieve.cli.local.LocalCommand.class
+            dev.sieve.cli.models.TrainCommand.class,
+            dev.sieve.cli.models.CalibrateCommand.class,
+            dev.sieve.cli.models.EvalCommand.class,
+            dev.sieve.cli.bench.BenchCommand.class,
+            dev.sieve.cli.local.LocalCommand.class,
         })
 public final class SieveCommand implements Runnable {
 

@@ -15,6 +15,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -79,6 +81,8 @@ public final class LocalAws implements AutoCloseable {
     /** A logback {@code <included>} file setting {@link #EMULATOR_LOGGERS} to WARN. */
     public static final String QUIET_LOGBACK_RESOURCE = "dev/sieve/localaws/logback-quiet.xml";
 
+    private static final Logger LOG = LoggerFactory.getLogger(LocalAws.class);
+
     private static LocalAws shared;
     private static RuntimeException sharedFailure;
 
@@ -119,6 +123,8 @@ public final class LocalAws implements AutoCloseable {
         checkPort("sqsPort", sqsPort);
         checkPort("dynamoDbPort", dynamoDbPort);
         checkPort("s3Port", s3Port);
+        // initialise SLF4J here, not in three starting threads at once (that makes it replay and warn)
+        LOG.debug("starting local AWS: SQS port {}, DynamoDB port {}, S3 port {}", sqsPort, dynamoDbPort, s3Port);
         long started = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(3, runnable -> {
             Thread thread = new Thread(runnable, "local-aws-start");
@@ -140,7 +146,15 @@ public final class LocalAws implements AutoCloseable {
                 Throwable cause = e.getCause() == null ? e : e.getCause();
                 throw new LocalAwsException("local AWS did not start: " + cause.getMessage(), cause);
             }
-            return new LocalAws(sqs.join(), dynamoDb.join(), s3.join(), Duration.ofNanos(System.nanoTime() - started));
+            LocalAws aws =
+                    new LocalAws(sqs.join(), dynamoDb.join(), s3.join(), Duration.ofNanos(System.nanoTime() - started));
+            LOG.info(
+                    "local AWS started in {} ms: SQS {}, DynamoDB {}, S3 {}",
+                    aws.startupTime.toMillis(),
+                    aws.sqsEndpoint(),
+                    aws.dynamoDbEndpoint(),
+                    aws.s3Endpoint());
+            return aws;
         } finally {
             pool.shutdown();
         }

@@ -31,6 +31,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -301,7 +303,8 @@ class LocalAwsIT {
         }
 
         @Test
-        void presignPutObject_whenUploadedWithPlainHttpClient_objectIsReadable() throws Exception {
+        void presignPutObject_whenUploadedWithPlainHttpClient_objectIsReadableAlsoThroughPresignedGet()
+                throws Exception {
             PresignedPutObjectRequest presigned = presignPut("uploads/req-1.json");
             HttpResponse<String> response = httpPut(presigned.url().toURI(), "{\"items\":[\"hi\"]}");
 
@@ -310,6 +313,13 @@ class LocalAwsIT {
                                     request.bucket(resources.bucketName()).key("uploads/req-1.json"))
                             .asUtf8String())
                     .isEqualTo("{\"items\":[\"hi\"]}");
+            URI presignedGet = presigner
+                    .presignGetObject(request -> request.signatureDuration(Duration.ofMinutes(5))
+                            .getObjectRequest(
+                                    get -> get.bucket(resources.bucketName()).key("uploads/req-1.json")))
+                    .url()
+                    .toURI();
+            assertThat(httpGet(presignedGet).body()).isEqualTo("{\"items\":[\"hi\"]}");
         }
 
         @Test
@@ -334,6 +344,19 @@ class LocalAwsIT {
         private PresignedPutObjectRequest presignPut(String key) {
             return presigner.presignPutObject(request -> request.signatureDuration(Duration.ofMinutes(5))
                     .putObjectRequest(put -> put.bucket(resources.bucketName()).key(key)));
+        }
+
+        private static HttpResponse<String> httpGet(URI uri) throws Exception {
+            try (HttpClient http = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(2))
+                    .build()) {
+                return http.send(
+                        HttpRequest.newBuilder(uri)
+                                .timeout(Duration.ofSeconds(10))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+            }
         }
 
         private static HttpResponse<String> httpPut(URI uri, String body) throws Exception {
@@ -395,12 +418,22 @@ class LocalAwsIT {
             assertThat(listing(Path.of(""))).isEqualTo(workingDirBefore);
         }
 
-        @Test
-        void start_whenAPortIsTaken_failsNamingItAndStopsTheOthers() throws Exception {
+        @ParameterizedTest
+        @ValueSource(strings = {"ElasticMQ", "DynamoDB Local", "S3Proxy"})
+        void start_whenAPortIsTaken_failsNamingTheServerAndPort(String server) throws Exception {
             try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName(LocalAws.HOST))) {
-                assertThatThrownBy(() -> LocalAws.start(0, 0, taken.getLocalPort()))
+                int port = taken.getLocalPort();
+                assertThatThrownBy(() -> {
+                            LocalAws started =
+                                    switch (server) {
+                                        case "ElasticMQ" -> LocalAws.start(port, 0, 0);
+                                        case "DynamoDB Local" -> LocalAws.start(0, port, 0);
+                                        default -> LocalAws.start(0, 0, port);
+                                    };
+                            started.close();
+                        })
                         .isInstanceOf(LocalAwsException.class)
-                        .hasMessageContaining("S3Proxy did not start on 127.0.0.1:" + taken.getLocalPort());
+                        .hasMessageContaining(server + " did not start on 127.0.0.1:" + port);
             }
         }
 

@@ -1,0 +1,101 @@
+package dev.sieve.cli.models;
+
+import dev.sieve.gate.calibration.Calibrator;
+import dev.sieve.gate.calibration.Cascade;
+import dev.sieve.gate.calibration.Headline;
+import dev.sieve.gate.model.GateModels;
+import dev.sieve.gate.model.GateScorer;
+import dev.sieve.gate.model.GateThresholds;
+import dev.sieve.shared.bundle.BundleManifest;
+import dev.sieve.shared.bundle.ModelBundle;
+import dev.sieve.shared.corpus.Dataset;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code sieve calibrate}: re-chooses the gate thresholds of a bundle on its validation split. */
+@Command(
+        name = "calibrate",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Chooses per-class gate thresholds on the bundle's validation split and rewrites thresholds.json"
+                    + " and the manifest.",
+            "--expert-rate R: escalate at most a fraction R of items (the least confident ones).",
+            "--target-f1 F / --target-precision P: the least escalation whose blended validation score reaches the"
+                    + " target (escalated items answered by the bundle's expert, or by the gate if it has none)."
+        })
+public final class CalibrateCommand extends ModelCommand {
+
+    @Option(names = "--bundle", paramLabel = "DIR", description = "Bundle directory (default: the SpamAssassin one).")
+    Path bundleDir;
+
+    @Option(names = "--data", paramLabel = "FILE", description = "The data the bundle was trained on, if moved.")
+    Path data;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Target target;
+
+    static final class Target {
+        @Option(names = "--expert-rate", paramLabel = "R", description = "Fraction of items to escalate at most.")
+        Double expertRate;
+
+        @Option(names = "--target-f1", paramLabel = "F", description = "Blended validation F1 to reach.")
+        Double targetF1;
+
+        @Option(names = "--target-precision", paramLabel = "P", description = "Blended validation precision to reach.")
+        Double targetPrecision;
+    }
+
+    @Option(
+            names = "--positive-label",
+            defaultValue = "spam",
+            description = "Positive class for binary scores (default: ${DEFAULT-VALUE}).")
+    String positiveLabel;
+
+    @Override
+    protected int execute() throws Exception {
+        ModelBundle bundle = ModelBundle.open(bundleDir == null ? defaultBundleDir() : bundleDir);
+        GateScorer gate = GateModels.load(bundle);
+        TrainingData trainingData = TrainingData.forBundle(bundle.manifest().metadata(), data, cacheDir());
+        Dataset dataset = trainingData.splitLike(bundle.manifest().metadata());
+        List<String> labels = bundle.labels();
+        float[][] gateProbabilities = GateRuns.score(gate, dataset.validation());
+        int[] expertPredictions = null;
+        Optional<ExpertStage.Runner> expert = ExpertStage.create().open(bundle, false, 2);
+        if (expert.isPresent()) {
+            try (ExpertStage.Runner runner = expert.get()) {
+                progress("expert: scoring " + dataset.validation().size() + " validation items ...");
+                expertPredictions =
+                        Cascade.argmax(runner.predict(GateRuns.texts(dataset.validation()), gateProbabilities, 8));
+            }
+        }
+        Calibrator.Validation validation = new Calibrator.Validation(
+                labels,
+                GateRuns.truth(dataset.validation(), labels),
+                gateProbabilities,
+                expertPredictions,
+                Headline.of(labels, positiveLabel));
+        GateThresholds thresholds;
+        if (target.expertRate != null) {
+            thresholds = Calibrator.forExpertRate(validation, target.expertRate);
+        } else if (target.targetF1 != null) {
+            thresholds = Calibrator.forTarget(validation, Calibrator.Target.F1, target.targetF1);
+        } else {
+            thresholds = Calibrator.forTarget(validation, Calibrator.Target.PRECISION, target.targetPrecision);
+        }
+        GateModels.writeThresholds(bundle.directory().resolve(GateModels.THRESHOLDS_FILE), thresholds);
+        Map<String, String> components = new LinkedHashMap<>(bundle.manifest().components());
+        components.put(BundleManifest.THRESHOLDS, GateModels.THRESHOLDS_FILE);
+        ModelBundle rewritten = ModelBundle.write(
+                bundle.directory(), labels, components, bundle.manifest().metadata());
+        out().println("thresholds: " + thresholds.thresholds() + " " + thresholds.calibration());
+        out().println("bundle: " + rewritten.directory() + " (version " + rewritten.version() + ")");
+        out().flush();
+        return 0;
+    }
+}

@@ -1,0 +1,80 @@
+package dev.sieve.cli.models;
+
+import dev.sieve.shared.bundle.ModelBundle;
+import dev.sieve.shared.corpus.LabeledText;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The expert tier as the model commands use it: train it into a bundle directory, and run a
+ * bundle's expert on texts. {@link #create()} returns the implementation this build has.
+ */
+interface ExpertStage {
+
+    static ExpertStage create() {
+        return new UnavailableExpertStage();
+    }
+
+    /** Why the expert cannot be used, or empty when it can. */
+    Optional<String> unavailableReason();
+
+    /**
+     * Trains the expert and writes its files into {@code bundleDir}.
+     *
+     * @return role → file name (for the manifest) and metadata
+     */
+    Trained train(
+            Settings settings,
+            List<LabeledText> train,
+            float[][] trainGate,
+            List<LabeledText> validation,
+            float[][] validationGate,
+            List<String> labels,
+            Path bundleDir)
+            throws Exception;
+
+    /** Opens the bundle's expert, or empty when the bundle has none. */
+    Optional<Runner> open(ModelBundle bundle, boolean int8, int threads);
+
+    /** Expert training settings from the command line. */
+    record Settings(String encoder, boolean int8, Path cacheDir) {}
+
+    /** The expert's files and facts. */
+    record Trained(Map<String, String> components, Map<String, Object> metadata) {}
+
+    /** A loaded expert. */
+    interface Runner extends AutoCloseable {
+        /** Probabilities for each text, computed in batches of {@code batchSize}. */
+        float[][] predict(List<String> texts, float[][] gateProbabilities, int batchSize) throws Exception;
+
+        @Override
+        void close();
+    }
+
+    /** This build has no expert implementation. */
+    final class UnavailableExpertStage implements ExpertStage {
+        @Override
+        public Optional<String> unavailableReason() {
+            return Optional.of("the ONNX expert is not part of this build yet");
+        }
+
+        @Override
+        public Trained train(
+                Settings settings,
+                List<LabeledText> train,
+                float[][] trainGate,
+                List<LabeledText> validation,
+                float[][] validationGate,
+                List<String> labels,
+                Path bundleDir) {
+            throw new UserInputException(unavailableReason().orElseThrow() + "; use --skip-expert");
+        }
+
+        @Override
+        public Optional<Runner> open(ModelBundle bundle, boolean int8, int threads) {
+            return Optional.empty();
+        }
+    }
+}

