@@ -1,5 +1,6 @@
 package dev.sieve.cli.local;
 
+import dev.sieve.cli.SieveCommand;
 import dev.sieve.shared.bundle.ModelBundle;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,7 +25,7 @@ public final class LocalModels {
      * Lines, calibrated to escalate about {@code expertRate} of validation items.
      */
     public static void train(Path data, Path out, double expertRate) {
-        int exit = dev.sieve.cli.SieveCommand.commandLine()
+        int exit = SieveCommand.commandLine()
                 .execute(
                         "train",
                         "--data",
