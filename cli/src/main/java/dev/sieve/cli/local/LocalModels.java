@@ -1,7 +1,11 @@
 package dev.sieve.cli.local;
 
 import dev.sieve.cli.SieveCommand;
+import dev.sieve.cli.models.ModelTools;
+import dev.sieve.shared.bundle.BundleManifest;
 import dev.sieve.shared.bundle.ModelBundle;
+import dev.sieve.shared.corpus.Dataset;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
@@ -40,13 +44,28 @@ public final class LocalModels {
         }
     }
 
+    /** The cached SpamAssassin bundle; trained with {@code sieve train} on first use. */
     Path defaultBundle() {
-        throw new IllegalStateException(
-                "pass --bundle DIR (default bundle training is not wired yet); cache " + cacheDir);
+        Path dir = cacheDir.resolve("bundles").resolve("spamassassin");
+        if (Files.isRegularFile(dir.resolve(BundleManifest.FILE_NAME))) {
+            return dir;
+        }
+        progress.accept(
+                "sieve local: no cached bundle at " + dir + "; training one with `sieve train` (first run only) ...");
+        int exit = SieveCommand.commandLine()
+                .execute("train", "--cache-dir", cacheDir.toString(), "--out", dir.toString());
+        if (exit != 0) {
+            throw new IllegalStateException("sieve train failed (exit " + exit + "); see the messages above");
+        }
+        return dir;
     }
 
+    /** The test split recorded in the bundle (re-created from the data it was trained on). */
     List<LocalDemo.DemoItem> testSplit(ModelBundle bundle) {
-        throw new IllegalStateException("the bundle's test split is not available in this build yet");
+        Dataset dataset = ModelTools.bundleSplit(bundle, null, cacheDir);
+        return dataset.test().stream()
+                .map(example -> new LocalDemo.DemoItem(example.id(), example.text(), example.label()))
+                .toList();
     }
 
     String positiveLabel(ModelBundle bundle) {
@@ -55,12 +74,14 @@ public final class LocalModels {
                 : bundle.labels().get(bundle.labels().size() - 1);
     }
 
+    /** The expert's label for every text (for {@code f1_expert_only}), or null without an expert. */
     Function<List<String>, List<String>> expertOnly(ModelBundle bundle) {
         return null;
     }
 
+    /** In-process workers for the local system. */
     public LocalSieve.WorkerLauncher workerLauncher(ModelBundle bundle) {
-        return (aws, environment) -> {
+        return (backend, environment) -> {
             progress.accept("sieve local: no worker in this build; escalated items stay pending");
             return () -> {};
         };
