@@ -12,7 +12,7 @@ import java.util.Map;
  * @param expertFraction share of items the expert answered
  * @param f1GateOnly F1 (positive label) had the gate answered every item
  * @param f1ExpertOnly F1 had the expert answered every item (null when the bundle has no expert)
- * @param f1Blended F1 of the answers the system gave
+ * @param f1Blended F1 of the answers the system gave (items with a final result)
  * @param p50Ms median real-time request latency (client side, one request = one batch of items)
  * @param p99Ms 99th percentile real-time request latency
  * @param lost items without a final result after the wait

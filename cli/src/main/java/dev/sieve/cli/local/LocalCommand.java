@@ -7,7 +7,6 @@ import dev.sieve.gate.service.LoadedGate;
 import dev.sieve.localaws.LocalAws;
 import dev.sieve.shared.bundle.ModelBundle;
 import dev.sieve.shared.config.EnvironmentVariables;
-import dev.sieve.shared.json.Json;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -116,7 +115,7 @@ public final class LocalCommand implements Callable<Integer> {
                     .run(test, models.positiveLabel(opened), models.expertOnly(opened));
             out.println(report.readable());
             if (json) {
-                out.println(Json.mapper().writer().writeValueAsString(report.asJson()));
+                out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(report.asJson()));
             }
             out.flush();
             return report.lost() == 0 && report.batchLost() == 0 ? 0 : 1;

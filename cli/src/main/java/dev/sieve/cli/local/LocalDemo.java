@@ -91,6 +91,7 @@ final class LocalDemo {
 
         progress.accept("demo: reading back every result (waiting for pending items) ...");
         Map<String, List<JsonNode>> finalResults = new HashMap<>();
+        Map<String, String> gateLabels = new HashMap<>();
         long deadline = System.nanoTime() + RESULT_WAIT.toNanos();
         for (String requestId : requestIds) {
             JsonNode results = get("/v1/results/" + requestId);
@@ -99,6 +100,7 @@ final class LocalDemo {
                 results = get("/v1/results/" + requestId);
             }
             for (JsonNode item : results.path("items")) {
+                gateLabels.put(item.path("id").asText(), item.path("gate_label").asText());
                 if (!item.path("status").asText().equals("pending")) {
                     finalResults
                             .computeIfAbsent(item.path("id").asText(), k -> new ArrayList<>())
@@ -114,7 +116,12 @@ final class LocalDemo {
         int expert = 0;
         List<String> truth = new ArrayList<>();
         List<String> blended = new ArrayList<>();
+        List<String> allTruth = new ArrayList<>();
         List<String> gateOnly = new ArrayList<>();
+        for (DemoItem item : items) {
+            allTruth.add(item.label());
+            gateOnly.add(gateLabels.getOrDefault(item.id(), ""));
+        }
         for (DemoItem item : items) {
             List<JsonNode> results = finalResults.get(item.id());
             if (results == null || results.isEmpty() || !results.get(0).has("label")) {
@@ -129,7 +136,6 @@ final class LocalDemo {
             }
             truth.add(item.label());
             blended.add(result.path("label").asText());
-            gateOnly.add(result.path("gate_label").asText());
         }
         Double f1ExpertOnly = null;
         if (expertOnly != null) {
@@ -152,7 +158,7 @@ final class LocalDemo {
                 items.size(),
                 items.isEmpty() ? 0 : (double) gate / items.size(),
                 items.isEmpty() ? 0 : (double) expert / items.size(),
-                f1(truth, gateOnly, positiveLabel),
+                f1(allTruth, gateOnly, positiveLabel),
                 f1ExpertOnly,
                 f1(truth, blended, positiveLabel),
                 percentile(sorted, 0.50),

@@ -1,6 +1,7 @@
 package dev.sieve.cli.local;
 
 import dev.sieve.gate.batch.S3JobHandler;
+import dev.sieve.gate.service.InvalidRequestException;
 import dev.sieve.shared.job.JobTask;
 import dev.sieve.shared.json.Json;
 import dev.sieve.shared.result.BucketLayout;
@@ -82,6 +83,10 @@ final class LocalJobRunner implements AutoCloseable {
             }
             try {
                 handler.onObjectCreated(object.key());
+                seen.add(identity);
+            } catch (InvalidRequestException e) {
+                // listed but gone (S3Proxy lists in-progress uploads under a temporary name): skip quietly
+                LOG.debug("skipping s3://{}/{}: {}", bucket, object.key(), e.getMessage());
                 seen.add(identity);
             } catch (RuntimeException e) {
                 LOG.warn("could not start work for s3://{}/{}: {}", bucket, object.key(), e.getMessage());

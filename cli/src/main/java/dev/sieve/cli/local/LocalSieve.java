@@ -204,7 +204,7 @@ public final class LocalSieve implements AutoCloseable {
         out.append("             ").append(resources.batchQueueUrl()).append('\n');
         out.append("             ").append(jobsQueueUrl).append("   (job tasks)\n");
         out.append("\nPoint the AWS CLI or any SDK at it:\n");
-        for (Map.Entry<String, String> entry : backend.environment().entrySet()) {
+        for (Map.Entry<String, String> entry : new java.util.TreeMap<>(backend.environment()).entrySet()) {
             out.append("  export ")
                     .append(entry.getKey())
                     .append('=')
