@@ -2,11 +2,18 @@ package dev.sieve.cli.local;
 
 import dev.sieve.cli.SieveCommand;
 import dev.sieve.cli.models.ModelTools;
+import dev.sieve.gate.GateLoading;
+import dev.sieve.gate.model.GateScorer;
+import dev.sieve.gate.model.GateThresholds;
 import dev.sieve.shared.bundle.BundleManifest;
 import dev.sieve.shared.bundle.ModelBundle;
 import dev.sieve.shared.corpus.Dataset;
+import dev.sieve.worker.expert.ExpertException;
+import dev.sieve.worker.expert.ExpertInput;
+import dev.sieve.worker.expert.OnnxExpert;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -76,7 +83,27 @@ public final class LocalModels {
 
     /** The expert's label for every text (for {@code f1_expert_only}), or null without an expert. */
     Function<List<String>, List<String>> expertOnly(ModelBundle bundle) {
-        return null;
+        if (bundle.component(BundleManifest.EXPERT).isEmpty()) {
+            return null;
+        }
+        return texts -> {
+            GateScorer gate = GateLoading.load(bundle).scorer();
+            List<String> labels = new ArrayList<>(texts.size());
+            try (OnnxExpert expert = OnnxExpert.open(bundle, OnnxExpert.Options.cpu(2))) {
+                for (int start = 0; start < texts.size(); start += 8) {
+                    List<ExpertInput> batch = new ArrayList<>();
+                    for (String text : texts.subList(start, Math.min(texts.size(), start + 8))) {
+                        batch.add(expert.prepare(text, gate.score(text)));
+                    }
+                    for (float[] probabilities : expert.predict(batch)) {
+                        labels.add(expert.labels().get(GateThresholds.argmax(probabilities)));
+                    }
+                }
+            } catch (ExpertException e) {
+                throw new IllegalStateException("the expert failed on the test split: " + e.getMessage(), e);
+            }
+            return labels;
+        };
     }
 
     /** In-process workers for the local system. */
