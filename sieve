@@ -8,7 +8,9 @@ sieve_find_java
 jar="$root/cli/target/sieve-cli.jar"
 stale=""
 if [ -f "$jar" ]; then
-  stale="$(find "$root" -maxdepth 6 \( -path '*/src/main/*' -o -name pom.xml \) -newer "$jar" -not -path '*/node_modules/*' -not -path '*/target/*' -print -quit 2>/dev/null || true)"
+  # any main source or pom newer than the jar (pruning build outputs, node_modules and .git)
+  stale="$(find "$root" \( -name target -o -name node_modules -o -name .git -o -name cdk.out \) -prune -o \
+    \( -path '*/src/main/*' -o -name pom.xml \) -type f -newer "$jar" -print -quit 2>/dev/null || true)"
 fi
 if [ ! -f "$jar" ] || [ -n "$stale" ]; then
   echo "sieve: building (first use or sources changed; takes a minute)..." >&2

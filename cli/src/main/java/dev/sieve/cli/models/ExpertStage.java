@@ -14,7 +14,7 @@ import java.util.Optional;
 interface ExpertStage {
 
     static ExpertStage create() {
-        return new UnavailableExpertStage();
+        return new OnnxExpertStage();
     }
 
     /** Why the expert cannot be used, or empty when it can. */

@@ -64,6 +64,20 @@ public final class EnvironmentVariables {
 
     public static final String TOKENIZER_THREADS = "SIEVE_TOKENIZER_THREADS";
     public static final String INTRA_OP_THREADS = "SIEVE_INTRA_OP_THREADS";
+    /** Receives (and batches) the worker may hold at once, in items; bounds work lost on a crash. */
+    public static final String MAX_IN_FLIGHT_ITEMS = "SIEVE_MAX_IN_FLIGHT_ITEMS";
+    /** Long-poll wait per queue, in seconds, once every queue came back empty. */
+    public static final String IDLE_POLL_S = "SIEVE_IDLE_POLL_S";
+    /** Poll cycles (and batches) a lower-priority queue (item) may be passed over before it goes first. */
+    public static final String STARVATION_LIMIT = "SIEVE_STARVATION_LIMIT";
+    /** Receive count from which an item the expert keeps failing on is answered with an error result. */
+    public static final String ITEM_RETRY_LIMIT = "SIEVE_ITEM_RETRY_LIMIT";
+    /** Seconds a message for another bundle version stays invisible after this worker releases it. */
+    public static final String RELEASE_DELAY_S = "SIEVE_RELEASE_DELAY_S";
+    /** Threads writing results to DynamoDB / S3. */
+    public static final String WRITER_THREADS = "SIEVE_WRITER_THREADS";
+    /** Local directory where a bundle given as an S3 prefix is downloaded. */
+    public static final String BUNDLE_CACHE_DIR = "SIEVE_BUNDLE_CACHE_DIR";
 
     // ---- observability ----
     /** CloudWatch namespace of the Embedded Metric Format metrics. */

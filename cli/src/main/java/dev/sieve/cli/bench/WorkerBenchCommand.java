@@ -1,0 +1,471 @@
+package dev.sieve.cli.bench;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.sieve.localaws.LocalAws;
+import dev.sieve.localaws.SieveResources;
+import dev.sieve.shared.bundle.BundleManifest;
+import dev.sieve.shared.bundle.ModelBundle;
+import dev.sieve.shared.corpus.LabeledText;
+import dev.sieve.shared.corpus.SpamAssassinCorpus;
+import dev.sieve.shared.json.Json;
+import dev.sieve.shared.metrics.Metrics;
+import dev.sieve.shared.queue.Priority;
+import dev.sieve.shared.queue.QueueItem;
+import dev.sieve.shared.queue.QueueMessage;
+import dev.sieve.shared.result.TableSchema;
+import dev.sieve.worker.Worker;
+import dev.sieve.worker.WorkerConfig;
+import dev.sieve.worker.expert.ExpertInput;
+import dev.sieve.worker.expert.ExpertTrainer;
+import dev.sieve.worker.expert.OnnxExpert;
+import dev.sieve.worker.internal.AwsResultSink;
+import dev.sieve.worker.internal.SqsMessageQueues;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+
+/**
+ * {@code sieve bench worker}: the whole worker (SQS polling, tokenization, dynamic batching, ONNX
+ * expert, DynamoDB writes, deletes) against the embedded SQS/DynamoDB/S3 on SpamAssassin texts,
+ * and the same batches through a plain ONNX Runtime session in the same run.
+ * {@code efficiency = worker_items_per_s / bare_ort_items_per_s}.
+ */
+@Command(
+        name = "worker",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs the worker against embedded SQS + DynamoDB on --items SpamAssassin texts (messages of"
+                    + " --message-items), until every result is read back from DynamoDB; then runs the very"
+                    + " batches the worker formed through a plain ONNX Runtime session.",
+            "efficiency = worker_items_per_s / bare_ort_items_per_s (goal >= 0.90); padding_share goal <= 0.05."
+        })
+public final class WorkerBenchCommand implements Callable<Integer> {
+
+    @Option(
+            names = "--bundle",
+            paramLabel = "DIR",
+            description = "Model bundle with an expert (default: <cache-dir>/bundles/spamassassin if it has one,"
+                    + " else a bench bundle trained once on a few SpamAssassin texts; throughput does not depend"
+                    + " on how well the head is trained).")
+    Path bundleDir;
+
+    @Option(
+            names = "--train-items",
+            defaultValue = "160",
+            description = "Texts the fallback bench bundle is trained on (default: ${DEFAULT-VALUE}).")
+    int trainItems;
+
+    @Option(names = "--items", defaultValue = "160", description = "Texts to classify (default: ${DEFAULT-VALUE}).")
+    int items;
+
+    @Option(
+            names = "--message-items",
+            defaultValue = "25",
+            description = "Items per queue message (default: ${DEFAULT-VALUE}).")
+    int messageItems;
+
+    @Option(
+            names = "--batch-items",
+            defaultValue = "16",
+            description = "SIEVE_MAX_BATCH_ITEMS (default: ${DEFAULT-VALUE}).")
+    int batchItems;
+
+    @Option(
+            names = "--max-wait-ms",
+            defaultValue = "20",
+            description = "SIEVE_MAX_WAIT_MS (default: ${DEFAULT-VALUE}).")
+    int maxWaitMs;
+
+    @Option(
+            names = "--threads",
+            defaultValue = "0",
+            description = "ONNX Runtime intra-op threads (default: all cores).")
+    int threads;
+
+    @Option(names = "--int8", description = "Use the bundle's int8 expert.")
+    boolean int8;
+
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda:N (default: ${DEFAULT-VALUE}).")
+    String device;
+
+    @Option(names = "--cache-dir", paramLabel = "DIR", description = "Corpus cache (default: ~/.cache/sieve).")
+    Path cacheDir;
+
+    @Option(
+            names = "--rounds",
+            defaultValue = "2",
+            description = "Worker + bare passes, alternated; the best of each is reported (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--json", description = "Print one JSON line.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        if (items < 1 || messageItems < 1 || batchItems < 1 || rounds < 1) {
+            System.err.println("--items, --message-items, --batch-items and --rounds must be at least 1");
+            return 2;
+        }
+        quietLogs();
+        int cores = Runtime.getRuntime().availableProcessors();
+        int intraOp = threads > 0 ? threads : cores;
+        List<LabeledText> corpus = SpamAssassinCorpus.create(cacheDir()).load().examples();
+        List<String> texts = texts(corpus);
+        ModelBundle bundle = bundle(corpus);
+        OnnxExpert.Options options = new OnnxExpert.Options(device, intraOp, int8);
+
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("bench", "worker");
+        out.put("bundle", bundle.version());
+        out.put("bundle_dir", bundle.directory().toString());
+        out.put("model", int8 ? "int8" : "fp32");
+        out.put("device", device);
+        out.put("cores", cores);
+        out.put("intra_op_threads", intraOp);
+        out.put("items", texts.size());
+        out.put("message_items", messageItems);
+        out.put("max_batch_items", batchItems);
+
+        List<List<ExpertInput>> batches = Collections.synchronizedList(new ArrayList<>());
+        try (OnnxExpert expert = OnnxExpert.open(bundle, options)) {
+            out.put("max_tokens", expert.maxTokens());
+            // Tokenizer speed on one thread = per core.
+            for (int i = 0; i < Math.min(32, texts.size()); i++) {
+                expert.prepare(texts.get(i), null);
+            }
+            long t0 = System.nanoTime();
+            for (String text : texts) {
+                expert.prepare(text, null);
+            }
+            double tokenizerSeconds = (System.nanoTime() - t0) / 1e9;
+            // Warm the session so neither run pays for the first call.
+            expert.predict(List.of(expert.prepare(texts.get(0), null)));
+
+            // Rounds alternate worker and bare passes so that load from other processes on a shared
+            // machine hits both; the best of each is reported, and every round's ratio too.
+            double bestWorker = Double.MAX_VALUE;
+            double bestBare = Double.MAX_VALUE;
+            List<Double> roundEfficiencies = new ArrayList<>();
+            Worker.Stats stats = null;
+            try (LocalAws aws = LocalAws.start();
+                    SqsClient sqs = aws.sqsClient();
+                    DynamoDbClient dynamo = aws.dynamoDbClient();
+                    S3Client s3 = aws.s3Client()) {
+                for (int round = 1; round <= rounds; round++) {
+                    batches.clear();
+                    SieveResources resources = SieveResources.create(aws, "bench-" + round);
+                    WorkerRun run = runWorker(sqs, dynamo, s3, resources, expert, bundle, texts, intraOp, batches);
+                    double bare = runBare(bundle, options, batches);
+                    roundEfficiencies.add(round(bare / run.seconds(), 3));
+                    if (run.seconds() < bestWorker) {
+                        bestWorker = run.seconds();
+                        stats = run.stats();
+                    }
+                    bestBare = Math.min(bestBare, bare);
+                }
+            }
+            out.put("rounds", rounds);
+            out.put("worker_seconds_best", round(bestWorker, 3));
+            out.put("worker_items_per_s", round(texts.size() / bestWorker, 2));
+            out.put("bare_ort_seconds_best", round(bestBare, 3));
+            out.put("bare_ort_items_per_s", round(texts.size() / bestBare, 2));
+            out.put("efficiency", round(bestBare / bestWorker, 3));
+            out.put("efficiency_per_round", roundEfficiencies);
+            out.put("padding_share", round(stats.paddingShare(), 4));
+            out.put("expert_busy_share", round(stats.expertNanos() / 1e9 / bestWorker, 3));
+            out.put("batches", stats.batches());
+            out.put("mean_batch_items", round((double) texts.size() / Math.max(1, stats.batches()), 2));
+            out.put("tokenizer_items_per_s_per_core", round(texts.size() / tokenizerSeconds, 1));
+        }
+        if (json) {
+            System.out.println(Json.write(out));
+        } else {
+            out.forEach((k, v) -> System.out.println(k + ": " + v));
+        }
+        return 0;
+    }
+
+    private record WorkerRun(double seconds, Worker.Stats stats) {}
+
+    private WorkerRun runWorker(
+            SqsClient sqs,
+            DynamoDbClient dynamo,
+            S3Client s3,
+            SieveResources resources,
+            OnnxExpert expert,
+            ModelBundle bundle,
+            List<String> texts,
+            int intraOp,
+            List<List<ExpertInput>> batches)
+            throws InterruptedException {
+        String version = bundle.version();
+        List<String> requestIds = enqueue(sqs, dynamo, resources, version, texts);
+        Map<String, String> env = new HashMap<>(resources.environment());
+        env.put("SIEVE_BUNDLE_URI", bundle.directory().toString());
+        env.put("SIEVE_MAX_BATCH_ITEMS", Integer.toString(batchItems));
+        env.put("SIEVE_MAX_BATCH_TOKENS", Integer.toString(batchItems * expert.maxTokens()));
+        env.put("SIEVE_MAX_WAIT_MS", Integer.toString(maxWaitMs));
+        env.put("SIEVE_INTRA_OP_THREADS", Integer.toString(intraOp));
+        env.put("SIEVE_TOKENIZER_THREADS", "1");
+        WorkerConfig config = WorkerConfig.fromEnvironment(env);
+        Worker worker = Worker.builder()
+                .config(config)
+                .expert(expert)
+                .bundleVersion(version)
+                .queues(new SqsMessageQueues(sqs))
+                .sink(new AwsResultSink(
+                        dynamo, s3, config.tableName(), config.bucketName(), Duration.ofDays(1), Clock.systemUTC()))
+                .metrics(Metrics.noop())
+                .batchListener(batches::add)
+                .build();
+        long start = System.nanoTime();
+        worker.start();
+        try {
+            awaitComplete(dynamo, resources.tableName(), requestIds);
+            return new WorkerRun((System.nanoTime() - start) / 1e9, worker.stats());
+        } finally {
+            worker.drain(Duration.ZERO);
+        }
+    }
+
+    private List<String> enqueue(
+            SqsClient sqs, DynamoDbClient dynamo, SieveResources resources, String version, List<String> texts) {
+        List<String> requestIds = new ArrayList<>();
+        List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+        List<WriteRequest> metas = new ArrayList<>();
+        long now = System.currentTimeMillis();
+        for (int from = 0, n = 0; from < texts.size(); from += messageItems, n++) {
+            String requestId = "bench-" + n;
+            List<QueueItem> list = new ArrayList<>();
+            for (int i = from; i < Math.min(texts.size(), from + messageItems); i++) {
+                list.add(QueueItem.of("i" + i, texts.get(i), new float[] {0.5f, 0.5f}));
+            }
+            requestIds.add(requestId);
+            metas.add(WriteRequest.builder()
+                    .putRequest(p -> p.item(Map.of(
+                            TableSchema.PK, AttributeValue.fromS(TableSchema.requestKey(requestId)),
+                            TableSchema.SK, AttributeValue.fromS(TableSchema.META),
+                            TableSchema.EXPECTED, AttributeValue.fromN(Integer.toString(list.size())),
+                            TableSchema.ANSWERED, AttributeValue.fromN("0"))))
+                    .build());
+            entries.add(SendMessageBatchRequestEntry.builder()
+                    .id(Integer.toString(n))
+                    .messageBody(Json.write(QueueMessage.inline(
+                            QueueMessage.Kind.REQUEST,
+                            requestId,
+                            0,
+                            Priority.ASYNC,
+                            now + 600_000,
+                            version,
+                            now,
+                            list)))
+                    .build());
+        }
+        for (int i = 0; i < metas.size(); i += 25) {
+            List<WriteRequest> slice = metas.subList(i, Math.min(metas.size(), i + 25));
+            dynamo.batchWriteItem(r -> r.requestItems(Map.of(resources.tableName(), slice)));
+        }
+        for (int i = 0; i < entries.size(); i += 10) {
+            List<SendMessageBatchRequestEntry> slice = entries.subList(i, Math.min(entries.size(), i + 10));
+            sqs.sendMessageBatch(
+                    r -> r.queueUrl(resources.queueUrl(Priority.ASYNC)).entries(slice));
+        }
+        return requestIds;
+    }
+
+    /** Reads every request's META back until all are COMPLETE (answered == expected). */
+    private static void awaitComplete(DynamoDbClient dynamo, String table, List<String> requestIds)
+            throws InterruptedException {
+        List<String> pending = new ArrayList<>(requestIds);
+        long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+        // Cheap on the shared CPU: one read per 100 ms for the oldest pending request, the rest only
+        // once it is complete (requests complete roughly in order).
+        while (!pending.isEmpty()) {
+            while (!pending.isEmpty() && complete(dynamo, table, pending.get(0))) {
+                pending.remove(0);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(pending.size() + " requests did not complete within 30 minutes");
+            }
+            if (!pending.isEmpty()) {
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    private static boolean complete(DynamoDbClient dynamo, String table, String requestId) {
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table)
+                        .consistentRead(true)
+                        .key(Map.of(
+                                TableSchema.PK, AttributeValue.fromS(TableSchema.requestKey(requestId)),
+                                TableSchema.SK, AttributeValue.fromS(TableSchema.META))))
+                .item();
+        AttributeValue state = item == null ? null : item.get(TableSchema.STATE);
+        return state != null && "COMPLETE".equals(state.s());
+    }
+
+    /** The worker's batches through a plain session: same graph, same threads, no spinning. */
+    private static double runBare(ModelBundle bundle, OnnxExpert.Options options, List<List<ExpertInput>> batches)
+            throws OrtException {
+        Path model = bundle.requireComponent(options.int8() ? BundleManifest.EXPERT_INT8 : BundleManifest.EXPERT);
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
+            so.setIntraOpNumThreads(options.intraOpThreads());
+            so.setInterOpNumThreads(1);
+            so.addConfigEntry("session.intra_op.allow_spinning", "0");
+            so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            if (options.device().startsWith("cuda:")) {
+                so.addCUDA(Integer.parseInt(options.device().substring(5)));
+            }
+            try (OrtSession session = env.createSession(model.toString(), so)) {
+                run(env, session, batches.get(0));
+                long start = System.nanoTime();
+                for (List<ExpertInput> batch : batches) {
+                    run(env, session, batch);
+                }
+                return (System.nanoTime() - start) / 1e9;
+            }
+        }
+    }
+
+    private static void run(OrtEnvironment env, OrtSession session, List<ExpertInput> batch) throws OrtException {
+        int rows = batch.size();
+        int length = 0;
+        for (ExpertInput input : batch) {
+            length = Math.max(length, input.tokens());
+        }
+        long[] ids = new long[rows * length];
+        long[] mask = new long[rows * length];
+        float[] gate = null;
+        int labels = 0;
+        for (int r = 0; r < rows; r++) {
+            long[] tokens = batch.get(r).tokenIds();
+            System.arraycopy(tokens, 0, ids, r * length, tokens.length);
+            for (int t = 0; t < tokens.length; t++) {
+                mask[r * length + t] = 1;
+            }
+            float[] g = batch.get(r).gateProbabilities();
+            if (g != null) {
+                labels = g.length;
+            }
+        }
+        Map<String, OnnxTensor> inputs = new LinkedHashMap<>();
+        try {
+            long[] shape = {rows, length};
+            for (String name : session.getInputNames()) {
+                if (name.contains("input_ids")) {
+                    inputs.put(name, OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape));
+                } else if (name.contains("attention_mask")) {
+                    inputs.put(name, OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape));
+                } else if (name.contains("token_type_ids")) {
+                    inputs.put(name, OnnxTensor.createTensor(env, LongBuffer.wrap(new long[rows * length]), shape));
+                } else {
+                    int width = labels > 0 ? labels : 2;
+                    gate = new float[rows * width];
+                    for (int r = 0; r < rows; r++) {
+                        float[] g = batch.get(r).gateProbabilities();
+                        for (int c = 0; c < width; c++) {
+                            gate[r * width + c] = g == null ? 1f / width : g[c];
+                        }
+                    }
+                    inputs.put(name, OnnxTensor.createTensor(env, FloatBuffer.wrap(gate), new long[] {rows, width}));
+                }
+            }
+            try (OrtSession.Result result = session.run(inputs)) {
+                result.get(0);
+            }
+        } finally {
+            inputs.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    /** The emulators and the SDK log at DEBUG without a logback.xml; the bench's output is the JSON line. */
+    private static void quietLogs() {
+        if (org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
+                instanceof ch.qos.logback.classic.Logger root) {
+            root.setLevel(ch.qos.logback.classic.Level.WARN);
+        }
+    }
+
+    private Path cacheDir() {
+        return cacheDir != null ? cacheDir : Path.of(System.getProperty("user.home"), ".cache", "sieve");
+    }
+
+    /** The first {@code items} texts taken at an even stride through the corpus (ham and spam mixed). */
+    private List<String> texts(List<LabeledText> corpus) {
+        List<String> texts = new ArrayList<>();
+        int stride = Math.max(1, corpus.size() / items);
+        for (int i = 0; i < corpus.size() && texts.size() < items; i += stride) {
+            texts.add(corpus.get(i).text());
+        }
+        return texts;
+    }
+
+    /** The given bundle, the default one if it has an expert, or a bench bundle trained once. */
+    private ModelBundle bundle(List<LabeledText> corpus) {
+        if (bundleDir != null) {
+            return ModelBundle.open(bundleDir);
+        }
+        Path defaultDir = cacheDir().resolve("bundles").resolve("spamassassin");
+        if (Files.isRegularFile(defaultDir.resolve(BundleManifest.FILE_NAME))) {
+            ModelBundle candidate = ModelBundle.open(defaultDir);
+            if (candidate.component(BundleManifest.EXPERT).isPresent()) {
+                return candidate;
+            }
+        }
+        Path benchDir = cacheDir().resolve("bundles").resolve("worker-bench");
+        if (Files.isRegularFile(benchDir.resolve(BundleManifest.FILE_NAME))) {
+            return ModelBundle.open(benchDir);
+        }
+        // Texts from the end of the corpus (the bench times texts from its whole range; overlap is harmless).
+        List<LabeledText> train = new ArrayList<>();
+        List<LabeledText> validation = new ArrayList<>();
+        for (int i = corpus.size() - 1; i >= 0 && train.size() + validation.size() < trainItems; i -= 7) {
+            (validation.size() * 3 < train.size() ? validation : train).add(corpus.get(i));
+        }
+        List<String> labels = List.of("ham", "spam");
+        ExpertTrainer.TrainedExpert trained = ExpertTrainer.create(ExpertTrainer.Options.defaults()
+                        .withCacheDir(cacheDir())
+                        .withInt8(true))
+                .train(train, standInGate(train), validation, standInGate(validation), labels, benchDir);
+        return ModelBundle.write(
+                benchDir,
+                labels,
+                trained.components(),
+                Map.of("purpose", "sieve bench worker: throughput only", "expert", trained.metadata()));
+    }
+
+    private static List<float[]> standInGate(List<LabeledText> items) {
+        List<float[]> gate = new ArrayList<>();
+        for (LabeledText item : items) {
+            gate.add(item.label().equals("spam") ? new float[] {0.3f, 0.7f} : new float[] {0.7f, 0.3f});
+        }
+        return gate;
+    }
+
+    private static double round(double value, int digits) {
+        double scale = Math.pow(10, digits);
+        return Math.round(value * scale) / scale;
+    }
+}

@@ -1,0 +1,48 @@
+package dev.sieve.worker.internal;
+
+import dev.sieve.shared.queue.QueueItem;
+import dev.sieve.shared.result.ItemResult;
+import dev.sieve.shared.result.Tier;
+import java.util.List;
+
+/** Turns the expert's probabilities (or a failure) into an {@link ItemResult}. */
+public final class ResultMapper {
+    private ResultMapper() {}
+
+    public static ItemResult expert(QueueItem item, float[] probabilities, List<String> labels) {
+        int best = argmax(probabilities);
+        float[] gate = gateProbabilities(item, labels);
+        return new ItemResult(
+                item.id(),
+                labels.get(best),
+                probabilities[best],
+                Tier.EXPERT,
+                gate == null ? null : labels.get(argmax(gate)),
+                gate == null ? null : (double) gate[argmax(gate)],
+                null);
+    }
+
+    /** The expert could not answer: the gate's answer stands, with the reason in {@code error}. */
+    public static ItemResult failed(QueueItem item, List<String> labels, String reason) {
+        float[] gate = gateProbabilities(item, labels);
+        String label = gate == null ? null : labels.get(argmax(gate));
+        Double confidence = gate == null ? null : (double) gate[argmax(gate)];
+        return new ItemResult(
+                item.id(), label, confidence == null ? 0 : confidence, Tier.GATE, label, confidence, reason);
+    }
+
+    private static float[] gateProbabilities(QueueItem item, List<String> labels) {
+        float[] gate = item.gateProbabilities();
+        return gate != null && gate.length == labels.size() && gate.length > 0 ? gate : null;
+    }
+
+    static int argmax(float[] values) {
+        int best = 0;
+        for (int i = 1; i < values.length; i++) {
+            if (values[i] > values[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+}

@@ -1,0 +1,7 @@
+package dev.sieve.worker.internal;
+
+import dev.sieve.shared.queue.QueueItem;
+import dev.sieve.worker.expert.ExpertInput;
+
+/** One tokenized item waiting for (or in) a batch. */
+public record WorkItem(InFlightMessage message, int index, QueueItem item, ExpertInput input) {}

@@ -1,0 +1,367 @@
+package dev.sieve.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sieve.localaws.LocalAws;
+import dev.sieve.localaws.SieveResources;
+import dev.sieve.shared.json.Json;
+import dev.sieve.shared.metrics.EmfMetrics;
+import dev.sieve.shared.queue.Priority;
+import dev.sieve.shared.queue.QueueItem;
+import dev.sieve.shared.queue.QueueMessage;
+import dev.sieve.shared.result.BucketLayout;
+import dev.sieve.shared.result.ItemResult;
+import dev.sieve.shared.result.TableSchema;
+import dev.sieve.shared.result.Tier;
+import dev.sieve.worker.expert.Expert;
+import dev.sieve.worker.internal.AwsResultSink;
+import dev.sieve.worker.internal.PayloadReader;
+import dev.sieve.worker.internal.SqsMessageQueues;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * The worker in this JVM against the embedded SQS, DynamoDB and S3 (real wire protocols, queues with
+ * DLQ redrive as in production) and the real ONNX expert of a test bundle.
+ */
+class WorkerIT {
+    private static final LocalAws AWS = LocalAws.shared();
+
+    private SqsClient sqs;
+    private DynamoDbClient dynamo;
+    private S3Client s3;
+    private SieveResources resources;
+    private final List<Worker> workers = new ArrayList<>();
+    private final List<String> metricLines = new CopyOnWriteArrayList<>();
+    private Expert expert;
+
+    @BeforeEach
+    void setUp() {
+        sqs = AWS.sqsClient();
+        dynamo = AWS.dynamoDbClient();
+        s3 = AWS.s3Client();
+        resources = SieveResources.create(AWS, SieveResources.uniquePrefix("wk"));
+        expert = TestExperts.open();
+    }
+
+    @AfterEach
+    void tearDown() {
+        workers.forEach(w -> w.drain(Duration.ZERO));
+        expert.close();
+        sqs.close();
+        dynamo.close();
+        s3.close();
+    }
+
+    private Worker startWorker(Map<String, String> overrides) {
+        Map<String, String> env = new HashMap<>(resources.environment());
+        env.put("SIEVE_BUNDLE_URI", "/unused");
+        env.put("SIEVE_MAX_BATCH_ITEMS", "16");
+        env.put("SIEVE_MAX_WAIT_MS", "10");
+        env.put("SIEVE_VISIBILITY_TIMEOUT_S", "6");
+        env.put("SIEVE_TOKENIZER_THREADS", "2");
+        env.putAll(overrides);
+        WorkerConfig config = WorkerConfig.fromEnvironment(env);
+        Worker worker = Worker.builder()
+                .config(config)
+                .expert(expert)
+                .bundleVersion(TestExperts.version())
+                .queues(new SqsMessageQueues(sqs))
+                .sink(new AwsResultSink(
+                        dynamo, s3, config.tableName(), config.bucketName(), Duration.ofDays(1), Clock.systemUTC()))
+                .payloads(new PayloadReader(s3)::read)
+                .metrics(EmfMetrics.to("SieveIT", Map.of("service", "worker"), metricLines::add, Clock.systemUTC()))
+                .build();
+        workers.add(worker);
+        worker.start();
+        return worker;
+    }
+
+    // ---------------------------------------------------------------- tests
+
+    @Test
+    void worker_whenRequestsJobChunksAndS3PayloadsArrive_writesEveryResultOnceAndCompletesEachOnce() throws Exception {
+        for (int r = 0; r < 6; r++) {
+            putRequestMeta("req-" + r, 5);
+            send(Priority.values()[r % 3], request("req-" + r, Priority.values()[r % 3], 5));
+        }
+        putRequestMeta("big", 30);
+        send(Priority.ASYNC, viaS3Payload("big", 30));
+        putJobMeta("job-1", 2);
+        send(Priority.BATCH, jobChunk("job-1", 0, 7));
+        send(Priority.BATCH, jobChunk("job-1", 1, 4));
+
+        startWorker(Map.of());
+
+        await(
+                () -> "COMPLETE".equals(meta("req-5", TableSchema.STATE))
+                        && "COMPLETE".equals(meta("big", TableSchema.STATE))
+                        && "2".equals(jobMeta("job-1", TableSchema.CHUNKS_DONE)),
+                Duration.ofSeconds(60));
+        for (int r = 0; r < 6; r++) {
+            assertThat(meta("req-" + r, TableSchema.ANSWERED)).isEqualTo("5");
+            assertThat(meta("req-" + r, TableSchema.STATE)).isEqualTo("COMPLETE");
+            assertThat(results("req-" + r)).hasSize(5).allMatch(x -> x.tier() == Tier.EXPERT && x.label() != null);
+        }
+        assertThat(results("big")).hasSize(30);
+        String part = s3.getObjectAsBytes(
+                        r -> r.bucket(resources.bucketName()).key(BucketLayout.part("job-1", "expert", 0)))
+                .asString(StandardCharsets.UTF_8);
+        assertThat(part.lines().toList()).hasSize(7).first().asString().contains("\"line\":0");
+        await(
+                () -> queueEmpty(Priority.REALTIME) && queueEmpty(Priority.ASYNC) && queueEmpty(Priority.BATCH),
+                Duration.ofSeconds(10));
+    }
+
+    @Test
+    void worker_whenTheSameMessageIsDeliveredTwice_countsItsItemsOnceAndCompletesOnce() throws Exception {
+        putRequestMeta("dup", 6);
+        String body = request("dup", Priority.REALTIME, 6);
+        send(Priority.REALTIME, body);
+        send(Priority.REALTIME, body);
+        putJobMeta("job-dup", 1);
+        String chunk = jobChunk("job-dup", 0, 3);
+        send(Priority.BATCH, chunk);
+        send(Priority.BATCH, chunk);
+
+        startWorker(Map.of());
+
+        await(() -> queueEmpty(Priority.REALTIME) && queueEmpty(Priority.BATCH), Duration.ofSeconds(60));
+        assertThat(meta("dup", TableSchema.ANSWERED)).isEqualTo("6");
+        assertThat(meta("dup", TableSchema.STATE)).isEqualTo("COMPLETE");
+        assertThat(results("dup")).hasSize(6);
+        assertThat(jobMeta("job-dup", TableSchema.CHUNKS_DONE)).isEqualTo("1");
+        long completions = metricLines.stream()
+                .map(l -> Json.read(l, JsonNode.class))
+                .filter(n -> n.has("Completed"))
+                .count();
+        assertThat(completions).isEqualTo(2); // one request + one chunk, not four
+    }
+
+    @Test
+    void worker_whenABodyIsPoison_itEndsInTheDlqAndOthersAreAnswered() throws Exception {
+        send(Priority.REALTIME, "{\"this is\": not a queue message");
+        putRequestMeta("fine", 2);
+        send(Priority.REALTIME, request("fine", Priority.REALTIME, 2));
+
+        Worker worker = startWorker(Map.of());
+
+        await(() -> "COMPLETE".equals(meta("fine", TableSchema.STATE)), Duration.ofSeconds(60));
+        await(() -> dlqDepth(Priority.REALTIME) == 1, Duration.ofSeconds(30));
+        assertThat(worker.stats().poisonMessages()).isGreaterThanOrEqualTo(4);
+    }
+
+    @Test
+    void drain_whenStoppedMidBatchAndAnotherWorkerTakesOver_losesAndDuplicatesNothing() throws Exception {
+        for (int r = 0; r < 10; r++) {
+            putRequestMeta("d" + r, 8);
+            send(Priority.ASYNC, request("d" + r, Priority.ASYNC, 8));
+        }
+        Worker first = startWorker(Map.of("SIEVE_MAX_BATCH_ITEMS", "4"));
+        await(() -> first.stats().batches() >= 2, Duration.ofSeconds(60));
+
+        first.drain(Duration.ZERO);
+        long releasedAt = System.nanoTime();
+        startWorker(Map.of());
+
+        await(() -> allComplete("d", 10), Duration.ofSeconds(90));
+        // Released messages were visible at once, not after the 6 s lease.
+        assertThat(Duration.ofNanos(System.nanoTime() - releasedAt)).isLessThan(Duration.ofSeconds(60));
+        for (int r = 0; r < 10; r++) {
+            assertThat(meta("d" + r, TableSchema.ANSWERED)).isEqualTo("8");
+            assertThat(results("d" + r)).hasSize(8);
+        }
+    }
+
+    @Test
+    void worker_whenEveryQueueHasBacklog_completesRealtimeBeforeAsyncBeforeBatch() throws Exception {
+        for (int r = 0; r < 8; r++) {
+            for (Priority p : List.of(Priority.BATCH, Priority.ASYNC, Priority.REALTIME)) {
+                String id = p.name().toLowerCase() + r;
+                putRequestMeta(id, 4);
+                send(p, request(id, p, 4));
+            }
+        }
+
+        startWorker(Map.of("SIEVE_MAX_IN_FLIGHT_ITEMS", "8", "SIEVE_STARVATION_LIMIT", "1000"));
+
+        await(() -> allComplete("batch", 8), Duration.ofSeconds(120));
+        double realtime = meanCompletion("realtime");
+        double async = meanCompletion("async");
+        double batch = meanCompletion("batch");
+        assertThat(realtime).isLessThan(async);
+        assertThat(async).isLessThan(batch);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static String request(String requestId, Priority priority, int items) {
+        List<QueueItem> list = new ArrayList<>();
+        List<String> texts = TestExperts.texts(items);
+        for (int i = 0; i < items; i++) {
+            list.add(QueueItem.of("i" + i, texts.get(i), new float[] {0.5f, 0.5f}));
+        }
+        long now = System.currentTimeMillis();
+        return Json.write(QueueMessage.inline(
+                QueueMessage.Kind.REQUEST, requestId, 0, priority, now + 60_000, TestExperts.version(), now, list));
+    }
+
+    private static String jobChunk(String jobId, int chunk, int items) {
+        List<QueueItem> list = new ArrayList<>();
+        List<String> texts = TestExperts.texts(items);
+        for (int i = 0; i < items; i++) {
+            long line = (long) chunk * 1000 + i;
+            list.add(new QueueItem("l" + line, texts.get(i), new float[] {0.4f, 0.6f}, line));
+        }
+        long now = System.currentTimeMillis();
+        return Json.write(QueueMessage.inline(
+                QueueMessage.Kind.JOB_CHUNK,
+                jobId,
+                chunk,
+                Priority.BATCH,
+                now + 600_000,
+                TestExperts.version(),
+                now,
+                list));
+    }
+
+    private String viaS3Payload(String requestId, int items) {
+        StringBuilder jsonl = new StringBuilder();
+        List<String> texts = TestExperts.texts(items);
+        for (int i = 0; i < items; i++) {
+            jsonl.append(Json.write(QueueItem.of("p" + i, texts.get(i), null))).append('\n');
+        }
+        String key = BucketLayout.payload(requestId, 0);
+        s3.putObject(r -> r.bucket(resources.bucketName()).key(key), RequestBody.fromString(jsonl.toString()));
+        long now = System.currentTimeMillis();
+        return Json.write(new QueueMessage(
+                QueueMessage.SCHEMA,
+                QueueMessage.Kind.REQUEST,
+                requestId,
+                0,
+                Priority.ASYNC,
+                now + 60_000,
+                TestExperts.version(),
+                now,
+                null,
+                "s3://" + resources.bucketName() + "/" + key));
+    }
+
+    private void send(Priority priority, String body) {
+        sqs.sendMessage(r -> r.queueUrl(resources.queueUrl(priority)).messageBody(body));
+    }
+
+    private void putRequestMeta(String requestId, int expected) {
+        dynamo.putItem(r -> r.tableName(resources.tableName())
+                .item(Map.of(
+                        TableSchema.PK, AttributeValue.fromS(TableSchema.requestKey(requestId)),
+                        TableSchema.SK, AttributeValue.fromS(TableSchema.META),
+                        TableSchema.EXPECTED, AttributeValue.fromN(Integer.toString(expected)),
+                        TableSchema.ANSWERED, AttributeValue.fromN("0"),
+                        TableSchema.STATE, AttributeValue.fromS("PENDING"))));
+    }
+
+    private void putJobMeta(String jobId, int chunks) {
+        dynamo.putItem(r -> r.tableName(resources.tableName())
+                .item(Map.of(
+                        TableSchema.PK, AttributeValue.fromS(TableSchema.jobKey(jobId)),
+                        TableSchema.SK, AttributeValue.fromS(TableSchema.META),
+                        TableSchema.CHUNKS, AttributeValue.fromN(Integer.toString(chunks)))));
+    }
+
+    private String meta(String requestId, String attribute) {
+        return attribute(TableSchema.requestKey(requestId), attribute);
+    }
+
+    private String jobMeta(String jobId, String attribute) {
+        return attribute(TableSchema.jobKey(jobId), attribute);
+    }
+
+    private String attribute(String pk, String attribute) {
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(resources.tableName())
+                        .consistentRead(true)
+                        .key(Map.of(
+                                TableSchema.PK, AttributeValue.fromS(pk),
+                                TableSchema.SK, AttributeValue.fromS(TableSchema.META))))
+                .item();
+        AttributeValue value = item == null ? null : item.get(attribute);
+        return value == null ? null : value.n() != null ? value.n() : value.s();
+    }
+
+    private List<ItemResult> results(String requestId) {
+        return dynamo
+                .query(r -> r.tableName(resources.tableName())
+                        .consistentRead(true)
+                        .keyConditionExpression("pk = :pk AND begins_with(sk, :item)")
+                        .expressionAttributeValues(Map.of(
+                                ":pk", AttributeValue.fromS(TableSchema.requestKey(requestId)),
+                                ":item", AttributeValue.fromS(TableSchema.ITEM_PREFIX))))
+                .items()
+                .stream()
+                .map(i -> Json.read(i.get(TableSchema.RESULT).s(), ItemResult.class))
+                .toList();
+    }
+
+    private boolean allComplete(String prefix, int count) {
+        for (int r = 0; r < count; r++) {
+            if (!"COMPLETE".equals(meta(prefix + r, TableSchema.STATE))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private double meanCompletion(String prefix) {
+        double sum = 0;
+        for (int r = 0; r < 8; r++) {
+            sum += Instant.parse(meta(prefix + r, TableSchema.COMPLETED_AT)).toEpochMilli();
+        }
+        return sum / 8;
+    }
+
+    private boolean queueEmpty(Priority priority) {
+        Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(
+                        r -> r.queueUrl(resources.queueUrl(priority))
+                                .attributeNames(
+                                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+                .attributes();
+        return "0".equals(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+                && "0".equals(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+    }
+
+    private int dlqDepth(Priority priority) {
+        return Integer.parseInt(sqs.getQueueAttributes(r -> r.queueUrl(resources.dlqUrl(priority))
+                        .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+                .attributes()
+                .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
+    }
+
+    static void await(BooleanSupplier condition, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within " + timeout);
+            }
+            Thread.sleep(50);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package dev.sieve.worker.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class DynamicBatcherTest {
+
+    @Test
+    void next_whenBatchFills_returnsWithoutWaiting() throws Exception {
+        DynamicBatcher<String> batcher = new DynamicBatcher<>(3, 10_000, Duration.ofSeconds(30), 8);
+        batcher.add("a", 0, 10);
+        batcher.add("b", 0, 10);
+        batcher.add("c", 0, 10);
+
+        long start = System.nanoTime();
+        Optional<DynamicBatcher.Batch<String>> batch = batcher.next();
+
+        assertThat(batch).isPresent();
+        assertThat(batch.get().items()).containsExactlyInAnyOrder("a", "b", "c");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void next_whenBatchStaysSmall_flushesAfterMaxWait() throws Exception {
+        DynamicBatcher<String> batcher = new DynamicBatcher<>(64, 10_000, Duration.ofMillis(50), 8);
+        batcher.add("only", 0, 10);
+
+        long start = System.nanoTime();
+        DynamicBatcher.Batch<String> batch = batcher.next().orElseThrow();
+
+        assertThat(batch.items()).containsExactly("only");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(40));
+    }
+
+    @Test
+    void next_whenLowerPriorityPassedOverRepeatedly_servesItWithinTheStarvationLimit() throws Exception {
+        DynamicBatcher<String> batcher = new DynamicBatcher<>(1, 10_000, Duration.ZERO, 3);
+        batcher.add("batch-item", 2, 10);
+        int servedAt = -1;
+        for (int i = 0; i < 10 && servedAt < 0; i++) {
+            batcher.add("rt-" + i, 0, 10);
+            String item = batcher.next().orElseThrow().items().get(0);
+            if (item.equals("batch-item")) {
+                servedAt = i;
+            }
+        }
+
+        assertThat(servedAt).isBetween(0, 3);
+    }
+
+    @Test
+    void next_whenClosedAndEmpty_returnsEmpty() throws Exception {
+        DynamicBatcher<String> batcher = new DynamicBatcher<>(8, 10_000, Duration.ofSeconds(30), 8);
+        batcher.add("x", 1, 10);
+        batcher.close();
+
+        assertThat(batcher.next()).isPresent();
+        assertThat(batcher.next()).isEmpty();
+    }
+
+    @Test
+    void removeIf_dropsPooledItems() {
+        DynamicBatcher<String> batcher = new DynamicBatcher<>(8, 10_000, Duration.ofSeconds(30), 8);
+        batcher.add("keep", 0, 1);
+        batcher.add("drop", 0, 1);
+
+        assertThat(batcher.removeIf("drop"::equals)).isEqualTo(1);
+        assertThat(batcher.size()).isEqualTo(1);
+    }
+}
