@@ -60,7 +60,8 @@ abstract class EndToEndScenarios {
                         Map.of(
                                 EnvironmentVariables.REALTIME_BUDGET_MS, "5000",
                                 EnvironmentVariables.BATCH_CHUNK_ITEMS, "7",
-                                EnvironmentVariables.MAX_REQUEST_ITEMS, "500")),
+                                EnvironmentVariables.MAX_REQUEST_ITEMS, "500",
+                                EnvironmentVariables.REALTIME_MAX_ITEMS, "200")),
                 BundleLocator.loadGate(bundle.toString(), null),
                 bundle.toString());
         sieve.launchWorkers(new LocalModels(Path.of("target"), System.err::println).workerLauncher(opened));
