@@ -18,6 +18,12 @@ public final class EnvironmentVariables {
 
     public static final String ASYNC_QUEUE_URL = "SIEVE_ASYNC_QUEUE_URL";
     public static final String BATCH_QUEUE_URL = "SIEVE_BATCH_QUEUE_URL";
+    /**
+     * Batch-transform control queue (chunk and assemble tasks, {@code dev.sieve.shared.job.JobTask}),
+     * consumed by the gate's job handler; the worker sends an ASSEMBLE task to it when it completes a
+     * job's last chunk.
+     */
+    public static final String JOBS_QUEUE_URL = "SIEVE_JOBS_QUEUE_URL";
 
     // ---- model ----
     /** Where the model bundle lives: a local directory or {@code s3://bucket/prefix/}. */
@@ -32,6 +38,15 @@ public final class EnvironmentVariables {
     public static final String REALTIME_BUDGET_MS = "SIEVE_REALTIME_BUDGET_MS";
     /** Items per batch-transform chunk (one queue message / part file per chunk). */
     public static final String BATCH_CHUNK_ITEMS = "SIEVE_BATCH_CHUNK_ITEMS";
+    /**
+     * {@code true} to address S3 path-style ({@code http://host/bucket/key}); needed by S3 emulators
+     * reached through {@code AWS_ENDPOINT_URL_S3}. Default {@code false}.
+     */
+    public static final String S3_PATH_STYLE = "SIEVE_S3_PATH_STYLE";
+    /** Largest number of items one API request may carry (any mode). */
+    public static final String MAX_REQUEST_ITEMS = "SIEVE_MAX_REQUEST_ITEMS";
+    /** Seconds a presigned upload URL ({@code POST /v1/uploads}) stays valid. */
+    public static final String UPLOAD_URL_TTL_S = "SIEVE_UPLOAD_URL_TTL_S";
     /** Days a result stays in DynamoDB before TTL removes it. */
     public static final String RESULTS_TTL_DAYS = "SIEVE_RESULTS_TTL_DAYS";
 

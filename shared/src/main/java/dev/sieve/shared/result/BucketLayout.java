@@ -20,6 +20,13 @@ public final class BucketLayout {
     /** Queue payloads too large for an SQS message: {@code payloads/<requestId>/<chunk>.jsonl}. */
     public static final String PAYLOADS = "payloads/";
 
+    /** Gate answers of API requests too large for the META item: {@code results/<requestId>/gate.json}. */
+    public static final String RESULTS = "results/";
+
+    public static String gateResults(String requestId) {
+        return RESULTS + requestId + "/gate.json";
+    }
+
     public static String upload(String requestId) {
         return UPLOADS + requestId + ".json";
     }

@@ -1,0 +1,245 @@
+package dev.sieve.cli.local;
+
+import dev.sieve.gate.AwsClients;
+import dev.sieve.gate.GateConfig;
+import dev.sieve.gate.GateRuntime;
+import dev.sieve.gate.api.HttpApiHandler;
+import dev.sieve.gate.batch.LogCompletionEvents;
+import dev.sieve.gate.batch.S3JobHandler;
+import dev.sieve.gate.service.LoadedGate;
+import dev.sieve.localaws.LocalAws;
+import dev.sieve.localaws.SieveResources;
+import dev.sieve.shared.config.EnvironmentVariables;
+import dev.sieve.shared.config.ResourceDefaults;
+import dev.sieve.shared.metrics.Metrics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * The whole system on one machine: embedded SQS/DynamoDB/S3, Sieve's resources created like the
+ * production stack, the gate's handlers behind a local HTTP port, the job runner that stands in for
+ * S3 notifications and the jobs-queue trigger, and in-process workers.
+ */
+public final class LocalSieve implements AutoCloseable {
+    /** Creates and runs the workers of a local system; closing the handle drains them. */
+    @FunctionalInterface
+    public interface WorkerLauncher {
+        AutoCloseable launch(AwsBackend backend, Map<String, String> environment) throws Exception;
+    }
+
+    /**
+     * @param prefix resource name prefix
+     * @param port HTTP port of the API (0 picks a free one)
+     * @param extraEnvironment settings on top of the defaults (e.g. {@code SIEVE_REALTIME_BUDGET_MS})
+     */
+    public record Options(String prefix, int port, Map<String, String> extraEnvironment) {}
+
+    private final AwsBackend backend;
+    private final AutoCloseable owned;
+    private final SieveResources resources;
+    private final String jobsQueueUrl;
+    private final GateRuntime runtime;
+    private final LocalApiServer server;
+    private final LocalJobRunner jobRunner;
+    private final List<AutoCloseable> workers = new ArrayList<>();
+    private final Map<String, String> environment;
+
+    private LocalSieve(
+            AwsBackend backend,
+            AutoCloseable owned,
+            SieveResources resources,
+            String jobsQueueUrl,
+            GateRuntime runtime,
+            LocalApiServer server,
+            LocalJobRunner jobRunner,
+            Map<String, String> environment) {
+        this.backend = backend;
+        this.owned = owned;
+        this.resources = resources;
+        this.jobsQueueUrl = jobsQueueUrl;
+        this.runtime = runtime;
+        this.server = server;
+        this.jobRunner = jobRunner;
+        this.environment = environment;
+    }
+
+    /** Starts embedded emulators (owned by the result) and everything but the workers on them. */
+    public static LocalSieve start(Options options, LoadedGate gate, String bundleUri) {
+        LocalAws aws = LocalAws.start();
+        try {
+            return start(AwsBackend.of(aws), aws, options, gate, bundleUri);
+        } catch (RuntimeException e) {
+            aws.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Starts everything but the workers on {@code backend}; {@code owned} (may be null) is closed with
+     * the system.
+     */
+    public static LocalSieve start(
+            AwsBackend backend, AutoCloseable owned, Options options, LoadedGate gate, String bundleUri) {
+        SieveResources resources;
+        String jobsQueueUrl;
+        try (SqsClient sqs = backend.sqs().get();
+                DynamoDbClient dynamoDb = backend.dynamoDb().get();
+                S3Client s3 = backend.s3().get()) {
+            resources = SieveResources.create(sqs, dynamoDb, s3, options.prefix());
+            jobsQueueUrl = createJobsQueue(sqs, options.prefix());
+        }
+        Map<String, String> env = new LinkedHashMap<>(backend.environment());
+        env.putAll(resources.environment());
+        env.put(EnvironmentVariables.JOBS_QUEUE_URL, jobsQueueUrl);
+        env.put(EnvironmentVariables.BUNDLE_URI, bundleUri);
+        env.put(EnvironmentVariables.S3_PATH_STYLE, "true");
+        env.putAll(options.extraEnvironment());
+        LocalApiServer server;
+        try {
+            server = LocalApiServer.bind(LocalAws.HOST, options.port(), 8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "cannot serve the local API on port " + options.port() + ": " + e.getMessage()
+                            + " (choose another with --port, or 0 for any free port)",
+                    e);
+        }
+        env.putIfAbsent(EnvironmentVariables.API_BASE_URL, server.baseUrl().toString());
+        AwsClients clients = new AwsClients(
+                backend.sqs().get(),
+                backend.dynamoDb().get(),
+                backend.s3().get(),
+                backend.presigner().get());
+        GateRuntime runtime = GateRuntime.create(
+                GateConfig.fromEnvironment(env),
+                clients,
+                gate,
+                Metrics.noop(),
+                new LogCompletionEvents(Metrics.noop()),
+                Clock.systemUTC());
+        server.serve(new HttpApiHandler(runtime.routes()));
+        LocalJobRunner jobRunner = new LocalJobRunner(
+                new S3JobHandler(runtime), clients.s3(), clients.sqs(), resources.bucketName(), jobsQueueUrl, 2);
+        return new LocalSieve(backend, owned, resources, jobsQueueUrl, runtime, server, jobRunner, Map.copyOf(env));
+    }
+
+    /** Starts workers with the complete environment ({@code SIEVE_*} and {@code AWS_*}). */
+    public void launchWorkers(WorkerLauncher launcher) throws Exception {
+        workers.add(launcher.launch(backend, environment));
+    }
+
+    static String createJobsQueue(SqsClient sqs, String prefix) {
+        String dlqUrl = sqs.createQueue(b -> b.queueName(prefix + "-jobs" + ResourceDefaults.DLQ_SUFFIX))
+                .queueUrl();
+        String dlqArn = sqs.getQueueAttributes(b -> b.queueUrl(dlqUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .attributes()
+                .get(QueueAttributeName.QUEUE_ARN);
+        return sqs.createQueue(b -> b.queueName(prefix + "-jobs")
+                        .attributes(Map.of(
+                                QueueAttributeName.VISIBILITY_TIMEOUT,
+                                "120",
+                                QueueAttributeName.REDRIVE_POLICY,
+                                "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":"
+                                        + ResourceDefaults.MAX_RECEIVE_COUNT + "}")))
+                .queueUrl();
+    }
+
+    public URI apiUrl() {
+        return server.baseUrl();
+    }
+
+    public AwsBackend backend() {
+        return backend;
+    }
+
+    public SieveResources resources() {
+        return resources;
+    }
+
+    public String jobsQueueUrl() {
+        return jobsQueueUrl;
+    }
+
+    public GateRuntime runtime() {
+        return runtime;
+    }
+
+    /** Every variable a process needs to join this system (SDK endpoints, credentials, SIEVE_*). */
+    public Map<String, String> environment() {
+        return environment;
+    }
+
+    /** What to print for people: endpoints, credentials, export lines, example calls. */
+    public String describe() {
+        StringBuilder out = new StringBuilder();
+        out.append("Sieve is running locally.\n");
+        out.append("  API        ")
+                .append(apiUrl())
+                .append("/v1/classify   (OpenAPI: ")
+                .append(apiUrl())
+                .append("/v1/openapi.json)\n");
+        out.append("  AWS        ").append(backend.name()).append('\n');
+        out.append("  SQS        ").append(backend.endpoint("SQS")).append('\n');
+        out.append("  DynamoDB   ")
+                .append(backend.endpoint("DYNAMODB"))
+                .append("   table ")
+                .append(resources.tableName())
+                .append('\n');
+        out.append("  S3         ")
+                .append(backend.endpoint("S3"))
+                .append("   bucket ")
+                .append(resources.bucketName())
+                .append(" (path-style)\n");
+        out.append("  queues     ").append(resources.realtimeQueueUrl()).append('\n');
+        out.append("             ").append(resources.asyncQueueUrl()).append('\n');
+        out.append("             ").append(resources.batchQueueUrl()).append('\n');
+        out.append("             ").append(jobsQueueUrl).append("   (job tasks)\n");
+        out.append("\nPoint the AWS CLI or any SDK at it:\n");
+        for (Map.Entry<String, String> entry : new java.util.TreeMap<>(backend.environment()).entrySet()) {
+            out.append("  export ")
+                    .append(entry.getKey())
+                    .append('=')
+                    .append(entry.getValue())
+                    .append('\n');
+        }
+        out.append("\nTry:\n");
+        out.append("  curl -s -X POST ")
+                .append(apiUrl())
+                .append("/v1/classify -H 'content-type: application/json' \\\n")
+                .append("       -d '{\"items\":[{\"id\":\"1\",\"text\":\"WIN a FREE prize now!!!\"}]}'\n");
+        out.append("  aws s3 cp manifest.jsonl s3://")
+                .append(resources.bucketName())
+                .append("/jobs/in/manifest.jsonl   # output appears at jobs/out/manifest.out\n");
+        return out.toString();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        for (AutoCloseable worker : workers) {
+            try {
+                worker.close();
+            } catch (Exception e) {
+                System.err.println("sieve local: worker did not stop cleanly: " + e.getMessage());
+            }
+        }
+        jobRunner.close();
+        runtime.close();
+        if (owned != null) {
+            try {
+                owned.close();
+            } catch (Exception e) {
+                System.err.println("sieve local: emulators did not stop cleanly: " + e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.sieve.gate;
+
+import dev.sieve.gate.api.ApiRoutes;
+import dev.sieve.gate.batch.CompletionEvents;
+import dev.sieve.gate.batch.JobService;
+import dev.sieve.gate.batch.LogCompletionEvents;
+import dev.sieve.gate.service.GateService;
+import dev.sieve.gate.service.LoadedGate;
+import dev.sieve.shared.metrics.EmfMetrics;
+import dev.sieve.shared.metrics.Metrics;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * Everything a gate process holds for its lifetime: configuration, AWS clients, the gate model and the
+ * services built on them. Built once (in a handler's constructor, or by {@code sieve local}).
+ */
+public record GateRuntime(
+        GateConfig config,
+        AwsClients clients,
+        LoadedGate gate,
+        GateService gateService,
+        JobService jobService,
+        ApiRoutes routes)
+        implements AutoCloseable {
+
+    /** Lambda: configuration from the environment, clients from the SDK's standard environment. */
+    public static GateRuntime fromEnvironment(Map<String, String> env) {
+        GateConfig config = GateConfig.fromEnvironment(env);
+        AwsClients clients = AwsClients.forLambda(config);
+        LoadedGate gate = BundleLocator.loadGate(config.bundleUri(), clients.s3());
+        Metrics metrics = EmfMetrics.toStdout(config.metricsNamespace(), "gate");
+        return create(config, clients, gate, metrics, new LogCompletionEvents(metrics), Clock.systemUTC());
+    }
+
+    /** In-process ({@code sieve local}, tests): the caller supplies clients and the gate. */
+    public static GateRuntime create(
+            GateConfig config,
+            AwsClients clients,
+            LoadedGate gate,
+            Metrics metrics,
+            CompletionEvents events,
+            Clock clock) {
+        GateService gateService = new GateService(config, gate, clients, metrics, clock);
+        JobService jobService = new JobService(config, gate, clients, events, clock);
+        return new GateRuntime(
+                config, clients, gate, gateService, jobService, new ApiRoutes(gateService, jobService, openApi()));
+    }
+
+    /** The OpenAPI 3 document of the HTTP API (served at {@code GET /v1/openapi.json}). */
+    public static String openApi() {
+        try (InputStream in = GateRuntime.class.getResourceAsStream("/openapi.json")) {
+            if (in == null) {
+                throw new IllegalStateException("openapi.json is missing from the gate-lambda jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        clients.close();
+    }
+}

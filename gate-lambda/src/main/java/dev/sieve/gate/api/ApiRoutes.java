@@ -1,0 +1,159 @@
+package dev.sieve.gate.api;
+
+import dev.sieve.gate.JsonLog;
+import dev.sieve.gate.batch.JobService;
+import dev.sieve.gate.service.BodyTooLargeException;
+import dev.sieve.gate.service.CapacityException;
+import dev.sieve.gate.service.GateService;
+import dev.sieve.gate.service.InvalidRequestException;
+import dev.sieve.gate.service.NotFoundException;
+import dev.sieve.shared.json.Json;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Routes API calls to the services and maps their typed errors to HTTP, once: invalid input → 400,
+ * unknown id or route → 404, wrong method → 405, body too large → 413, throttled → 429, unavailable →
+ * 503 (both with {@code Retry-After}), anything else → 500 logged once with the request id.
+ */
+public final class ApiRoutes {
+    static final String JSON = "application/json";
+
+    private final GateService gateService;
+    private final JobService jobService;
+    private final String openApiJson;
+
+    public ApiRoutes(GateService gateService, JobService jobService, String openApiJson) {
+        this.gateService = Objects.requireNonNull(gateService, "gateService");
+        this.jobService = Objects.requireNonNull(jobService, "jobService");
+        this.openApiJson = Objects.requireNonNull(openApiJson, "openApiJson");
+    }
+
+    public ApiResponse handle(String method, String path, byte[] body, String awsRequestId) {
+        try {
+            return route(
+                    method == null ? "" : method.toUpperCase(java.util.Locale.ROOT), path == null ? "" : path, body);
+        } catch (InvalidRequestException e) {
+            return error(400, "invalid_request", e.field(), e.rule(), Map.of());
+        } catch (NotFoundException e) {
+            return error(404, "not_found", null, e.getMessage(), Map.of());
+        } catch (MethodNotAllowedException e) {
+            return error(405, "method_not_allowed", null, e.getMessage(), Map.of());
+        } catch (BodyTooLargeException e) {
+            return error(413, "body_too_large", "body", e.getMessage(), Map.of());
+        } catch (CapacityException e) {
+            JsonLog.warn(
+                    "dependency over capacity",
+                    Map.of("aws_request_id", String.valueOf(awsRequestId), "reason", e.getMessage()));
+            return error(
+                    e.throttled() ? 429 : 503,
+                    e.throttled() ? "throttled" : "unavailable",
+                    null,
+                    "Sieve is over capacity right now; retry after " + e.retryAfterSeconds() + " s",
+                    Map.of("Retry-After", Integer.toString(e.retryAfterSeconds())));
+        } catch (RuntimeException e) {
+            JsonLog.error(
+                    "unhandled error",
+                    Map.of("aws_request_id", String.valueOf(awsRequestId), "method", method, "path", path),
+                    e);
+            return error(
+                    500,
+                    "internal_error",
+                    null,
+                    "internal error; quote request id " + awsRequestId + " when reporting it",
+                    Map.of());
+        }
+    }
+
+    private ApiResponse route(String method, String path, byte[] body) {
+        String[] parts = path.replaceAll("/+$", "").split("/");
+        // parts[0] is "" (leading slash), parts[1] "v1"
+        if (parts.length < 3 || !parts[1].equals("v1")) {
+            return notFound(method, path);
+        }
+        String resource = parts[2];
+        if (parts.length == 3) {
+            switch (resource) {
+                case "classify" -> {
+                    requireMethod(method, "POST", path);
+                    GateService.Outcome outcome = gateService.classify(body == null ? new byte[0] : body);
+                    return json(outcome.statusCode(), outcome.view());
+                }
+                case "uploads" -> {
+                    requireMethod(method, "POST", path);
+                    return json(201, gateService.createUpload());
+                }
+                case "jobs" -> {
+                    requireMethod(method, "POST", path);
+                    return json(202, jobService.start(JobRequest.parse(body)));
+                }
+                case "openapi.json" -> {
+                    requireMethod(method, "GET", path);
+                    return new ApiResponse(200, Map.of("Content-Type", JSON), openApiJson);
+                }
+                default -> {
+                    return notFound(method, path);
+                }
+            }
+        }
+        if (parts.length == 4) {
+            String id = java.net.URLDecoder.decode(parts[3], StandardCharsets.UTF_8);
+            switch (resource) {
+                case "results" -> {
+                    requireMethod(method, "GET", path);
+                    return json(200, gateService.results(id));
+                }
+                case "jobs" -> {
+                    requireMethod(method, "GET", path);
+                    return json(200, jobService.status(id));
+                }
+                default -> {
+                    return notFound(method, path);
+                }
+            }
+        }
+        return notFound(method, path);
+    }
+
+    private static void requireMethod(String actual, String expected, String path) {
+        if (!actual.equals(expected)) {
+            throw new MethodNotAllowedException(path + " accepts " + expected + ", not " + actual);
+        }
+    }
+
+    private static ApiResponse notFound(String method, String path) {
+        throw new NotFoundException("no route for " + method + " " + sanitize(path) + "; see GET /v1/openapi.json");
+    }
+
+    static ApiResponse json(int status, Object body) {
+        return new ApiResponse(status, Map.of("Content-Type", JSON), Json.write(body));
+    }
+
+    static ApiResponse error(int status, String code, String field, String message, Map<String, String> headers) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("code", code);
+        if (field != null) {
+            error.put("field", field);
+        }
+        error.put("message", message);
+        Map<String, String> allHeaders = new LinkedHashMap<>(headers);
+        allHeaders.put("Content-Type", JSON);
+        return new ApiResponse(status, allHeaders, Json.write(Map.of("error", error)));
+    }
+
+    private static String sanitize(String path) {
+        String shown = path.length() > 100 ? path.substring(0, 100) + "..." : path;
+        return shown.replaceAll("[^\\x20-\\x7E]", "?");
+    }
+
+    /** Wrong HTTP method on a known path. */
+    static final class MethodNotAllowedException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        MethodNotAllowedException(String message) {
+            super(message);
+        }
+    }
+}

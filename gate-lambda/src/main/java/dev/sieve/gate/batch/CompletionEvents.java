@@ -1,0 +1,14 @@
+package dev.sieve.gate.batch;
+
+/**
+ * Where "a batch-transform job finished" goes. In AWS this is a log line plus an EMF metric that an
+ * alarm or subscription can act on (EventBridge {@code PutEvents} can plug in here); locally the same
+ * log line.
+ */
+public interface CompletionEvents {
+
+    void jobCompleted(JobCompleted event);
+
+    /** A finished job: where its output is and how many lines had no result. */
+    record JobCompleted(String jobId, String manifest, String output, long items, long lost, long duplicates) {}
+}

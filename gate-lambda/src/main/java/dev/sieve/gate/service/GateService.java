@@ -1,0 +1,352 @@
+package dev.sieve.gate.service;
+
+import dev.sieve.gate.AwsClients;
+import dev.sieve.gate.GateConfig;
+import dev.sieve.shared.json.Json;
+import dev.sieve.shared.metrics.Metrics;
+import dev.sieve.shared.metrics.Metrics.Metric;
+import dev.sieve.shared.mode.ModeSelector;
+import dev.sieve.shared.mode.ModeSelector.Mode;
+import dev.sieve.shared.queue.Priority;
+import dev.sieve.shared.queue.QueueItem;
+import dev.sieve.shared.queue.QueueMessage;
+import dev.sieve.shared.result.BucketLayout;
+import dev.sieve.shared.result.ItemResult;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.presigner.model.PresignedPutObjectRequest;
+
+/**
+ * The API's behaviour, independent of how requests arrive: validate, choose the mode, score every
+ * item with the gate, store the gate's answers, pack the uncertain items into queue messages and (in
+ * real-time mode) wait for the expert within the latency budget.
+ */
+public final class GateService {
+    private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
+    private static final long ASYNC_DEADLINE_MS = Duration.ofHours(1).toMillis();
+
+    private final GateConfig config;
+    private final LoadedGate gate;
+    private final AwsClients clients;
+    private final Metrics metrics;
+    private final Clock clock;
+    private final RequestValidator validator;
+    private final ModeSelector modeSelector;
+    private final QueuePacker packer = new QueuePacker();
+    private final QueueSender sender;
+    private final RequestStore store;
+
+    public GateService(GateConfig config, LoadedGate gate, AwsClients clients, Metrics metrics, Clock clock) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.gate = Objects.requireNonNull(gate, "gate");
+        this.clients = Objects.requireNonNull(clients, "clients");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.validator = new RequestValidator(config.maxRequestItems());
+        this.modeSelector = new ModeSelector(config.realtimeMaxItems(), GateConfig.REALTIME_MAX_BODY_BYTES);
+        this.sender = new QueueSender(clients.sqs());
+        this.store = new RequestStore(clients.dynamoDb(), clients.s3(), config.tableName(), config.bucketName());
+    }
+
+    /** HTTP status and body of a classify call: 200 (real-time) or 202 (async). */
+    public record Outcome(int statusCode, RequestView view) {}
+
+    public Outcome classify(byte[] body) {
+        long startNanos = System.nanoTime();
+        if (body != null && body.length > GateConfig.MAX_BODY_BYTES) {
+            throw new BodyTooLargeException(body.length, GateConfig.MAX_BODY_BYTES);
+        }
+        ClassifyRequest request = validator.parse(body);
+        ModeSelector.Selection selection =
+                modeSelector.select(body.length, request.items().size(), request.mode());
+        String requestId = UUID.randomUUID().toString();
+        Accepted accepted = accept(requestId, request.items(), selection, true);
+        if (selection.mode() == Mode.ASYNC) {
+            record(selection.mode(), accepted, startNanos);
+            return new Outcome(
+                    202,
+                    new RequestView(
+                            requestId,
+                            selection.mode().wireName(),
+                            selection.reason(),
+                            accepted.escalated() == 0 ? "complete" : "pending",
+                            resultsUrl(requestId),
+                            null,
+                            null,
+                            null));
+        }
+        Map<String, ItemResult> expert = accepted.escalated() == 0
+                ? Map.of()
+                : awaitExpert(
+                        requestId,
+                        startNanos
+                                + Duration.ofMillis(config.realtimeBudgetMs()).toNanos());
+        List<RequestView.ItemView> items = RequestView.merge(accepted.entries(), expert);
+        RequestView.Counts counts = RequestView.count(items);
+        record(selection.mode(), accepted, startNanos);
+        return new Outcome(
+                200,
+                new RequestView(
+                        requestId,
+                        selection.mode().wireName(),
+                        selection.reason(),
+                        RequestView.status(counts),
+                        resultsUrl(requestId),
+                        counts,
+                        items,
+                        null));
+    }
+
+    /** Status and every item of a request (gate and expert answers, pending items). */
+    public RequestView results(String requestId) {
+        if (requestId == null || !REQUEST_ID.matcher(requestId).matches()) {
+            throw new NotFoundException("no request with id '" + abbreviate(requestId) + "'");
+        }
+        RequestStore.Meta meta = store.meta(requestId)
+                .orElseThrow(() -> new NotFoundException("no request with id '" + requestId
+                        + "' (unknown, or older than the " + config.resultsTtlDays() + "-day retention)"));
+        if (meta.state() == RequestState.AWAITING_UPLOAD || meta.state() == RequestState.FAILED) {
+            RequestView.ErrorView error =
+                    meta.error() == null ? null : Json.read(meta.error(), RequestView.ErrorView.class);
+            return new RequestView(
+                    requestId,
+                    meta.mode(),
+                    meta.modeReason(),
+                    meta.state() == RequestState.FAILED ? "failed" : "awaiting_upload",
+                    resultsUrl(requestId),
+                    null,
+                    null,
+                    error);
+        }
+        List<GateEntry> entries = store.gateEntries(meta);
+        Map<String, ItemResult> expert = meta.expected() == 0 ? Map.of() : store.expertResults(requestId);
+        List<RequestView.ItemView> items = RequestView.merge(entries, expert);
+        RequestView.Counts counts = RequestView.count(items);
+        return new RequestView(
+                requestId,
+                meta.mode(),
+                meta.modeReason(),
+                RequestView.status(counts),
+                resultsUrl(requestId),
+                counts,
+                items,
+                null);
+    }
+
+    /** Hands out a presigned PUT for a body too large for the API; the S3 event processes it. */
+    public UploadTicket createUpload() {
+        String requestId = UUID.randomUUID().toString();
+        Instant now = clock.instant();
+        store.createAwaitingUpload(requestId, now.toEpochMilli(), ttl(now));
+        Duration lifetime = Duration.ofSeconds(config.uploadUrlTtlSeconds());
+        PresignedPutObjectRequest presigned = clients.presigner().presignPutObject(b -> b.signatureDuration(lifetime)
+                .putObjectRequest(p -> p.bucket(config.bucketName()).key(BucketLayout.upload(requestId))));
+        return new UploadTicket(
+                requestId,
+                presigned.url().toString(),
+                "PUT",
+                Map.of(),
+                now.plus(lifetime).toString(),
+                resultsUrl(requestId));
+    }
+
+    /**
+     * Processes an uploaded body ({@code uploads/<requestId>.json}) as an async request. A body that
+     * breaks a rule marks the request FAILED with the field and rule; a redelivered event changes
+     * nothing.
+     */
+    public void processUpload(String key) {
+        if (!key.startsWith(BucketLayout.UPLOADS) || !key.endsWith(".json")) {
+            throw new IllegalArgumentException("not an upload key: " + key);
+        }
+        String requestId = key.substring(BucketLayout.UPLOADS.length(), key.length() - ".json".length());
+        RequestStore.Meta meta = store.meta(requestId).orElse(null);
+        if (meta == null || meta.state() != RequestState.AWAITING_UPLOAD) {
+            return; // not handed out by us, or already processed
+        }
+        long startNanos = System.nanoTime();
+        byte[] body;
+        try {
+            long size = clients.s3()
+                    .headObject(b -> b.bucket(config.bucketName()).key(key))
+                    .contentLength();
+            if (size > GateConfig.MAX_UPLOAD_BYTES) {
+                store.fail(
+                        requestId,
+                        "body",
+                        "uploaded body of " + size + " bytes exceeds the limit of " + GateConfig.MAX_UPLOAD_BYTES
+                                + " bytes; use a batch manifest");
+                return;
+            }
+            body = clients.s3()
+                    .getObjectAsBytes(b -> b.bucket(config.bucketName()).key(key))
+                    .asByteArray();
+        } catch (NoSuchKeyException e) {
+            return;
+        } catch (SdkException e) {
+            throw AwsFailures.classify("S3 GetObject", e);
+        }
+        ClassifyRequest request;
+        try {
+            request = validator.parse(body);
+        } catch (InvalidRequestException e) {
+            store.fail(requestId, e.field(), e.rule());
+            return;
+        }
+        ModeSelector.Selection selection = new ModeSelector.Selection(Mode.ASYNC, "uploaded body");
+        Accepted accepted = accept(requestId, request.items(), selection, false);
+        record(Mode.ASYNC, accepted, startNanos);
+    }
+
+    private record Accepted(List<GateEntry> entries, int escalated) {}
+
+    private Accepted accept(
+            String requestId, List<ClassifyRequest.Item> items, ModeSelector.Selection selection, boolean create) {
+        List<GateEntry> entries = new ArrayList<>(items.size());
+        List<QueueItem> escalated = new ArrayList<>();
+        for (ClassifyRequest.Item item : items) {
+            LoadedGate.Verdict verdict = gate.judge(item.text());
+            entries.add(new GateEntry(item.id(), verdict.label(), verdict.confidence(), !verdict.confident()));
+            if (!verdict.confident()) {
+                escalated.add(QueueItem.of(item.id(), item.text(), verdict.probabilities()));
+            }
+        }
+        Instant now = clock.instant();
+        if (create) {
+            store.create(
+                    requestId,
+                    selection.mode().wireName(),
+                    selection.reason(),
+                    entries,
+                    escalated.size(),
+                    now.toEpochMilli(),
+                    ttl(now));
+        } else if (!store.startUploaded(requestId, entries, escalated.size())) {
+            return new Accepted(entries, 0);
+        }
+        if (!escalated.isEmpty()) {
+            boolean realtime = selection.mode() == Mode.REALTIME;
+            Priority priority = realtime ? Priority.REALTIME : Priority.ASYNC;
+            long deadline = now.toEpochMilli() + (realtime ? config.realtimeBudgetMs() : ASYNC_DEADLINE_MS);
+            List<QueueMessage> messages = messages(requestId, escalated, priority, deadline, now.toEpochMilli());
+            try {
+                sender.send(realtime ? config.realtimeQueueUrl() : config.asyncQueueUrl(), messages);
+            } catch (RuntimeException e) {
+                store.fail(requestId, "items", "could not be queued for the expert; retry the request");
+                throw e;
+            }
+        }
+        return new Accepted(entries, escalated.size());
+    }
+
+    private List<QueueMessage> messages(
+            String requestId, List<QueueItem> escalated, Priority priority, long deadline, long nowMs) {
+        QueuePacker.Packing packing = packer.pack(escalated);
+        List<QueueMessage> messages = new ArrayList<>();
+        for (List<QueueItem> group : packing.inlineGroups()) {
+            messages.add(QueueMessage.inline(
+                    QueueMessage.Kind.REQUEST, requestId, 0, priority, deadline, gate.bundleVersion(), nowMs, group));
+        }
+        int sequence = 0;
+        for (QueueItem large : packing.oversized()) {
+            String key = BucketLayout.payload(requestId, sequence++);
+            putJsonLines(key, List.of(large));
+            messages.add(new QueueMessage(
+                    QueueMessage.SCHEMA,
+                    QueueMessage.Kind.REQUEST,
+                    requestId,
+                    0,
+                    priority,
+                    deadline,
+                    gate.bundleVersion(),
+                    nowMs,
+                    null,
+                    "s3://" + config.bucketName() + "/" + key));
+        }
+        return messages;
+    }
+
+    private void putJsonLines(String key, List<QueueItem> items) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (QueueItem item : items) {
+            out.writeBytes(Json.writeBytes(item));
+            out.write('\n');
+        }
+        try {
+            clients.s3()
+                    .putObject(
+                            b -> b.bucket(config.bucketName()).key(key).contentType("application/x-ndjson"),
+                            RequestBody.fromBytes(out.toByteArray()));
+        } catch (SdkException e) {
+            throw AwsFailures.classify("S3 PutObject", e);
+        }
+    }
+
+    private Map<String, ItemResult> awaitExpert(String requestId, long deadlineNanos) {
+        long sleepMillis = 5;
+        while (true) {
+            RequestStore.Meta meta = store.meta(requestId).orElse(null);
+            if (meta != null
+                    && (meta.state() == RequestState.COMPLETE
+                            || meta.state() == RequestState.FAILED
+                            || meta.answered() >= meta.expected())) {
+                break;
+            }
+            long remainingMillis =
+                    Duration.ofNanos(deadlineNanos - System.nanoTime()).toMillis();
+            if (remainingMillis <= 0) {
+                break;
+            }
+            try {
+                Thread.sleep(Math.min(sleepMillis, remainingMillis));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            sleepMillis = Math.min(sleepMillis * 2, 50);
+        }
+        return store.expertResults(requestId);
+    }
+
+    private void record(Mode mode, Accepted accepted, long startNanos) {
+        metrics.record(
+                Map.of("mode", mode.wireName()),
+                Map.of(
+                        "Items", Metric.count(accepted.entries().size()),
+                        "GateAnswered", Metric.count(accepted.entries().size() - accepted.escalated()),
+                        "Escalated", Metric.count(accepted.escalated()),
+                        "HandlerLatency", Metric.millis((System.nanoTime() - startNanos) / 1e6)));
+    }
+
+    private long ttl(Instant now) {
+        return now.plus(Duration.ofDays(config.resultsTtlDays())).getEpochSecond();
+    }
+
+    private String resultsUrl(String requestId) {
+        return config.apiBaseUrl() + "/v1/results/" + requestId;
+    }
+
+    private static String abbreviate(String value) {
+        if (value == null) {
+            return "";
+        }
+        String shown = value.length() > 64 ? value.substring(0, 64) + "..." : value;
+        return shown.replaceAll("[^\\x20-\\x7E]", "?");
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,32 @@
+package dev.sieve.gate.service;
+
+import dev.sieve.gate.model.GateScorer;
+import dev.sieve.gate.model.GateThresholds;
+import java.util.Objects;
+
+/**
+ * The gate model of one bundle version: scorer, calibrated thresholds and the version stamped on every
+ * queue message.
+ */
+public record LoadedGate(GateScorer scorer, GateThresholds thresholds, String bundleVersion) {
+    public LoadedGate {
+        Objects.requireNonNull(scorer, "scorer");
+        Objects.requireNonNull(thresholds, "thresholds");
+        Objects.requireNonNull(bundleVersion, "bundleVersion");
+        if (!scorer.labels().equals(thresholds.labels())) {
+            throw new IllegalArgumentException(
+                    "scorer labels " + scorer.labels() + " differ from threshold labels " + thresholds.labels());
+        }
+    }
+
+    /** Scores one text: the gate's answer, its confidence, and whether it may answer alone. */
+    public Verdict judge(CharSequence text) {
+        float[] probabilities = scorer.score(text);
+        int top = GateThresholds.argmax(probabilities);
+        return new Verdict(
+                scorer.labels().get(top), probabilities[top], thresholds.isConfident(probabilities), probabilities);
+    }
+
+    /** The gate's verdict on one item. */
+    public record Verdict(String label, double confidence, boolean confident, float[] probabilities) {}
+}

@@ -1,0 +1,288 @@
+package dev.sieve.gate.service;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.sieve.shared.json.Json;
+import dev.sieve.shared.result.BucketLayout;
+import dev.sieve.shared.result.ItemResult;
+import dev.sieve.shared.result.TableSchema;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * API requests in the table ({@link TableSchema}): the META item with the counters the worker
+ * increments and the gate's answers for every item (inline when small, in S3 when large), and the
+ * worker's {@code ITEM#} result rows.
+ */
+public final class RequestStore {
+    /** Gate answers larger than this go to S3 instead of the META item (DynamoDB items max 400 KB). */
+    static final int INLINE_GATE_RESULTS_BYTES = 300 * 1024;
+
+    static final String GATE_RESULTS = "gate_results";
+    static final String GATE_RESULTS_URI = "gate_results_uri";
+    static final String MODE_REASON = "mode_reason";
+
+    private static final TypeReference<List<GateEntry>> ENTRIES = new TypeReference<>() {};
+
+    private final DynamoDbClient dynamoDb;
+    private final S3Client s3;
+    private final String table;
+    private final String bucket;
+
+    public RequestStore(DynamoDbClient dynamoDb, S3Client s3, String table, String bucket) {
+        this.dynamoDb = dynamoDb;
+        this.s3 = s3;
+        this.table = table;
+        this.bucket = bucket;
+    }
+
+    /** The META item of a request, as read. */
+    public record Meta(
+            String requestId,
+            RequestState state,
+            String mode,
+            String modeReason,
+            long expected,
+            long answered,
+            long createdAtMs,
+            String error,
+            Map<String, AttributeValue> raw) {}
+
+    /** Writes a new request's META item (state PENDING, or COMPLETE when nothing was escalated). */
+    public void create(
+            String requestId,
+            String mode,
+            String modeReason,
+            List<GateEntry> entries,
+            long expected,
+            long nowMs,
+            long ttlEpochSeconds) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(TableSchema.PK, s(TableSchema.requestKey(requestId)));
+        item.put(TableSchema.SK, s(TableSchema.META));
+        item.put(TableSchema.STATE, s((expected == 0 ? RequestState.COMPLETE : RequestState.PENDING).name()));
+        item.put(TableSchema.MODE, s(mode));
+        item.put(MODE_REASON, s(modeReason));
+        item.put(TableSchema.EXPECTED, n(expected));
+        item.put(TableSchema.ANSWERED, n(0));
+        item.put(TableSchema.ITEMS, n(entries.size()));
+        item.put(TableSchema.CREATED_AT, n(nowMs));
+        item.put(TableSchema.TTL, n(ttlEpochSeconds));
+        putGateEntries(requestId, entries, item);
+        try {
+            dynamoDb.putItem(b -> b.tableName(table).item(item));
+        } catch (SdkException e) {
+            throw AwsFailures.classify("DynamoDB PutItem", e);
+        }
+    }
+
+    /** Records that an upload URL was handed out for {@code requestId}. */
+    public void createAwaitingUpload(String requestId, long nowMs, long ttlEpochSeconds) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(TableSchema.PK, s(TableSchema.requestKey(requestId)));
+        item.put(TableSchema.SK, s(TableSchema.META));
+        item.put(TableSchema.STATE, s(RequestState.AWAITING_UPLOAD.name()));
+        item.put(TableSchema.MODE, s("async"));
+        item.put(MODE_REASON, s("uploaded body"));
+        item.put(TableSchema.EXPECTED, n(0));
+        item.put(TableSchema.ANSWERED, n(0));
+        item.put(TableSchema.CREATED_AT, n(nowMs));
+        item.put(TableSchema.TTL, n(ttlEpochSeconds));
+        try {
+            dynamoDb.putItem(b -> b.tableName(table).item(item));
+        } catch (SdkException e) {
+            throw AwsFailures.classify("DynamoDB PutItem", e);
+        }
+    }
+
+    /**
+     * Moves an uploaded request from AWAITING_UPLOAD to PENDING/COMPLETE; false when another
+     * invocation already did (a redelivered S3 event).
+     */
+    public boolean startUploaded(String requestId, List<GateEntry> entries, long expected) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":awaiting", s(RequestState.AWAITING_UPLOAD.name()));
+        values.put(":state", s((expected == 0 ? RequestState.COMPLETE : RequestState.PENDING).name()));
+        values.put(":expected", n(expected));
+        values.put(":items", n(entries.size()));
+        Map<String, AttributeValue> gate = new HashMap<>();
+        putGateEntries(requestId, entries, gate);
+        String gateName = gate.containsKey(GATE_RESULTS) ? GATE_RESULTS : GATE_RESULTS_URI;
+        values.put(":gate", gate.get(gateName));
+        try {
+            dynamoDb.updateItem(b -> b.tableName(table)
+                    .key(metaKey(requestId))
+                    .conditionExpression("#state = :awaiting")
+                    .updateExpression("SET #state = :state, #expected = :expected, #items = :items, #gate = :gate")
+                    .expressionAttributeNames(Map.of(
+                            "#state", TableSchema.STATE,
+                            "#expected", TableSchema.EXPECTED,
+                            "#items", TableSchema.ITEMS,
+                            "#gate", gateName))
+                    .expressionAttributeValues(values));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        } catch (SdkException e) {
+            throw AwsFailures.classify("DynamoDB UpdateItem", e);
+        }
+    }
+
+    /** Marks a request FAILED with a JSON error (field + message), unless it already progressed. */
+    public void fail(String requestId, String field, String message) {
+        String error = Json.write(Map.of("code", "invalid_request", "field", field, "message", message));
+        try {
+            dynamoDb.updateItem(b -> b.tableName(table)
+                    .key(metaKey(requestId))
+                    .conditionExpression("#state = :awaiting OR #state = :pending")
+                    .updateExpression("SET #state = :failed, #error = :error")
+                    .expressionAttributeNames(Map.of("#state", TableSchema.STATE, "#error", TableSchema.ERROR))
+                    .expressionAttributeValues(Map.of(
+                            ":awaiting", s(RequestState.AWAITING_UPLOAD.name()),
+                            ":pending", s(RequestState.PENDING.name()),
+                            ":failed", s(RequestState.FAILED.name()),
+                            ":error", s(error))));
+        } catch (ConditionalCheckFailedException e) {
+            // already complete or failed: nothing to do
+        } catch (SdkException e) {
+            throw AwsFailures.classify("DynamoDB UpdateItem", e);
+        }
+    }
+
+    public Optional<Meta> meta(String requestId) {
+        GetItemResponse response;
+        try {
+            response = dynamoDb.getItem(
+                    b -> b.tableName(table).key(metaKey(requestId)).consistentRead(true));
+        } catch (SdkException e) {
+            throw AwsFailures.classify("DynamoDB GetItem", e);
+        }
+        if (!response.hasItem() || response.item().isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, AttributeValue> item = response.item();
+        return Optional.of(new Meta(
+                requestId,
+                RequestState.valueOf(str(item, TableSchema.STATE, RequestState.PENDING.name())),
+                str(item, TableSchema.MODE, ""),
+                str(item, MODE_REASON, ""),
+                num(item, TableSchema.EXPECTED),
+                num(item, TableSchema.ANSWERED),
+                num(item, TableSchema.CREATED_AT),
+                str(item, TableSchema.ERROR, null),
+                item));
+    }
+
+    /** The gate's answers stored with the request, in request order. */
+    public List<GateEntry> gateEntries(Meta meta) {
+        AttributeValue inline = meta.raw().get(GATE_RESULTS);
+        if (inline != null) {
+            return readEntries(inline.s().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        AttributeValue uri = meta.raw().get(GATE_RESULTS_URI);
+        if (uri == null) {
+            return List.of();
+        }
+        String key = uri.s().substring(("s3://" + bucket + "/").length());
+        try {
+            return readEntries(
+                    s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray());
+        } catch (SdkException e) {
+            throw AwsFailures.classify("S3 GetObject", e);
+        }
+    }
+
+    /** The expert results written by the worker, by item id. */
+    public Map<String, ItemResult> expertResults(String requestId) {
+        Map<String, ItemResult> results = new LinkedHashMap<>();
+        Map<String, AttributeValue> startKey = null;
+        do {
+            QueryRequest.Builder query = QueryRequest.builder()
+                    .tableName(table)
+                    .consistentRead(true)
+                    .keyConditionExpression("#pk = :pk AND begins_with(#sk, :item)")
+                    .expressionAttributeNames(Map.of("#pk", TableSchema.PK, "#sk", TableSchema.SK))
+                    .expressionAttributeValues(
+                            Map.of(":pk", s(TableSchema.requestKey(requestId)), ":item", s(TableSchema.ITEM_PREFIX)));
+            if (startKey != null) {
+                query.exclusiveStartKey(startKey);
+            }
+            QueryResponse response;
+            try {
+                response = dynamoDb.query(query.build());
+            } catch (SdkException e) {
+                throw AwsFailures.classify("DynamoDB Query", e);
+            }
+            for (Map<String, AttributeValue> row : response.items()) {
+                AttributeValue result = row.get(TableSchema.RESULT);
+                if (result != null && result.s() != null) {
+                    ItemResult itemResult = Json.read(result.s(), ItemResult.class);
+                    results.put(itemResult.id(), itemResult);
+                }
+            }
+            startKey = response.hasLastEvaluatedKey()
+                            && !response.lastEvaluatedKey().isEmpty()
+                    ? response.lastEvaluatedKey()
+                    : null;
+        } while (startKey != null);
+        return results;
+    }
+
+    private void putGateEntries(String requestId, List<GateEntry> entries, Map<String, AttributeValue> item) {
+        byte[] json = Json.writeBytes(entries);
+        if (json.length <= INLINE_GATE_RESULTS_BYTES) {
+            item.put(GATE_RESULTS, s(new String(json, java.nio.charset.StandardCharsets.UTF_8)));
+            return;
+        }
+        String key = BucketLayout.gateResults(requestId);
+        try {
+            s3.putObject(b -> b.bucket(bucket).key(key).contentType("application/json"), RequestBody.fromBytes(json));
+        } catch (SdkException e) {
+            throw AwsFailures.classify("S3 PutObject", e);
+        }
+        item.put(GATE_RESULTS_URI, s("s3://" + bucket + "/" + key));
+    }
+
+    private static List<GateEntry> readEntries(byte[] json) {
+        try {
+            return Json.mapper().readValue(json, ENTRIES);
+        } catch (IOException e) {
+            throw new UncheckedIOException("stored gate results are not valid JSON", e);
+        }
+    }
+
+    private static Map<String, AttributeValue> metaKey(String requestId) {
+        return Map.of(TableSchema.PK, s(TableSchema.requestKey(requestId)), TableSchema.SK, s(TableSchema.META));
+    }
+
+    static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    static AttributeValue n(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+
+    static String str(Map<String, AttributeValue> item, String name, String fallback) {
+        AttributeValue value = item.get(name);
+        return value == null || value.s() == null ? fallback : value.s();
+    }
+
+    static long num(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null || value.n() == null ? 0 : Long.parseLong(value.n());
+    }
+}

@@ -1,0 +1,380 @@
+package dev.sieve.gate.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sieve.gate.AwsClients;
+import dev.sieve.gate.GateConfig;
+import dev.sieve.gate.GateRuntime;
+import dev.sieve.gate.api.HttpApiHandler;
+import dev.sieve.gate.api.OpenApiValidator;
+import dev.sieve.gate.batch.CompletionEvents;
+import dev.sieve.gate.batch.S3JobHandler;
+import dev.sieve.localaws.LocalAws;
+import dev.sieve.localaws.SieveResources;
+import dev.sieve.shared.config.EnvironmentVariables;
+import dev.sieve.shared.job.JobTask;
+import dev.sieve.shared.json.Json;
+import dev.sieve.shared.metrics.Metrics;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/** The gate's API and job handlers over the embedded AWS emulators, with the worker's contract stood in. */
+class GateApiIT {
+    private static final LocalAws AWS = LocalAws.shared();
+
+    private AwsClients clients;
+    private GateRuntime runtime;
+    private HttpApiHandler api;
+    private S3JobHandler jobs;
+    private ContractResponder responder;
+    private SieveResources resources;
+    private String jobsQueueUrl;
+    private final List<CompletionEvents.JobCompleted> completed = new CopyOnWriteArrayList<>();
+    private final OpenApiValidator openApi = new OpenApiValidator(GateRuntime.openApi());
+    private final AtomicBoolean responding = new AtomicBoolean();
+    private Thread responderThread;
+
+    @BeforeEach
+    void setUp() {
+        String prefix = SieveResources.uniquePrefix("gate");
+        resources = SieveResources.create(AWS, prefix);
+        clients = new AwsClients(AWS.sqsClient(), AWS.dynamoDbClient(), AWS.s3Client(), AWS.s3Presigner());
+        jobsQueueUrl =
+                clients.sqs().createQueue(b -> b.queueName(prefix + "-jobs")).queueUrl();
+        Map<String, String> env = new HashMap<>(resources.environment());
+        env.put(EnvironmentVariables.JOBS_QUEUE_URL, jobsQueueUrl);
+        env.put(EnvironmentVariables.BUNDLE_URI, "unused");
+        env.put(EnvironmentVariables.API_BASE_URL, "http://localhost:0");
+        env.put(EnvironmentVariables.REALTIME_BUDGET_MS, "3000");
+        env.put(EnvironmentVariables.REALTIME_MAX_ITEMS, "50");
+        env.put(EnvironmentVariables.MAX_REQUEST_ITEMS, "200");
+        env.put(EnvironmentVariables.BATCH_CHUNK_ITEMS, "10");
+        GateConfig config = GateConfig.fromEnvironment(env);
+        runtime = GateRuntime.create(
+                config, clients, KeywordScorer.gate(), Metrics.noop(), completed::add, Clock.systemUTC());
+        api = new HttpApiHandler(runtime.routes());
+        jobs = new S3JobHandler(runtime);
+        responder = new ContractResponder(
+                clients.sqs(),
+                clients.dynamoDb(),
+                clients.s3(),
+                resources.tableName(),
+                resources.bucketName(),
+                jobsQueueUrl);
+    }
+
+    @AfterEach
+    void tearDown() throws InterruptedException {
+        stopResponder();
+        runtime.close();
+    }
+
+    private void startResponder() {
+        responding.set(true);
+        responderThread = new Thread(() -> {
+            while (responding.get()) {
+                int handled = responder.drain(resources.realtimeQueueUrl())
+                        + responder.drain(resources.asyncQueueUrl())
+                        + responder.drain(resources.batchQueueUrl());
+                if (handled == 0) {
+                    try {
+                        Thread.sleep(20);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }
+        });
+        responderThread.start();
+    }
+
+    private void stopResponder() throws InterruptedException {
+        responding.set(false);
+        if (responderThread != null) {
+            responderThread.join();
+        }
+    }
+
+    private record Reply(int status, JsonNode json, Map<String, String> headers) {}
+
+    private Reply call(String method, String path, String body) {
+        APIGatewayV2HTTPEvent event = APIGatewayV2HTTPEvent.builder()
+                .withRawPath(path)
+                .withBody(body)
+                .withIsBase64Encoded(false)
+                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
+                        .withRequestId("test-request")
+                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
+                                .withMethod(method)
+                                .withPath(path)
+                                .build())
+                        .build())
+                .build();
+        APIGatewayV2HTTPResponse response = api.handleRequest(event, null);
+        assertThat(openApi.validateResponse(method, path, response.getStatusCode(), response.getBody()))
+                .as(
+                        "%s %s → %s %s conforms to the OpenAPI document",
+                        method, path, response.getStatusCode(), response.getBody())
+                .isEmpty();
+        try {
+            return new Reply(
+                    response.getStatusCode(), Json.mapper().readTree(response.getBody()), response.getHeaders());
+        } catch (IOException e) {
+            throw new AssertionError("response is not JSON: " + response.getBody(), e);
+        }
+    }
+
+    private static String items(String... texts) {
+        List<Map<String, String>> items = new ArrayList<>();
+        for (int i = 0; i < texts.length; i++) {
+            items.add(Map.of("id", "i" + i, "text", texts[i]));
+        }
+        return Json.write(Map.of("items", items));
+    }
+
+    @Test
+    void classify_whenSomeItemsUncertain_answersGateItemsAndAwaitsTheExpert() {
+        startResponder();
+
+        Reply reply = call("POST", "/v1/classify", items("cheap spam now", "hello friend", "maybe a deal"));
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.json().path("mode").asText()).isEqualTo("realtime");
+        assertThat(reply.json().path("status").asText()).isEqualTo("complete");
+        JsonNode answered = reply.json().path("items");
+        assertThat(answered).hasSize(3);
+        assertThat(answered.get(0).path("tier").asText()).isEqualTo("gate");
+        assertThat(answered.get(0).path("label").asText()).isEqualTo("spam");
+        assertThat(answered.get(1).path("label").asText()).isEqualTo("ham");
+        assertThat(answered.get(2).path("tier").asText()).isEqualTo("expert");
+        assertThat(answered.get(2).path("label").asText()).isEqualTo("ham"); // the responder flips the gate's "spam"
+        assertThat(reply.json().path("counts").path("expert").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void classify_whenExpertTooSlow_returnsPendingThenResultsCompleteLater() {
+        Reply reply = call("POST", "/v1/classify", items("hello", "maybe one", "maybe two"));
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.json().path("status").asText()).isEqualTo("partial");
+        assertThat(reply.json().path("counts").path("pending").asInt()).isEqualTo(2);
+        assertThat(reply.json().path("items").get(1).path("status").asText()).isEqualTo("pending");
+        String requestId = reply.json().path("request_id").asText();
+        assertThat(reply.json().path("results_url").asText()).endsWith("/v1/results/" + requestId);
+
+        responder.drain(resources.realtimeQueueUrl());
+        Reply results = call("GET", "/v1/results/" + requestId, null);
+
+        assertThat(results.status()).isEqualTo(200);
+        assertThat(results.json().path("status").asText()).isEqualTo("complete");
+        assertThat(results.json().path("items"))
+                .extracting(n -> n.path("tier").asText())
+                .containsExactly("gate", "expert", "expert");
+    }
+
+    @Test
+    void classify_whenAsyncRequested_answers202AndResultsArriveByPolling() {
+        String body = Json.write(Map.of(
+                "mode",
+                "async",
+                "items",
+                List.of(Map.of("id", "a", "text", "maybe"), Map.of("id", "b", "text", "spam"))));
+
+        Reply accepted = call("POST", "/v1/classify", body);
+
+        assertThat(accepted.status()).isEqualTo(202);
+        assertThat(accepted.json().path("mode").asText()).isEqualTo("async");
+        assertThat(accepted.json().has("items")).isFalse();
+        String requestId = accepted.json().path("request_id").asText();
+        assertThat(call("GET", "/v1/results/" + requestId, null)
+                        .json()
+                        .path("status")
+                        .asText())
+                .isEqualTo("partial");
+
+        assertThat(responder.drain(resources.asyncQueueUrl())).isEqualTo(1);
+        Reply results = call("GET", "/v1/results/" + requestId, null);
+        assertThat(results.json().path("status").asText()).isEqualTo("complete");
+        assertThat(results.json().path("counts").path("expert").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void classify_whenOverTheRealtimeCap_goesAsyncAndSaysWhy() {
+        String[] texts = new String[60];
+        java.util.Arrays.fill(texts, "hello");
+        Reply reply = call("POST", "/v1/classify", items(texts));
+        assertThat(reply.status()).isEqualTo(202);
+        assertThat(reply.json().path("mode_reason").asText()).contains("60 items exceed the real-time limit of 50");
+        assertThat(reply.json().path("status").asText()).isEqualTo("complete");
+    }
+
+    @Test
+    void upload_whenBodyPutToPresignedUrl_isProcessedAsAsyncRequest() throws Exception {
+        Reply ticket = call("POST", "/v1/uploads", null);
+        assertThat(ticket.status()).isEqualTo(201);
+        String requestId = ticket.json().path("request_id").asText();
+        assertThat(call("GET", "/v1/results/" + requestId, null)
+                        .json()
+                        .path("status")
+                        .asText())
+                .isEqualTo("awaiting_upload");
+
+        HttpResponse<String> put = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(
+                                        ticket.json().path("upload_url").asText()))
+                                .PUT(HttpRequest.BodyPublishers.ofString(items("maybe big", "spam big", "plain")))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(put.statusCode()).isEqualTo(200);
+        jobs.onObjectCreated("uploads/" + requestId + ".json"); // S3 notification (local mode polls instead)
+        jobs.onObjectCreated("uploads/" + requestId + ".json"); // a redelivered event changes nothing
+        assertThat(responder.drain(resources.asyncQueueUrl())).isEqualTo(1);
+
+        Reply results = call("GET", "/v1/results/" + requestId, null);
+        assertThat(results.json().path("status").asText()).isEqualTo("complete");
+        assertThat(results.json().path("items"))
+                .extracting(n -> n.path("id").asText())
+                .containsExactly("i0", "i1", "i2");
+    }
+
+    @Test
+    void upload_whenBodyBreaksARule_requestFailsNamingTheField() throws Exception {
+        Reply ticket = call("POST", "/v1/uploads", null);
+        String requestId = ticket.json().path("request_id").asText();
+        clients.s3()
+                .putObject(
+                        b -> b.bucket(resources.bucketName()).key("uploads/" + requestId + ".json"),
+                        RequestBody.fromString("{\"items\":[{\"id\":\"a\"}]}"));
+        jobs.onObjectCreated("uploads/" + requestId + ".json");
+
+        Reply results = call("GET", "/v1/results/" + requestId, null);
+        assertThat(results.json().path("status").asText()).isEqualTo("failed");
+        assertThat(results.json().path("error").path("field").asText()).isEqualTo("items[0].text");
+    }
+
+    @Test
+    void job_whenManifestUploaded_writesOneOutputLinePerInputLineInOrder() {
+        StringBuilder manifest = new StringBuilder();
+        for (int i = 0; i < 25; i++) {
+            String text = i % 3 == 0 ? "maybe " + i : i % 3 == 1 ? "spam " + i : "hello " + i;
+            manifest.append(i == 7 ? "not json" : Json.write(Map.of("id", "m" + i, "text", text)))
+                    .append('\n');
+        }
+        clients.s3()
+                .putObject(
+                        b -> b.bucket(resources.bucketName()).key("jobs/in/demo.jsonl"),
+                        RequestBody.fromString(manifest.toString()));
+
+        jobs.onObjectCreated("jobs/in/demo.jsonl");
+        jobs.onObjectCreated("jobs/in/demo.jsonl"); // duplicate S3 event: same job, no second run
+        runJobsUntilQuiet();
+
+        assertThat(completed).hasSize(1);
+        String jobId = completed.get(0).jobId();
+        Reply status = call("GET", "/v1/jobs/" + jobId, null);
+        assertThat(status.json().path("state").asText()).isEqualTo("complete");
+        assertThat(status.json().path("chunks").asInt()).isEqualTo(3);
+        assertThat(status.json().path("lost").asInt()).isZero();
+        List<String> lines = clients.s3()
+                .getObjectAsBytes(b -> b.bucket(resources.bucketName()).key("jobs/out/demo.out"))
+                .asUtf8String()
+                .lines()
+                .toList();
+        assertThat(lines).hasSize(25);
+        for (int i = 0; i < 25; i++) {
+            JsonNode line = Json.read(lines.get(i), JsonNode.class);
+            assertThat(line.path("line").asInt()).isEqualTo(i);
+            if (i == 7) {
+                assertThat(line.path("error").asText()).contains("not valid JSON");
+            } else {
+                assertThat(line.path("id").asText()).isEqualTo("m" + i);
+                assertThat(line.path("tier").asText()).isEqualTo(i % 3 == 0 ? "expert" : "gate");
+            }
+        }
+    }
+
+    @Test
+    void postJob_whenManifestMissing_answers400NamingManifest() {
+        Reply reply = call("POST", "/v1/jobs", "{\"manifest\":\"jobs/in/nope.jsonl\"}");
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.json().path("error").path("field").asText()).isEqualTo("manifest");
+    }
+
+    @Test
+    void badInputs_eachAnswer4xxNamingFieldAndRule() {
+        Map<String, String> cases = new java.util.LinkedHashMap<>();
+        cases.put("{not json", "body");
+        cases.put("{}", "items");
+        cases.put("{\"items\":{}}", "items");
+        cases.put("{\"items\":[{\"id\":\"a\"}]}", "items[0].text");
+        cases.put("{\"items\":[{\"id\":\"a\",\"text\":7}]}", "items[0].text");
+        cases.put("{\"items\":[{\"id\":5,\"text\":\"x\"}]}", "items[0].id");
+        cases.put("{\"items\":[{\"id\":\"a\",\"text\":\"x\"}],\"mode\":\"soon\"}", "mode");
+        String[] tooMany = new String[201];
+        java.util.Arrays.fill(tooMany, "x");
+        cases.put(items(tooMany), "items");
+        cases.forEach((body, field) -> {
+            Reply reply = call("POST", "/v1/classify", body);
+            assertThat(reply.status()).as(body).isEqualTo(400);
+            assertThat(reply.json().path("error").path("code").asText()).isEqualTo("invalid_request");
+            assertThat(reply.json().path("error").path("field").asText())
+                    .as(body)
+                    .isEqualTo(field);
+            assertThat(reply.json().path("error").path("message").asText()).isNotBlank();
+        });
+
+        assertThat(call("GET", "/v1/results/0000-unknown", null).status()).isEqualTo(404);
+        assertThat(call("GET", "/v1/jobs/ffffffffffffffffffffffff", null).status())
+                .isEqualTo(404);
+        assertThat(call("GET", "/v1/classify", null).status()).isEqualTo(405);
+        Reply tooLarge = call(
+                "POST",
+                "/v1/classify",
+                "{\"items\":[{\"id\":\"a\",\"text\":\"" + "x".repeat(6 * 1024 * 1024) + "\"}]}");
+        assertThat(tooLarge.status()).isEqualTo(413);
+        assertThat(tooLarge.json().path("error").path("message").asText()).contains("/v1/uploads");
+    }
+
+    @Test
+    void openApi_isServed() {
+        Reply reply = call("GET", "/v1/openapi.json", null);
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.json().path("openapi").asText()).startsWith("3.0");
+    }
+
+    /** Plays the Lambda's SQS trigger on the jobs queue and the worker on the batch queue until idle. */
+    private void runJobsUntilQuiet() {
+        int idleRounds = 0;
+        while (idleRounds < 3) {
+            List<Message> tasks = clients.sqs()
+                    .receiveMessage(b ->
+                            b.queueUrl(jobsQueueUrl).maxNumberOfMessages(10).waitTimeSeconds(0))
+                    .messages();
+            for (Message task : tasks) {
+                jobs.onTask(Json.read(task.body(), JobTask.class));
+                clients.sqs().deleteMessage(b -> b.queueUrl(jobsQueueUrl).receiptHandle(task.receiptHandle()));
+            }
+            int answered = responder.drain(resources.batchQueueUrl());
+            idleRounds = tasks.isEmpty() && answered == 0 ? idleRounds + 1 : 0;
+        }
+    }
+}
