@@ -10,14 +10,17 @@ import dev.sieve.worker.expert.Expert;
 import dev.sieve.worker.expert.ExpertException;
 import dev.sieve.worker.expert.ExpertInput;
 import dev.sieve.worker.internal.Acknowledger;
+import dev.sieve.worker.internal.AwsResultSink;
 import dev.sieve.worker.internal.DynamicBatcher;
 import dev.sieve.worker.internal.InFlightMessage;
 import dev.sieve.worker.internal.MessageQueues;
+import dev.sieve.worker.internal.PayloadReader;
 import dev.sieve.worker.internal.PollOrder;
 import dev.sieve.worker.internal.QueueRef;
 import dev.sieve.worker.internal.ReceivedMessage;
 import dev.sieve.worker.internal.ResultMapper;
 import dev.sieve.worker.internal.ResultSink;
+import dev.sieve.worker.internal.SqsMessageQueues;
 import dev.sieve.worker.internal.TaskProtection;
 import dev.sieve.worker.internal.WorkItem;
 import java.time.Clock;
@@ -43,6 +46,9 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The GPU worker: polls the queues by priority, tokenizes on a pool, batches dynamically, runs the
@@ -138,6 +144,33 @@ public final class Worker implements AutoCloseable {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * A worker wired to real AWS services (or anything speaking their wire protocols): SQS queues,
+     * DynamoDB / S3 result sinks and S3 payloads. Used by {@link WorkerMain} and by {@code sieve local};
+     * the caller owns (and closes) the clients and the expert.
+     */
+    public static Worker onAws(
+            WorkerConfig config,
+            Expert expert,
+            String bundleVersion,
+            SqsClient sqs,
+            DynamoDbClient dynamoDb,
+            S3Client s3,
+            TaskProtection protection,
+            Metrics metrics) {
+        return builder()
+                .config(config)
+                .expert(expert)
+                .bundleVersion(bundleVersion)
+                .queues(new SqsMessageQueues(sqs))
+                .sink(new AwsResultSink(
+                        dynamoDb, s3, config.tableName(), config.bucketName(), config.resultsTtl(), Clock.systemUTC()))
+                .payloads(new PayloadReader(s3)::read)
+                .protection(protection)
+                .metrics(metrics)
+                .build();
     }
 
     /** Starts polling and processing. */

@@ -7,14 +7,10 @@ import dev.sieve.shared.metrics.EmfMetrics;
 import dev.sieve.worker.expert.Expert;
 import dev.sieve.worker.expert.OnnxExpert;
 import dev.sieve.worker.internal.AwsClients;
-import dev.sieve.worker.internal.AwsResultSink;
 import dev.sieve.worker.internal.BundleLocator;
 import dev.sieve.worker.internal.EcsTaskProtection;
-import dev.sieve.worker.internal.PayloadReader;
-import dev.sieve.worker.internal.SqsMessageQueues;
 import dev.sieve.worker.internal.TaskProtection;
 import java.net.http.HttpClient;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -68,22 +64,15 @@ public final class WorkerMain {
                 return 2;
             }
             try (expert) {
-                Worker worker = Worker.builder()
-                        .config(config)
-                        .expert(expert)
-                        .bundleVersion(bundle.version())
-                        .queues(new SqsMessageQueues(aws.sqs()))
-                        .sink(new AwsResultSink(
-                                aws.dynamoDb(),
-                                aws.s3(),
-                                config.tableName(),
-                                config.bucketName(),
-                                config.resultsTtl(),
-                                Clock.systemUTC()))
-                        .payloads(new PayloadReader(aws.s3())::read)
-                        .protection(protection(config))
-                        .metrics(EmfMetrics.toStdout(config.metricsNamespace(), "worker"))
-                        .build();
+                Worker worker = Worker.onAws(
+                        config,
+                        expert,
+                        bundle.version(),
+                        aws.sqs(),
+                        aws.dynamoDb(),
+                        aws.s3(),
+                        protection(config),
+                        EmfMetrics.toStdout(config.metricsNamespace(), "worker"));
                 runUntilSignalled(worker, config.drainGrace(), log);
             }
         }

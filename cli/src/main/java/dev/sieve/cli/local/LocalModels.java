@@ -7,16 +7,26 @@ import dev.sieve.gate.model.GateScorer;
 import dev.sieve.gate.model.GateThresholds;
 import dev.sieve.shared.bundle.BundleManifest;
 import dev.sieve.shared.bundle.ModelBundle;
+import dev.sieve.shared.config.EnvironmentVariables;
 import dev.sieve.shared.corpus.Dataset;
+import dev.sieve.shared.metrics.Metrics;
+import dev.sieve.worker.Worker;
+import dev.sieve.worker.WorkerConfig;
 import dev.sieve.worker.expert.ExpertException;
 import dev.sieve.worker.expert.ExpertInput;
 import dev.sieve.worker.expert.OnnxExpert;
+import dev.sieve.worker.internal.TaskProtection;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Where {@code sieve local} gets its models, data and workers: the cached SpamAssassin bundle (trained
@@ -106,11 +116,41 @@ public final class LocalModels {
         };
     }
 
-    /** In-process workers for the local system. */
+    /**
+     * In-process workers for the local system: the production {@link Worker} with the bundle's ONNX
+     * expert on the CPU, wired to the emulators through the same environment variables ECS sets.
+     * Closing the handle drains the worker (in-flight items finish or are released) and closes its
+     * clients.
+     */
     public LocalSieve.WorkerLauncher workerLauncher(ModelBundle bundle) {
         return (backend, environment) -> {
-            progress.accept("sieve local: no worker in this build; escalated items stay pending");
-            return () -> {};
+            if (bundle.component(BundleManifest.EXPERT).isEmpty()) {
+                progress.accept("sieve local: the bundle has no expert (trained with --skip-expert); escalated"
+                        + " items stay pending");
+                return () -> {};
+            }
+            Map<String, String> env = new HashMap<>(environment);
+            env.put(EnvironmentVariables.BUNDLE_URI, bundle.directory().toString());
+            WorkerConfig config = WorkerConfig.fromEnvironment(env);
+            SqsClient sqs = backend.sqs().get();
+            DynamoDbClient dynamoDb = backend.dynamoDb().get();
+            S3Client s3 = backend.s3().get();
+            OnnxExpert expert =
+                    OnnxExpert.open(bundle, new OnnxExpert.Options(config.device(), config.intraOpThreads(), false));
+            Worker worker = Worker.onAws(
+                    config, expert, bundle.version(), sqs, dynamoDb, s3, TaskProtection.none(), Metrics.noop());
+            worker.start();
+            progress.accept("sieve local: worker started (expert on " + config.device() + ", " + config.intraOpThreads()
+                    + " ONNX Runtime threads)");
+            return () -> {
+                try (sqs;
+                        dynamoDb;
+                        s3;
+                        expert;
+                        worker) {
+                    worker.drain(config.drainGrace());
+                }
+            };
         };
     }
 }
