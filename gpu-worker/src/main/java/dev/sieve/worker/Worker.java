@@ -1,6 +1,7 @@
 package dev.sieve.worker;
 
 import dev.sieve.shared.json.Json;
+import dev.sieve.shared.metrics.MetricNames;
 import dev.sieve.shared.metrics.Metrics;
 import dev.sieve.shared.metrics.Metrics.Metric;
 import dev.sieve.shared.queue.Priority;
@@ -365,6 +366,8 @@ public final class Worker implements AutoCloseable {
                     dims(message.queue()),
                     Map.of(
                             "QueueWait",
+                            Metric.millis(Math.max(0, message.receivedAtMillis() - body.enqueuedAtEpochMs())),
+                            MetricNames.EXPERT_QUEUE_LATENCY_MS,
                             Metric.millis(Math.max(0, message.receivedAtMillis() - body.enqueuedAtEpochMs()))));
             if (items.isEmpty()) {
                 submitWrite(message);
@@ -474,6 +477,9 @@ public final class Worker implements AutoCloseable {
         values.put("PaddingShare", Metric.percent(100.0 * (padded - useful) / Math.max(1, padded)));
         values.put("ExpertLatency", Metric.millis(nanos / 1e6));
         values.put("DeadlineMisses", Metric.count(misses));
+        // Names the dashboard's items/s and cost per million items read (MetricNames, used by infra).
+        values.put(MetricNames.EXPERT_ITEMS, Metric.count(live.size()));
+        values.put(MetricNames.EXPERT_BUSY_SECONDS, Metric.seconds(nanos / 1e9));
         metrics.record(Map.of(), values);
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sieve.shared.json.Json;
 import dev.sieve.shared.metrics.EmfMetrics;
+import dev.sieve.shared.metrics.MetricNames;
 import dev.sieve.shared.queue.Priority;
 import dev.sieve.shared.queue.QueueItem;
 import dev.sieve.shared.queue.QueueMessage;
@@ -231,7 +232,10 @@ class WorkerTest {
 
         await(() -> allDeleted(TestConfigs.REALTIME), Duration.ofSeconds(10));
         assertThat(metricNames())
-                .contains("BatchSize", "PaddingShare", "ExpertLatency", "DeadlineMisses", "QueueWait", "Completed");
+                .contains("BatchSize", "PaddingShare", "ExpertLatency", "DeadlineMisses", "QueueWait", "Completed")
+                .as("the names the CDK dashboard reads")
+                .contains(
+                        MetricNames.EXPERT_ITEMS, MetricNames.EXPERT_BUSY_SECONDS, MetricNames.EXPERT_QUEUE_LATENCY_MS);
         JsonNode batch = metricLines.stream()
                 .map(l -> Json.read(l, JsonNode.class))
                 .filter(n -> n.has("BatchSize"))

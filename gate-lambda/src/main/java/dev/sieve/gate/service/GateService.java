@@ -3,6 +3,7 @@ package dev.sieve.gate.service;
 import dev.sieve.gate.AwsClients;
 import dev.sieve.gate.GateConfig;
 import dev.sieve.shared.json.Json;
+import dev.sieve.shared.metrics.MetricNames;
 import dev.sieve.shared.metrics.Metrics;
 import dev.sieve.shared.metrics.Metrics.Metric;
 import dev.sieve.shared.mode.ModeSelector;
@@ -328,6 +329,15 @@ public final class GateService {
                         "GateAnswered", Metric.count(accepted.entries().size() - accepted.escalated()),
                         "Escalated", Metric.count(accepted.escalated()),
                         "HandlerLatency", Metric.millis((System.nanoTime() - startNanos) / 1e6)));
+        // The same counts under the service dimension only: the dashboard's routing rate and cost per
+        // million items read exactly these names and dimensions (MetricNames, used by infra).
+        metrics.record(
+                Map.of(),
+                Map.of(
+                        MetricNames.GATE_ITEMS, Metric.count(accepted.entries().size()),
+                        MetricNames.GATE_ANSWERED_ITEMS,
+                                Metric.count(accepted.entries().size() - accepted.escalated()),
+                        MetricNames.ESCALATED_ITEMS, Metric.count(accepted.escalated())));
     }
 
     private long ttl(Instant now) {

@@ -17,7 +17,8 @@ import dev.sieve.localaws.SieveResources;
 import dev.sieve.shared.config.EnvironmentVariables;
 import dev.sieve.shared.job.JobTask;
 import dev.sieve.shared.json.Json;
-import dev.sieve.shared.metrics.Metrics;
+import dev.sieve.shared.metrics.EmfMetrics;
+import dev.sieve.shared.metrics.MetricNames;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -52,6 +53,8 @@ class GateApiIT {
     private final AtomicBoolean responding = new AtomicBoolean();
     private Thread responderThread;
 
+    private final List<String> metricLines = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     @BeforeEach
     void setUp() {
         String prefix = SieveResources.uniquePrefix("gate");
@@ -69,7 +72,16 @@ class GateApiIT {
         env.put(EnvironmentVariables.BATCH_CHUNK_ITEMS, "10");
         GateConfig config = GateConfig.fromEnvironment(env);
         runtime = GateRuntime.create(
-                config, clients, KeywordScorer.gate(), Metrics.noop(), completed::add, Clock.systemUTC());
+                config,
+                clients,
+                KeywordScorer.gate(),
+                EmfMetrics.to(
+                        MetricNames.DEFAULT_NAMESPACE,
+                        Map.of(MetricNames.SERVICE, MetricNames.GATE_SERVICE),
+                        metricLines::add,
+                        Clock.systemUTC()),
+                completed::add,
+                Clock.systemUTC());
         api = new HttpApiHandler(runtime.routes());
         jobs = new S3JobHandler(runtime);
         responder = new ContractResponder(
@@ -167,6 +179,21 @@ class GateApiIT {
         assertThat(answered.get(2).path("tier").asText()).isEqualTo("expert");
         assertThat(answered.get(2).path("label").asText()).isEqualTo("ham"); // the responder flips the gate's "spam"
         assertThat(reply.json().path("counts").path("expert").asInt()).isEqualTo(1);
+        JsonNode routing = metricLines.stream()
+                .map(line -> Json.read(line, JsonNode.class))
+                .filter(node -> node.has(MetricNames.GATE_ITEMS))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + MetricNames.GATE_ITEMS + " metric in " + metricLines));
+        assertThat(routing.path(MetricNames.GATE_ITEMS).asDouble()).isEqualTo(3);
+        assertThat(routing.path(MetricNames.ESCALATED_ITEMS).asDouble()).isEqualTo(1);
+        assertThat(routing.path(MetricNames.GATE_ANSWERED_ITEMS).asDouble()).isEqualTo(2);
+        assertThat(routing.path("_aws")
+                        .path("CloudWatchMetrics")
+                        .get(0)
+                        .path("Dimensions")
+                        .get(0))
+                .as("the dashboard reads these under the service dimension only")
+                .hasSize(1);
     }
 
     @Test
