@@ -19,11 +19,11 @@ class WorkloadProfileTest {
     }
 
     @Test
-    void load_whenExampleProfile_isBatchOneBillionWithPlaceholderRate() {
+    void load_whenExampleProfile_isBatchOneBillionAtTheMeasuredSpamAssassinRate() {
         WorkloadProfile p = WorkloadProfile.load(Path.of("profiles/spamassassin-batch-1b.json"));
         assertThat(p.itemsPerDay()).isEqualTo(1e9);
         assertThat(p.modeMix().share(Mode.BATCH)).isEqualTo(1.0);
-        assertThat(p.expertRate()).isEqualTo(0.05);
+        assertThat(p.expertRate()).isEqualTo(0.0879);
     }
 
     @Test
