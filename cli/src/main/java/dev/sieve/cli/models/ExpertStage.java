@@ -17,9 +17,6 @@ interface ExpertStage {
         return new OnnxExpertStage();
     }
 
-    /** Why the expert cannot be used, or empty when it can. */
-    Optional<String> unavailableReason();
-
     /**
      * Trains the expert and writes its files into {@code bundleDir}.
      *
@@ -51,30 +48,5 @@ interface ExpertStage {
 
         @Override
         void close();
-    }
-
-    /** This build has no expert implementation. */
-    final class UnavailableExpertStage implements ExpertStage {
-        @Override
-        public Optional<String> unavailableReason() {
-            return Optional.of("the ONNX expert is not part of this build yet");
-        }
-
-        @Override
-        public Trained train(
-                Settings settings,
-                List<LabeledText> train,
-                float[][] trainGate,
-                List<LabeledText> validation,
-                float[][] validationGate,
-                List<String> labels,
-                Path bundleDir) {
-            throw new UserInputException(unavailableReason().orElseThrow() + "; use --skip-expert");
-        }
-
-        @Override
-        public Optional<Runner> open(ModelBundle bundle, boolean int8, int threads) {
-            return Optional.empty();
-        }
     }
 }

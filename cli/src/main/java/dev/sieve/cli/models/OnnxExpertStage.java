@@ -17,11 +17,6 @@ import java.util.Optional;
 /** The expert of this build: gpu-worker's {@link ExpertTrainer} and {@link OnnxExpert} on the CPU. */
 final class OnnxExpertStage implements ExpertStage {
 
-    @Override
-    public Optional<String> unavailableReason() {
-        return Optional.empty();
-    }
-
     static Encoder encoder(String name) {
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "minilm" -> Encoder.MINILM_L6;

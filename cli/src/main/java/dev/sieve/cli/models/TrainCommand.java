@@ -93,10 +93,6 @@ public final class TrainCommand extends ModelCommand {
             throw new UserInputException("give either --expert-rate or --target-f1, not both");
         }
         ExpertStage expert = ExpertStage.create();
-        if (!skipExpert && expert.unavailableReason().isPresent()) {
-            progress("expert: " + expert.unavailableReason().get() + "; training a gate-only bundle");
-            skipExpert = true;
-        }
         progress("data: loading " + (data == null ? "the SpamAssassin corpus" : data.toString()) + " ...");
         TrainingData trainingData = TrainingData.load(data, cacheDir());
         if (labels != null && !labels.isEmpty()) {
