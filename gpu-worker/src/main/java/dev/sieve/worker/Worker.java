@@ -1,5 +1,6 @@
 package dev.sieve.worker;
 
+import dev.sieve.shared.config.EnvironmentVariables;
 import dev.sieve.shared.json.Json;
 import dev.sieve.shared.metrics.MetricNames;
 import dev.sieve.shared.metrics.Metrics;
@@ -161,13 +162,25 @@ public final class Worker implements AutoCloseable {
             S3Client s3,
             TaskProtection protection,
             Metrics metrics) {
+        if (config.jobsQueueUrl().isEmpty()) {
+            LOG.info(
+                    "no {}: a batch job is assembled when its status is polled (GET /v1/jobs/{id})",
+                    EnvironmentVariables.JOBS_QUEUE_URL);
+        }
         return builder()
                 .config(config)
                 .expert(expert)
                 .bundleVersion(bundleVersion)
                 .queues(new SqsMessageQueues(sqs))
                 .sink(new AwsResultSink(
-                        dynamoDb, s3, config.tableName(), config.bucketName(), config.resultsTtl(), Clock.systemUTC()))
+                        dynamoDb,
+                        s3,
+                        config.tableName(),
+                        config.bucketName(),
+                        config.resultsTtl(),
+                        Clock.systemUTC(),
+                        sqs,
+                        config.jobsQueueUrl()))
                 .payloads(new PayloadReader(s3)::read)
                 .protection(protection)
                 .metrics(metrics)

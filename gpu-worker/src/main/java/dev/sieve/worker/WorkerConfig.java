@@ -40,6 +40,8 @@ import java.util.regex.Pattern;
  * @param ecsAgentUri the ECS agent endpoint (task protection), absent outside ECS
  * @param s3PathStyle path-style S3 addressing: on when {@code AWS_ENDPOINT_URL_S3} points the SDK at
  *     an S3-compatible server (local mode), off for AWS
+ * @param jobsQueueUrl the gate's jobs queue; when set, the worker that counts a job's last chunk done
+ *     sends the job's ASSEMBLE task there, when absent assembly waits for a {@code GET /v1/jobs/{id}}
  */
 public record WorkerConfig(
         Map<Priority, String> queueUrls,
@@ -64,7 +66,8 @@ public record WorkerConfig(
         String metricsNamespace,
         Duration resultsTtl,
         Optional<String> ecsAgentUri,
-        boolean s3PathStyle) {
+        boolean s3PathStyle,
+        Optional<String> jobsQueueUrl) {
 
     /** The SDK's standard variable for a custom S3 endpoint (read only to choose path-style addressing). */
     public static final String AWS_ENDPOINT_URL_S3 = "AWS_ENDPOINT_URL_S3";
@@ -126,7 +129,8 @@ public record WorkerConfig(
                 settings.optional(EnvironmentVariables.METRICS_NAMESPACE, "Sieve"),
                 Duration.ofDays(settings.intInRange(EnvironmentVariables.RESULTS_TTL_DAYS, 7, 1, 3650)),
                 Optional.ofNullable(settings.optional(EnvironmentVariables.ECS_AGENT_URI, null)),
-                settings.optional(AWS_ENDPOINT_URL_S3, null) != null);
+                settings.optional(AWS_ENDPOINT_URL_S3, null) != null,
+                Optional.ofNullable(settings.optional(EnvironmentVariables.JOBS_QUEUE_URL, null)));
     }
 
     /** Whether the expert runs on a CUDA device. */
@@ -164,7 +168,8 @@ public record WorkerConfig(
                 metricsNamespace,
                 resultsTtl,
                 ecsAgentUri,
-                s3PathStyle);
+                s3PathStyle,
+                jobsQueueUrl);
     }
 
     private static void putIfSet(Map<Priority, String> queues, Priority priority, String url) {

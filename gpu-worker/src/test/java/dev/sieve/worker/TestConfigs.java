@@ -59,6 +59,7 @@ public final class TestConfigs {
                 c.metricsNamespace(),
                 c.resultsTtl(),
                 c.ecsAgentUri(),
-                c.s3PathStyle());
+                c.s3PathStyle(),
+                c.jobsQueueUrl());
     }
 }

@@ -41,6 +41,7 @@ class WorkerConfigTest {
         assertThat(c.resultsTtl()).isEqualTo(Duration.ofDays(7));
         assertThat(c.metricsNamespace()).isEqualTo("Sieve");
         assertThat(c.ecsAgentUri()).isEmpty();
+        assertThat(c.jobsQueueUrl()).isEmpty();
     }
 
     @Test
@@ -95,5 +96,21 @@ class WorkerConfigTest {
         assertThatThrownBy(() -> WorkerConfig.fromEnvironment(env, 2))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("SIEVE_TABLE_NAME");
+    }
+
+    @Test
+    void fromEnvironment_whenJobsQueueSet_requestsAssemblyThere() {
+        Map<String, String> env = minimal();
+        env.put("SIEVE_JOBS_QUEUE_URL", " http://q/jobs ");
+
+        assertThat(WorkerConfig.fromEnvironment(env, 2).jobsQueueUrl()).contains("http://q/jobs");
+    }
+
+    @Test
+    void fromEnvironment_whenJobsQueueBlank_treatsItAsUnset() {
+        Map<String, String> env = minimal();
+        env.put("SIEVE_JOBS_QUEUE_URL", "  ");
+
+        assertThat(WorkerConfig.fromEnvironment(env, 2).jobsQueueUrl()).isEmpty();
     }
 }

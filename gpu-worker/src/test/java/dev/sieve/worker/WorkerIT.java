@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sieve.localaws.LocalAws;
 import dev.sieve.localaws.SieveResources;
+import dev.sieve.shared.job.JobTask;
 import dev.sieve.shared.json.Json;
 import dev.sieve.shared.metrics.EmfMetrics;
 import dev.sieve.shared.queue.Priority;
@@ -86,7 +87,14 @@ class WorkerIT {
                 .bundleVersion(TestExperts.version())
                 .queues(new SqsMessageQueues(sqs))
                 .sink(new AwsResultSink(
-                        dynamo, s3, config.tableName(), config.bucketName(), Duration.ofDays(1), Clock.systemUTC()))
+                        dynamo,
+                        s3,
+                        config.tableName(),
+                        config.bucketName(),
+                        Duration.ofDays(1),
+                        Clock.systemUTC(),
+                        sqs,
+                        config.jobsQueueUrl()))
                 .payloads(new PayloadReader(s3)::read)
                 .metrics(EmfMetrics.to("SieveIT", Map.of("service", "worker"), metricLines::add, Clock.systemUTC()))
                 .build();
@@ -154,6 +162,42 @@ class WorkerIT {
                 .filter(n -> n.has("Completed"))
                 .count();
         assertThat(completions).isEqualTo(2); // one request + one chunk, not four
+    }
+
+    @Test
+    void worker_whenItCountsAJobsLastChunk_sendsOneAssembleTaskToTheJobsQueue() throws Exception {
+        String jobsQueue = sqs.createQueue(r -> r.queueName("wk-jobs-" + System.nanoTime()))
+                .queueUrl();
+        putJobMeta("job-asm", 2, "RUNNING");
+        send(Priority.BATCH, jobChunk("job-asm", 0, 3));
+        send(Priority.BATCH, jobChunk("job-asm", 1, 2));
+
+        startWorker(Map.of("SIEVE_JOBS_QUEUE_URL", jobsQueue));
+
+        await(() -> "2".equals(jobMeta("job-asm", TableSchema.CHUNKS_DONE)), Duration.ofSeconds(60));
+        await(() -> queueEmpty(Priority.BATCH), Duration.ofSeconds(30));
+        List<String> tasks = drainQueue(jobsQueue);
+        assertThat(tasks).containsExactly(Json.write(JobTask.assemble("job-asm")));
+        assertThat(Json.read(tasks.get(0), JobTask.class)).isEqualTo(JobTask.assemble("job-asm"));
+
+        // A redelivered last chunk while the job is still RUNNING asks again: the first send may
+        // have been lost in a crash between count and send, and the gate's assembly is idempotent.
+        send(Priority.BATCH, jobChunk("job-asm", 1, 2));
+        await(() -> queueEmpty(Priority.BATCH), Duration.ofSeconds(30));
+        assertThat(drainQueue(jobsQueue)).containsExactly(Json.write(JobTask.assemble("job-asm")));
+
+        // Once assembled (COMPLETE), a redelivery sends nothing.
+        dynamo.updateItem(r -> r.tableName(resources.tableName())
+                .key(Map.of(
+                        TableSchema.PK, AttributeValue.fromS(TableSchema.jobKey("job-asm")),
+                        TableSchema.SK, AttributeValue.fromS(TableSchema.META)))
+                .updateExpression("SET #state = :complete")
+                .expressionAttributeNames(Map.of("#state", TableSchema.STATE))
+                .expressionAttributeValues(Map.of(":complete", AttributeValue.fromS("COMPLETE"))));
+        send(Priority.BATCH, jobChunk("job-asm", 0, 3));
+        await(() -> queueEmpty(Priority.BATCH), Duration.ofSeconds(30));
+        assertThat(drainQueue(jobsQueue)).isEmpty();
+        assertThat(jobMeta("job-asm", TableSchema.CHUNKS_DONE)).isEqualTo("2");
     }
 
     @Test
@@ -285,6 +329,33 @@ class WorkerIT {
                         TableSchema.PK, AttributeValue.fromS(TableSchema.jobKey(jobId)),
                         TableSchema.SK, AttributeValue.fromS(TableSchema.META),
                         TableSchema.CHUNKS, AttributeValue.fromN(Integer.toString(chunks)))));
+    }
+
+    private void putJobMeta(String jobId, int chunks, String state) {
+        dynamo.putItem(r -> r.tableName(resources.tableName())
+                .item(Map.of(
+                        TableSchema.PK, AttributeValue.fromS(TableSchema.jobKey(jobId)),
+                        TableSchema.SK, AttributeValue.fromS(TableSchema.META),
+                        TableSchema.CHUNKS, AttributeValue.fromN(Integer.toString(chunks)),
+                        TableSchema.CHUNKS_DONE, AttributeValue.fromN("0"),
+                        TableSchema.STATE, AttributeValue.fromS(state))));
+    }
+
+    /** Receives (and deletes) every message on the queue; empty once a 1 s long poll finds none. */
+    private List<String> drainQueue(String queueUrl) {
+        List<String> bodies = new ArrayList<>();
+        while (true) {
+            var messages = sqs.receiveMessage(
+                            r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1))
+                    .messages();
+            if (messages.isEmpty()) {
+                return bodies;
+            }
+            for (var m : messages) {
+                bodies.add(m.body());
+                sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
+            }
+        }
     }
 
     private String meta(String requestId, String attribute) {

@@ -1,6 +1,7 @@
 package dev.sieve.worker.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sieve.shared.job.JobTask;
 import dev.sieve.shared.json.Json;
 import dev.sieve.shared.queue.QueueItem;
 import dev.sieve.shared.queue.QueueMessage;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -25,12 +27,20 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Writes results to DynamoDB (requests) and S3 part files (job chunks), idempotently, following
  * {@link TableSchema}: each item result is put with {@code attribute_not_exists(sk)} in the same
  * transaction as {@code ADD answered :n} on the request's META, so a redelivery neither loses nor
  * double-counts; the request's completion is a conditional update that succeeds exactly once.
+ *
+ * <p>A job chunk is counted done with a {@code CHUNK#<n>} marker plus {@code ADD chunks_done :1} in
+ * one transaction. Afterwards, and also when the marker shows an earlier delivery counted it (that
+ * delivery may have crashed before this step), a consistent read of the job's META decides whether
+ * every chunk is done; if so, and a jobs queue is configured, a {@link JobTask#assemble} task goes to
+ * it. The gate's assembly skips a job that is not ready or already complete and completes it with a
+ * conditional update, so the extra task a redelivery may send is harmless.
  */
 public final class AwsResultSink implements ResultSink {
     /** TransactWriteItems allows 100 actions; one is the META counter. */
@@ -39,6 +49,9 @@ public final class AwsResultSink implements ResultSink {
     private static final String CONDITIONAL_CHECK_FAILED = "ConditionalCheckFailed";
     private static final String TRANSACTION_CONFLICT = "TransactionConflict";
     private static final String COMPLETE = "COMPLETE";
+    /** Job states (the gate's {@code JobState}) in which an ASSEMBLE task would be pointless. */
+    private static final List<String> NOT_ASSEMBLABLE = List.of("COMPLETE", "SCANNING");
+
     private static final int MAX_ATTEMPTS = 8;
 
     private final DynamoDbClient dynamo;
@@ -47,14 +60,38 @@ public final class AwsResultSink implements ResultSink {
     private final String bucket;
     private final Duration ttl;
     private final Clock clock;
+    private final SqsClient sqs;
+    private final Optional<String> jobsQueueUrl;
 
+    /** A sink that never requests job assembly (jobs complete when their status is polled). */
     public AwsResultSink(DynamoDbClient dynamo, S3Client s3, String table, String bucket, Duration ttl, Clock clock) {
+        this(dynamo, s3, table, bucket, ttl, clock, null, Optional.empty());
+    }
+
+    /**
+     * @param sqs sends ASSEMBLE tasks; may be null only when {@code jobsQueueUrl} is empty
+     * @param jobsQueueUrl the gate's jobs queue; empty = assembly relies on polling
+     */
+    public AwsResultSink(
+            DynamoDbClient dynamo,
+            S3Client s3,
+            String table,
+            String bucket,
+            Duration ttl,
+            Clock clock,
+            SqsClient sqs,
+            Optional<String> jobsQueueUrl) {
+        if (jobsQueueUrl.isPresent() && sqs == null) {
+            throw new IllegalArgumentException("a jobs queue needs an SQS client");
+        }
         this.dynamo = dynamo;
         this.s3 = s3;
         this.table = table;
         this.bucket = bucket;
         this.ttl = ttl;
         this.clock = clock;
+        this.sqs = sqs;
+        this.jobsQueueUrl = jobsQueueUrl;
     }
 
     @Override
@@ -192,16 +229,59 @@ public final class AwsResultSink implements ResultSink {
                                     .expressionAttributeValues(Map.of(":one", n(1)))
                                     .build())
                             .build()));
+            requestAssemblyIfDone(jobId);
             return new Outcome(results.size(), true);
         } catch (TransactionCanceledException e) {
             if (e.hasCancellationReasons()
                     && !e.cancellationReasons().isEmpty()
                     && CONDITIONAL_CHECK_FAILED.equals(
                             e.cancellationReasons().get(0).code())) {
+                // Counted by an earlier delivery, which may have crashed before asking for assembly.
+                requestAssemblyIfDone(jobId);
                 return new Outcome(0, false);
             }
             throw e;
         }
+    }
+
+    /**
+     * Sends the job's ASSEMBLE task when every chunk is counted and the job is not complete. A failed
+     * send propagates, so the message is redelivered and this check runs again.
+     */
+    private void requestAssemblyIfDone(String jobId) {
+        if (jobsQueueUrl.isEmpty()) {
+            return;
+        }
+        Map<String, AttributeValue> meta = dynamo.getItem(r -> r.tableName(table)
+                        .consistentRead(true)
+                        .key(Map.of(TableSchema.PK, s(TableSchema.jobKey(jobId)), TableSchema.SK, s(TableSchema.META)))
+                        .projectionExpression("#done, #chunks, #state")
+                        .expressionAttributeNames(Map.of(
+                                "#done", TableSchema.CHUNKS_DONE,
+                                "#chunks", TableSchema.CHUNKS,
+                                "#state", TableSchema.STATE)))
+                .item();
+        if (!allChunksDone(meta)) {
+            return;
+        }
+        sqs.sendMessage(r -> r.queueUrl(jobsQueueUrl.get()).messageBody(Json.write(JobTask.assemble(jobId))));
+    }
+
+    /** Whether a job META has {@code chunks_done >= chunks} and a state that assembly acts on. */
+    static boolean allChunksDone(Map<String, AttributeValue> meta) {
+        if (meta == null || meta.isEmpty()) {
+            return false;
+        }
+        AttributeValue done = meta.get(TableSchema.CHUNKS_DONE);
+        AttributeValue chunks = meta.get(TableSchema.CHUNKS);
+        AttributeValue state = meta.get(TableSchema.STATE);
+        if (done == null || done.n() == null || chunks == null || chunks.n() == null) {
+            return false;
+        }
+        if (state != null && state.s() != null && NOT_ASSEMBLABLE.contains(state.s())) {
+            return false;
+        }
+        return Long.parseLong(done.n()) >= Long.parseLong(chunks.n());
     }
 
     /** JSON Lines, ordered by manifest line: each an {@link ItemResult} plus its {@code line}. */
