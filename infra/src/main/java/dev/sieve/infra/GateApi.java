@@ -32,6 +32,7 @@ import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.Function;
 import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.SnapStartConf;
+import software.amazon.awscdk.services.lambda.eventsources.SqsEventSource;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.s3.EventType;
@@ -65,6 +66,14 @@ public final class GateApi extends Construct {
             new Route(HttpMethod.POST, "/v1/jobs"),
             new Route(HttpMethod.GET, "/v1/jobs/{id}"),
             new Route(HttpMethod.GET, "/v1/openapi.json"));
+    /** Timeout of the batch-job Lambda (the Lambda maximum: assembling a large output takes minutes). */
+    public static final int BATCH_TIMEOUT_SECONDS = 15 * 60;
+    /**
+     * Jobs-queue messages per invocation of the batch-job Lambda: a chunk task gates about a thousand
+     * manifest lines (seconds); a small batch keeps a slow assemble task from holding many others, and
+     * the handler reports failures per message.
+     */
+    static final int JOBS_BATCH_SIZE = 5;
     /** API Gateway gives up on an integration after 30 s. */
     static final int API_INTEGRATION_LIMIT_SECONDS = 29;
 
@@ -182,9 +191,10 @@ public final class GateApi extends Construct {
                 BATCH_HANDLER,
                 code,
                 props.batchHandlerMemoryMb(),
-                Duration.minutes(15),
+                Duration.seconds(BATCH_TIMEOUT_SECONDS),
                 props.logRetention(),
-                "Sieve gate: batch-transform jobs from S3 manifests under " + BucketLayout.JOBS_IN,
+                "Sieve gate: batch-transform jobs (manifests under " + BucketLayout.JOBS_IN + ", jobs-queue tasks)"
+                        + " and presigned uploads under " + BucketLayout.UPLOADS,
                 false);
         // S3 invokes asynchronously: two retries, then the event goes to the DLQ (alarmed).
         software.amazon.awscdk.services.lambda.EventInvokeConfig.Builder.create(this, "BatchJobInvokeConfig")
@@ -195,7 +205,17 @@ public final class GateApi extends Construct {
                         batchEventDeadLetterQueue))
                 .build();
 
+        // Chunk and assemble tasks of batch-transform jobs. S3JobHandler answers with batchItemFailures
+        // (a partial batch response), so one failing task is retried alone; after maxReceiveCount it
+        // lands in the jobs DLQ (alarmed).
+        batchFunction.addEventSource(
+                SqsEventSource.Builder.create(props.queues().jobsQueue())
+                        .batchSize(JOBS_BATCH_SIZE)
+                        .reportBatchItemFailures(true)
+                        .build());
+
         SieveStorage storage = props.storage();
+        // A manifest under jobs/in/ starts a job; a presigned-upload body under uploads/ is an async request.
         storage.bucket()
                 .addEventNotification(
                         EventType.OBJECT_CREATED,
@@ -203,25 +223,53 @@ public final class GateApi extends Construct {
                         NotificationKeyFilter.builder()
                                 .prefix(BucketLayout.JOBS_IN)
                                 .build());
+        storage.bucket()
+                .addEventNotification(
+                        EventType.OBJECT_CREATED,
+                        new LambdaDestination(batchFunction),
+                        NotificationKeyFilter.builder()
+                                .prefix(BucketLayout.UPLOADS)
+                                .suffix(".json")
+                                .build());
 
-        // Least privilege: the HTTP handler reads the bundle and job outputs, writes uploads, payloads and
-        // manifests (presigned PUTs need PutObject), enqueues, and reads/writes the table.
-        storage.grantReadPrefixes(gateFunction, List.of(BucketLayout.BUNDLES, BucketLayout.JOBS_OUT));
+        // Least privilege, per prefix. The HTTP handler reads the bundle, manifests (POST /v1/jobs scans
+        // them) and job outputs; writes uploads (presigned PUT URLs are signed with its role, so it needs
+        // PutObject), queue payloads, gate results and the chunk index of a job it starts.
+        storage.grantReadPrefixes(
+                gateFunction, List.of(BucketLayout.BUNDLES, BucketLayout.JOBS_IN, BucketLayout.JOBS_OUT));
         storage.grantReadWritePrefixes(
-                gateFunction, List.of(BucketLayout.UPLOADS, BucketLayout.PAYLOADS, BucketLayout.JOBS_IN));
+                gateFunction,
+                List.of(BucketLayout.UPLOADS, BucketLayout.PAYLOADS, BucketLayout.RESULTS, BucketLayout.JOBS_PARTS));
         storage.grantListPrefixes(
-                gateFunction, List.of(BucketLayout.BUNDLES, BucketLayout.UPLOADS, BucketLayout.JOBS_OUT));
+                gateFunction,
+                List.of(
+                        BucketLayout.BUNDLES,
+                        BucketLayout.UPLOADS,
+                        BucketLayout.JOBS_OUT,
+                        BucketLayout.JOBS_PARTS,
+                        BucketLayout.RESULTS));
         storage.table().grantReadWriteData(gateFunction);
         props.queues().grantSend(gateFunction);
+        props.queues().grantSendJobs(gateFunction);
 
-        // The batch handler reads manifests and the bundle, writes part files, outputs and payloads.
-        storage.grantReadPrefixes(batchFunction, List.of(BucketLayout.BUNDLES, BucketLayout.JOBS_IN));
+        // The batch handler reads manifests, uploads and the bundle; writes part files, outputs, queue
+        // payloads and gate results (of uploads); consumes (via the event source) and sends job tasks.
+        storage.grantReadPrefixes(
+                batchFunction, List.of(BucketLayout.BUNDLES, BucketLayout.JOBS_IN, BucketLayout.UPLOADS));
         storage.grantReadWritePrefixes(
-                batchFunction, List.of(BucketLayout.JOBS_PARTS, BucketLayout.JOBS_OUT, BucketLayout.PAYLOADS));
+                batchFunction,
+                List.of(BucketLayout.JOBS_PARTS, BucketLayout.JOBS_OUT, BucketLayout.PAYLOADS, BucketLayout.RESULTS));
         storage.grantListPrefixes(
-                batchFunction, List.of(BucketLayout.BUNDLES, BucketLayout.JOBS_IN, BucketLayout.JOBS_PARTS));
+                batchFunction,
+                List.of(
+                        BucketLayout.BUNDLES,
+                        BucketLayout.JOBS_IN,
+                        BucketLayout.JOBS_PARTS,
+                        BucketLayout.UPLOADS,
+                        BucketLayout.RESULTS));
         storage.table().grantReadWriteData(batchFunction);
         props.queues().grantSend(batchFunction);
+        props.queues().grantSendJobs(batchFunction);
 
         for (Function fn : List.of(gateFunction, batchFunction)) {
             Acknowledgments.acknowledge(

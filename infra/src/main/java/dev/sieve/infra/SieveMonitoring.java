@@ -95,6 +95,13 @@ public final class SieveMonitoring extends Construct {
                             + " messages); inspect and redrive");
         }
         alarm(
+                "JobsDeadLetterQueueNotEmpty",
+                props.queues().jobsDeadLetterQueue().metricApproximateNumberOfMessagesVisible(max(Duration.minutes(1))),
+                1,
+                1,
+                "Sieve: batch-transform tasks (chunk or assemble) that failed repeatedly; their jobs stall until"
+                        + " the tasks are inspected and redriven");
+        alarm(
                 "BatchEventDeadLetterQueueNotEmpty",
                 props.gate()
                         .batchEventDeadLetterQueue()

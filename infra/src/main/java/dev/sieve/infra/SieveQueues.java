@@ -15,11 +15,17 @@ import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
 
 /**
- * The three work queues (real-time, async, batch), each with its own dead-letter queue. Secure by
- * default: SSE-SQS encryption, TLS-only access policy, a finite receive count, long polling, and a
- * visibility timeout equal to the worker's lease (its heart-beat extends leases while it works).
+ * The three work queues (real-time, async, batch) and the jobs queue (batch-transform chunk and
+ * assemble tasks, {@code dev.sieve.shared.job.JobTask}), each with its own dead-letter queue. Secure by
+ * default: SSE-SQS encryption, TLS-only access policy, a finite receive count and long polling. A work
+ * queue's visibility timeout equals the worker's lease (its heart-beat extends leases while it works);
+ * the jobs queue's is {@link #JOBS_VISIBILITY_TIMEOUT_SECONDS}, six times the timeout of the Lambda
+ * that consumes it (AWS guidance for SQS event sources).
  */
 public final class SieveQueues extends Construct {
+
+    /** Six times the batch-job Lambda's timeout: AWS guidance for a queue that is a Lambda event source. */
+    public static final int JOBS_VISIBILITY_TIMEOUT_SECONDS = 6 * GateApi.BATCH_TIMEOUT_SECONDS;
 
     /** Settings of the queues; every field has a safe default. */
     public record Props(
@@ -51,6 +57,8 @@ public final class SieveQueues extends Construct {
 
     private final Map<Priority, Queue> queues = new EnumMap<>(Priority.class);
     private final Map<Priority, Queue> deadLetterQueues = new EnumMap<>(Priority.class);
+    private final Queue jobsQueue;
+    private final Queue jobsDeadLetterQueue;
 
     public SieveQueues(Construct scope, String id, Props props) {
         super(scope, id);
@@ -62,31 +70,41 @@ public final class SieveQueues extends Construct {
                         case ASYNC -> "Async";
                         case BATCH -> "Batch";
                     };
-            Queue dlq = Queue.Builder.create(this, name + "DeadLetterQueue")
-                    .encryption(QueueEncryption.SQS_MANAGED)
-                    .enforceSsl(true)
-                    .retentionPeriod(Duration.seconds(props.deadLetterRetentionSeconds()))
-                    .build();
-            Validations.of(dlq)
-                    .acknowledge(Acknowledgments.of(
-                            "AwsSolutions-SQS3",
-                            "This queue is itself the dead-letter queue of the "
-                                    + name.toLowerCase(java.util.Locale.ROOT)
-                                    + " work queue; a DLQ of a DLQ would only move the same poison messages again."));
-            Queue queue = Queue.Builder.create(this, name + "Queue")
-                    .encryption(QueueEncryption.SQS_MANAGED)
-                    .enforceSsl(true)
-                    .visibilityTimeout(Duration.seconds(props.visibilityTimeoutSeconds()))
-                    .receiveMessageWaitTime(Duration.seconds(props.receiveWaitSeconds()))
-                    .retentionPeriod(Duration.seconds(props.retentionSeconds()))
-                    .deadLetterQueue(DeadLetterQueue.builder()
-                            .queue(dlq)
-                            .maxReceiveCount(props.maxReceiveCount())
-                            .build())
-                    .build();
+            Queue dlq = deadLetterQueue(name, name.toLowerCase(java.util.Locale.ROOT) + " work queue", props);
+            Queue queue = queue(name, props.visibilityTimeoutSeconds(), dlq, props);
             queues.put(priority, queue);
             deadLetterQueues.put(priority, dlq);
         }
+        jobsDeadLetterQueue = deadLetterQueue("Jobs", "jobs (batch-transform task) queue", props);
+        jobsQueue = queue("Jobs", JOBS_VISIBILITY_TIMEOUT_SECONDS, jobsDeadLetterQueue, props);
+    }
+
+    private Queue deadLetterQueue(String name, String of, Props props) {
+        Queue dlq = Queue.Builder.create(this, name + "DeadLetterQueue")
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .enforceSsl(true)
+                .retentionPeriod(Duration.seconds(props.deadLetterRetentionSeconds()))
+                .build();
+        Validations.of(dlq)
+                .acknowledge(Acknowledgments.of(
+                        "AwsSolutions-SQS3",
+                        "This queue is itself the dead-letter queue of the " + of
+                                + "; a DLQ of a DLQ would only move the same poison messages again."));
+        return dlq;
+    }
+
+    private Queue queue(String name, int visibilityTimeoutSeconds, Queue dlq, Props props) {
+        return Queue.Builder.create(this, name + "Queue")
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .enforceSsl(true)
+                .visibilityTimeout(Duration.seconds(visibilityTimeoutSeconds))
+                .receiveMessageWaitTime(Duration.seconds(props.receiveWaitSeconds()))
+                .retentionPeriod(Duration.seconds(props.retentionSeconds()))
+                .deadLetterQueue(DeadLetterQueue.builder()
+                        .queue(dlq)
+                        .maxReceiveCount(props.maxReceiveCount())
+                        .build())
+                .build();
     }
 
     public Queue queue(Priority priority) {
@@ -95,6 +113,15 @@ public final class SieveQueues extends Construct {
 
     public Queue deadLetterQueue(Priority priority) {
         return deadLetterQueues.get(priority);
+    }
+
+    /** Batch-transform chunk and assemble tasks; the batch-job Lambda consumes it. */
+    public Queue jobsQueue() {
+        return jobsQueue;
+    }
+
+    public Queue jobsDeadLetterQueue() {
+        return jobsDeadLetterQueue;
     }
 
     /** Work queues in priority order (real-time first). */
@@ -109,6 +136,14 @@ public final class SieveQueues extends Construct {
     /** Send (and read attributes) on every work queue: the gate's producers. */
     public void grantSend(IGrantable grantee) {
         queues.values().forEach(q -> q.grantSendMessages(grantee));
+    }
+
+    /**
+     * Send on the jobs queue: the gate (starting a job, re-sending a missed assemble) and the worker
+     * (an assemble task when it completes a job's last chunk).
+     */
+    public void grantSendJobs(IGrantable grantee) {
+        jobsQueue.grantSendMessages(grantee);
     }
 
     /** Receive, delete and change visibility on every work queue: the worker. */

@@ -105,6 +105,8 @@ public final class SieveStack extends Stack {
 
         IRole taskRole = worker.taskDefinition().getTaskRole();
         queues.grantConsume(taskRole);
+        // The worker sends the ASSEMBLE task when it completes a job's last chunk.
+        queues.grantSendJobs(taskRole);
         storage.table().grantReadWriteData(taskRole);
         storage.grantReadPrefixes(taskRole, List.of(BucketLayout.BUNDLES));
         storage.grantReadWritePrefixes(taskRole, List.of(BucketLayout.JOBS_PARTS, BucketLayout.PAYLOADS));
@@ -131,6 +133,7 @@ public final class SieveStack extends Stack {
         output("BundleUri", storage.bundleUri(props.bundleVersion()), "Upload the model bundle here");
         output("TableName", storage.table().getTableName(), "DynamoDB table of requests, jobs and results");
         output("RealtimeQueueUrl", queues.queue(Priority.REALTIME).getQueueUrl(), "Real-time work queue");
+        output("JobsQueueUrl", queues.jobsQueue().getQueueUrl(), "Batch-transform task queue (chunk, assemble)");
         output("AlarmTopicArn", monitoring.alarmTopic().getTopicArn(), "Subscribe to receive Sieve alarms");
         output("ClusterName", worker.cluster().getClusterName(), "ECS cluster of the GPU workers");
     }
@@ -149,6 +152,7 @@ public final class SieveStack extends Stack {
         env.put(
                 EnvironmentVariables.BATCH_QUEUE_URL,
                 queues.queue(Priority.BATCH).getQueueUrl());
+        env.put(EnvironmentVariables.JOBS_QUEUE_URL, queues.jobsQueue().getQueueUrl());
         env.put(EnvironmentVariables.BUNDLE_URI, storage.bundleUri(props.bundleVersion()));
         env.put(EnvironmentVariables.METRICS_NAMESPACE, props.metricsNamespace());
         env.put(EnvironmentVariables.RESULTS_TTL_DAYS, Integer.toString(props.resultsTtlDays()));

@@ -168,6 +168,7 @@ class GpuWorkerServiceTest {
                         EnvironmentVariables.REALTIME_QUEUE_URL,
                         EnvironmentVariables.ASYNC_QUEUE_URL,
                         EnvironmentVariables.BATCH_QUEUE_URL,
+                        EnvironmentVariables.JOBS_QUEUE_URL,
                         EnvironmentVariables.BUNDLE_URI,
                         EnvironmentVariables.MAX_BATCH_ITEMS,
                         EnvironmentVariables.MAX_BATCH_TOKENS,
@@ -204,7 +205,18 @@ class GpuWorkerServiceTest {
                         "/payloads/*",
                         "sqs:ReceiveMessage",
                         "sqs:ChangeMessageVisibility")
-                .doesNotContain("/uploads/*", "/jobs/in/*", "s3:DeleteObject", "sqs:SendMessage");
+                .doesNotContain("/uploads/*", "/jobs/in/*", "s3:DeleteObject");
+        // the worker sends only ASSEMBLE tasks to the jobs queue, never to the work queues
+        String jobsQueue = SynthesizedSieve.logicalId(
+                SynthesizedSieve.DEFAULT.stack().queues().jobsQueue());
+        List<Map<String, Object>> sends = properties(TEMPLATE, "AWS::IAM::Policy").values().stream()
+                .filter(p -> list(p.get("Roles")).stream().anyMatch(r -> role.equals(Templates.referencedId(r))))
+                .flatMap(p -> list(map(p.get("PolicyDocument")).get("Statement")).stream())
+                .map(Templates::map)
+                .filter(s -> String.valueOf(s.get("Action")).contains("sqs:SendMessage"))
+                .toList();
+        assertThat(sends).hasSize(1);
+        assertThat(Templates.referencedId(sends.get(0).get("Resource"))).isEqualTo(jobsQueue);
     }
 
     static Map<String, Object> workerEnvironment() {

@@ -20,8 +20,8 @@ class SieveQueuesTest {
     @Test
     void queues_always_areEncrypted() {
         Map<String, Map<String, Object>> queues = properties(TEMPLATE, "AWS::SQS::Queue");
-        // three work queues, their three DLQs, and the DLQ of failed S3 job events
-        assertThat(queues).hasSize(7);
+        // three work queues, the jobs queue, their four DLQs, and the DLQ of failed S3 job events
+        assertThat(queues).hasSize(9);
         queues.forEach((id, props) -> assertThat(props).as(id).containsEntry("SqsManagedSseEnabled", true));
     }
 
@@ -58,6 +58,26 @@ class SieveQueuesTest {
             deadLetterTargets.add(target);
         }
         assertThat(deadLetterTargets).hasSize(Priority.values().length);
+    }
+
+    @Test
+    void jobsQueue_hasItsOwnDeadLetterQueueAndOutlastsSixBatchFunctionTimeouts() {
+        SieveQueues queues = SynthesizedSieve.DEFAULT.stack().queues();
+        Map<String, Object> props =
+                properties(TEMPLATE, "AWS::SQS::Queue").get(SynthesizedSieve.logicalId(queues.jobsQueue()));
+        Map<String, Object> redrive = map(props.get("RedrivePolicy"));
+        assertThat(redrive).containsEntry("maxReceiveCount", ResourceDefaults.MAX_RECEIVE_COUNT);
+        String dlq = SynthesizedSieve.logicalId(queues.jobsDeadLetterQueue());
+        assertThat(Templates.referencedId(redrive.get("deadLetterTargetArn"))).isEqualTo(dlq);
+        for (Priority priority : Priority.values()) {
+            assertThat(dlq).isNotEqualTo(SynthesizedSieve.logicalId(queues.deadLetterQueue(priority)));
+        }
+        assertThat(props).containsEntry("SqsManagedSseEnabled", true);
+        int batchTimeout = (Integer) properties(TEMPLATE, "AWS::Lambda::Function")
+                .get(SynthesizedSieve.logicalId(
+                        SynthesizedSieve.DEFAULT.stack().gate().batchFunction()))
+                .get("Timeout");
+        assertThat((Integer) props.get("VisibilityTimeout")).isGreaterThanOrEqualTo(6 * batchTimeout);
     }
 
     @Test

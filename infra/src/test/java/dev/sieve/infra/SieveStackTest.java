@@ -55,7 +55,7 @@ class SieveStackTest {
         long deadLetterAlarms = notifying.stream()
                 .filter(a -> "ApproximateNumberOfMessagesVisible".equals(a.get("MetricName")))
                 .count();
-        assertThat(deadLetterAlarms).isEqualTo(4);
+        assertThat(deadLetterAlarms).isEqualTo(5);
         assertThat(notifying)
                 .anySatisfy(a -> assertThat(a)
                         .containsEntry("MetricName", "ApproximateAgeOfOldestMessage")
@@ -109,6 +109,6 @@ class SieveStackTest {
     @Test
     void outputs_tellTheUserWhereThingsAre() {
         assertThat(TEMPLATE.findOutputs("*").keySet())
-                .contains("ApiUrl", "BucketName", "BundleUri", "TableName", "AlarmTopicArn");
+                .contains("ApiUrl", "BucketName", "BundleUri", "TableName", "JobsQueueUrl", "AlarmTopicArn");
     }
 }

@@ -83,7 +83,7 @@ class SieveStorageTest {
                         "NotificationConfiguration",
                         Map.of(
                                 "LambdaFunctionConfigurations",
-                                List.of(Map.of(
+                                Match.arrayWith(List.of(Map.of(
                                         "Events",
                                         List.of("s3:ObjectCreated:*"),
                                         "Filter",
@@ -98,7 +98,7 @@ class SieveStorageTest {
                                                                         "Value",
                                                                         BucketLayout.JOBS_IN)))),
                                         "LambdaFunctionArn",
-                                        Map.of("Fn::GetAtt", List.of(batchFunction, "Arn"))))))));
+                                        Map.of("Fn::GetAtt", List.of(batchFunction, "Arn")))))))));
     }
 
     @Test
