@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
                     + " routing rate. Runs offline from a dated us-east-1 price table.",
             "Exit codes: 0 ok, 2 bad input (the message names the field and the allowed range)."
         },
-        subcommands = {CostSweepCommand.class, CostUnitPricesCommand.class})
+        subcommands = {CostSweepCommand.class, CostUnitPricesCommand.class, CostRefreshPricesCommand.class})
 public final class CostCommand implements Callable<Integer> {
 
     /** Exit code for input the user has to fix. */
