@@ -1,20 +1,18 @@
 package dev.sieve.cli.bench;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sieve.cli.models.BundleOptions;
 import dev.sieve.cli.models.ModelCommand;
 import dev.sieve.cli.models.ModelTools;
 import dev.sieve.gate.model.GateModels;
 import dev.sieve.gate.model.GateScorer;
 import dev.sieve.shared.bundle.ModelBundle;
 import dev.sieve.shared.corpus.Dataset;
-import dev.sieve.shared.json.Json;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -31,14 +29,8 @@ import picocli.CommandLine.Option;
             "expert_to_gate_ratio = expert microseconds per item / gate mean microseconds per item."
         })
 public final class GateBenchCommand extends ModelCommand {
-    private static final ObjectMapper WITH_NULLS =
-            Json.mapper().copy().setSerializationInclusion(JsonInclude.Include.ALWAYS);
-
-    @Option(names = "--bundle", paramLabel = "DIR", description = "Bundle directory (default: the SpamAssassin one).")
-    Path bundleDir;
-
-    @Option(names = "--data", paramLabel = "FILE", description = "The data the bundle was trained on, if moved.")
-    Path data;
+    @Mixin
+    BundleOptions bundleOptions;
 
     @Option(names = "--json", description = "Print one JSON line.")
     boolean json;
@@ -60,9 +52,9 @@ public final class GateBenchCommand extends ModelCommand {
         if (!(seconds > 0) || expertItems < 0) {
             throw new IllegalArgumentException("--seconds must be > 0 and --expert-items >= 0");
         }
-        ModelBundle bundle = ModelBundle.open(bundleDir == null ? defaultBundleDir() : bundleDir);
+        ModelBundle bundle = openBundle(bundleOptions);
         GateScorer gate = GateModels.load(bundle);
-        Dataset dataset = ModelTools.bundleSplit(bundle, data, cacheDir());
+        Dataset dataset = ModelTools.bundleSplit(bundle, bundleOptions.data(), cacheDir());
         List<String> texts = dataset.test().stream().map(e -> e.text()).toList();
         progress("bench: gate on " + texts.size() + " test texts, one thread, " + seconds + " s ...");
         GateTimes gateTimes = timeGate(gate, texts, seconds);
@@ -91,7 +83,7 @@ public final class GateBenchCommand extends ModelCommand {
         result.put("cpus", Runtime.getRuntime().availableProcessors());
         result.put("expert_note", expert == null ? "the bundle has no expert (or --expert-items 0)" : null);
         if (json) {
-            out().println(WITH_NULLS.writeValueAsString(result));
+            printJsonLine(result);
         } else {
             result.forEach((key, value) -> out().printf("%-26s %s%n", key, value));
         }

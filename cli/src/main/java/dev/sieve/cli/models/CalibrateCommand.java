@@ -9,13 +9,13 @@ import dev.sieve.gate.model.GateThresholds;
 import dev.sieve.shared.bundle.BundleManifest;
 import dev.sieve.shared.bundle.ModelBundle;
 import dev.sieve.shared.corpus.Dataset;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code sieve calibrate}: re-chooses the gate thresholds of a bundle on its validation split. */
@@ -31,11 +31,8 @@ import picocli.CommandLine.Option;
         })
 public final class CalibrateCommand extends ModelCommand {
 
-    @Option(names = "--bundle", paramLabel = "DIR", description = "Bundle directory (default: the SpamAssassin one).")
-    Path bundleDir;
-
-    @Option(names = "--data", paramLabel = "FILE", description = "The data the bundle was trained on, if moved.")
-    Path data;
+    @Mixin
+    BundleOptions bundleOptions;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Target target;
@@ -59,9 +56,10 @@ public final class CalibrateCommand extends ModelCommand {
 
     @Override
     protected int execute() throws Exception {
-        ModelBundle bundle = ModelBundle.open(bundleDir == null ? defaultBundleDir() : bundleDir);
+        ModelBundle bundle = openBundle(bundleOptions);
         GateScorer gate = GateModels.load(bundle);
-        TrainingData trainingData = TrainingData.forBundle(bundle.manifest().metadata(), data, cacheDir());
+        TrainingData trainingData =
+                TrainingData.forBundle(bundle.manifest().metadata(), bundleOptions.data(), cacheDir());
         Dataset dataset = trainingData.splitLike(bundle.manifest().metadata());
         List<String> labels = bundle.labels();
         float[][] gateProbabilities = GateRuns.score(gate, dataset.validation());

@@ -1,7 +1,5 @@
 package dev.sieve.cli.models;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sieve.gate.calibration.Cascade;
 import dev.sieve.gate.calibration.ClassificationReport;
 import dev.sieve.gate.calibration.Headline;
@@ -10,13 +8,12 @@ import dev.sieve.gate.model.GateScorer;
 import dev.sieve.gate.model.GateThresholds;
 import dev.sieve.shared.bundle.ModelBundle;
 import dev.sieve.shared.corpus.Dataset;
-import dev.sieve.shared.json.Json;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code sieve eval}: gate, expert and the blended cascade on the bundle's test split. */
@@ -30,14 +27,8 @@ import picocli.CommandLine.Option;
                     + " otherwise (f1_kind says which)."
         })
 public final class EvalCommand extends ModelCommand {
-    private static final ObjectMapper WITH_NULLS =
-            Json.mapper().copy().setSerializationInclusion(JsonInclude.Include.ALWAYS);
-
-    @Option(names = "--bundle", paramLabel = "DIR", description = "Bundle directory (default: the SpamAssassin one).")
-    Path bundleDir;
-
-    @Option(names = "--data", paramLabel = "FILE", description = "The data the bundle was trained on, if moved.")
-    Path data;
+    @Mixin
+    BundleOptions bundleOptions;
 
     @Option(names = "--json", description = "Print one JSON line instead of a table.")
     boolean json;
@@ -56,10 +47,11 @@ public final class EvalCommand extends ModelCommand {
 
     @Override
     protected int execute() throws Exception {
-        ModelBundle bundle = ModelBundle.open(bundleDir == null ? defaultBundleDir() : bundleDir);
+        ModelBundle bundle = openBundle(bundleOptions);
         GateScorer gate = GateModels.load(bundle);
         GateThresholds thresholds = GateModels.thresholds(bundle);
-        TrainingData trainingData = TrainingData.forBundle(bundle.manifest().metadata(), data, cacheDir());
+        TrainingData trainingData =
+                TrainingData.forBundle(bundle.manifest().metadata(), bundleOptions.data(), cacheDir());
         Dataset dataset = trainingData.splitLike(bundle.manifest().metadata());
         List<String> labels = bundle.labels();
         Headline headline = Headline.of(labels, positiveLabel);
@@ -108,7 +100,7 @@ public final class EvalCommand extends ModelCommand {
         result.put("per_class", perClass);
 
         if (json) {
-            out().println(WITH_NULLS.writeValueAsString(result));
+            printJsonLine(result);
         } else {
             printTable(result, gateReport, expertReport, blendedReport, outcome);
         }

@@ -1,8 +1,13 @@
 package dev.sieve.cli.models;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sieve.gate.model.GateModelException;
 import dev.sieve.shared.bundle.BundleException;
+import dev.sieve.shared.bundle.ModelBundle;
 import dev.sieve.shared.corpus.CorpusException;
+import dev.sieve.shared.json.Json;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -16,6 +21,9 @@ import picocli.CommandLine;
 public abstract class ModelCommand implements Callable<Integer> {
     /** Exit code for bad input, bad data or a bad bundle. */
     public static final int EXIT_USAGE = 2;
+
+    private static final ObjectMapper JSON_WITH_NULLS =
+            Json.mapper().copy().setSerializationInclusion(JsonInclude.Include.ALWAYS);
 
     @CommandLine.Spec
     protected CommandLine.Model.CommandSpec spec;
@@ -58,6 +66,16 @@ public abstract class ModelCommand implements Callable<Integer> {
     /** The bundle directory to use when none is given. */
     protected Path defaultBundleDir() {
         return cacheDir().resolve("bundles").resolve("spamassassin");
+    }
+
+    /** Opens the bundle named by {@code --bundle}, or the default SpamAssassin bundle. */
+    protected ModelBundle openBundle(BundleOptions options) {
+        return ModelBundle.open(options.bundleDir == null ? defaultBundleDir() : options.bundleDir);
+    }
+
+    /** Prints one JSON line, keeping null fields (a missing figure is shown as null, not dropped). */
+    protected void printJsonLine(Object value) throws JsonProcessingException {
+        out().println(JSON_WITH_NULLS.writeValueAsString(value));
     }
 
     protected PrintWriter out() {
