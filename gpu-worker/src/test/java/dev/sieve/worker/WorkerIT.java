@@ -165,7 +165,7 @@ class WorkerIT {
     }
 
     @Test
-    void worker_whenItCountsAJobsLastChunk_sendsOneAssembleTaskToTheJobsQueue() throws Exception {
+    void worker_whenItCountsAJobsLastChunk_sendsAnAssembleTaskToTheJobsQueue() throws Exception {
         String jobsQueue = sqs.createQueue(r -> r.queueName("wk-jobs-" + System.nanoTime()))
                 .queueUrl();
         putJobMeta("job-asm", 2, "RUNNING");
@@ -176,8 +176,11 @@ class WorkerIT {
 
         await(() -> "2".equals(jobMeta("job-asm", TableSchema.CHUNKS_DONE)), Duration.ofSeconds(60));
         await(() -> queueEmpty(Priority.BATCH), Duration.ofSeconds(30));
+        // At least once, at most once per chunk writer that saw the job complete: the two chunks may be
+        // counted concurrently, and both writers then read chunks_done == chunks. Assembly is
+        // idempotent and the gate emits the completion event once, so a second task costs one no-op.
         List<String> tasks = drainQueue(jobsQueue);
-        assertThat(tasks).containsExactly(Json.write(JobTask.assemble("job-asm")));
+        assertThat(tasks).hasSizeBetween(1, 2).containsOnly(Json.write(JobTask.assemble("job-asm")));
         assertThat(Json.read(tasks.get(0), JobTask.class)).isEqualTo(JobTask.assemble("job-asm"));
 
         // A redelivered last chunk while the job is still RUNNING asks again: the first send may
