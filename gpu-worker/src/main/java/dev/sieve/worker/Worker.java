@@ -162,6 +162,23 @@ public final class Worker implements AutoCloseable {
             S3Client s3,
             TaskProtection protection,
             Metrics metrics) {
+        return awsBuilder(config, expert, bundleVersion, sqs, dynamoDb, s3)
+                .protection(protection)
+                .metrics(metrics)
+                .build();
+    }
+
+    /**
+     * The builder behind {@link #onAws}, with queues, result sink and payload reader wired to the given
+     * clients; callers that need more (a benchmark's batch listener) add it before {@code build()}.
+     */
+    public static Builder awsBuilder(
+            WorkerConfig config,
+            Expert expert,
+            String bundleVersion,
+            SqsClient sqs,
+            DynamoDbClient dynamoDb,
+            S3Client s3) {
         if (config.jobsQueueUrl().isEmpty()) {
             LOG.info(
                     "no {}: a batch job is assembled when its status is polled (GET /v1/jobs/{id})",
@@ -181,10 +198,7 @@ public final class Worker implements AutoCloseable {
                         Clock.systemUTC(),
                         sqs,
                         config.jobsQueueUrl()))
-                .payloads(new PayloadReader(s3)::read)
-                .protection(protection)
-                .metrics(metrics)
-                .build();
+                .payloads(new PayloadReader(s3)::read);
     }
 
     /** Starts polling and processing. */
@@ -375,13 +389,10 @@ public final class Worker implements AutoCloseable {
             }
             message.parsed(body, items);
             inFlightItems.addAndGet(items.size() - 1);
+            Metric queueWait = Metric.millis(Math.max(0, message.receivedAtMillis() - body.enqueuedAtEpochMs()));
             metrics.record(
                     dims(message.queue()),
-                    Map.of(
-                            "QueueWait",
-                            Metric.millis(Math.max(0, message.receivedAtMillis() - body.enqueuedAtEpochMs())),
-                            MetricNames.EXPERT_QUEUE_LATENCY_MS,
-                            Metric.millis(Math.max(0, message.receivedAtMillis() - body.enqueuedAtEpochMs()))));
+                    Map.of("QueueWait", queueWait, MetricNames.EXPERT_QUEUE_LATENCY_MS, queueWait));
             if (items.isEmpty()) {
                 submitWrite(message);
                 return;

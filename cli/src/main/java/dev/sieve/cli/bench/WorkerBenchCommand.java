@@ -21,13 +21,10 @@ import dev.sieve.worker.WorkerConfig;
 import dev.sieve.worker.expert.ExpertInput;
 import dev.sieve.worker.expert.ExpertTrainer;
 import dev.sieve.worker.expert.OnnxExpert;
-import dev.sieve.worker.internal.AwsResultSink;
-import dev.sieve.worker.internal.SqsMessageQueues;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -229,13 +226,7 @@ public final class WorkerBenchCommand implements Callable<Integer> {
         env.put("SIEVE_INTRA_OP_THREADS", Integer.toString(intraOp));
         env.put("SIEVE_TOKENIZER_THREADS", "1");
         WorkerConfig config = WorkerConfig.fromEnvironment(env);
-        Worker worker = Worker.builder()
-                .config(config)
-                .expert(expert)
-                .bundleVersion(version)
-                .queues(new SqsMessageQueues(sqs))
-                .sink(new AwsResultSink(
-                        dynamo, s3, config.tableName(), config.bucketName(), Duration.ofDays(1), Clock.systemUTC()))
+        Worker worker = Worker.awsBuilder(config, expert, version, sqs, dynamo, s3)
                 .metrics(Metrics.noop())
                 .batchListener(batches::add)
                 .build();
