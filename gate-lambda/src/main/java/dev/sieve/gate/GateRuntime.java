@@ -4,8 +4,8 @@ import dev.sieve.gate.api.ApiRoutes;
 import dev.sieve.gate.batch.CompletionEvents;
 import dev.sieve.gate.batch.JobService;
 import dev.sieve.gate.batch.LogCompletionEvents;
+import dev.sieve.gate.service.GateProvider;
 import dev.sieve.gate.service.GateService;
-import dev.sieve.gate.service.LoadedGate;
 import dev.sieve.shared.metrics.EmfMetrics;
 import dev.sieve.shared.metrics.Metrics;
 import java.io.IOException;
@@ -17,12 +17,13 @@ import java.util.Map;
 
 /**
  * Everything a gate process holds for its lifetime: configuration, AWS clients, the gate model and the
- * services built on them. Built once (in a handler's constructor, or by {@code sieve local}).
+ * services built on them. Built once (in a handler's constructor, or by {@code sieve local}). In Lambda the
+ * gate model is a {@link LazyGate}: initialization never fails for want of a bundle.
  */
 public record GateRuntime(
         GateConfig config,
         AwsClients clients,
-        LoadedGate gate,
+        GateProvider gate,
         GateService gateService,
         JobService jobService,
         ApiRoutes routes)
@@ -31,17 +32,27 @@ public record GateRuntime(
     /** Lambda: configuration from the environment, clients from the SDK's standard environment. */
     public static GateRuntime fromEnvironment(Map<String, String> env) {
         GateConfig config = GateConfig.fromEnvironment(env);
-        AwsClients clients = AwsClients.forLambda(config);
-        LoadedGate gate = BundleLocator.loadGate(config.bundleUri(), clients.s3());
         Metrics metrics = EmfMetrics.toStdout(config.metricsNamespace(), "gate");
-        return create(config, clients, gate, metrics, new LogCompletionEvents(metrics), Clock.systemUTC());
+        return lambda(config, AwsClients.forLambda(config), metrics, Clock.systemUTC());
+    }
+
+    /**
+     * What a Lambda initializer builds, given its clients: the gate model is loaded lazily, so an empty
+     * bucket (a first deploy) never fails initialization; requests are answered 503 {@code
+     * model_not_loaded} until a bundle is published at {@code SIEVE_BUNDLE_URI}.
+     */
+    public static GateRuntime lambda(GateConfig config, AwsClients clients, Metrics metrics, Clock clock) {
+        LazyGate gate =
+                new LazyGate(config.bundleUri(), () -> BundleLocator.loadGate(config.bundleUri(), clients.s3()), clock);
+        gate.preload();
+        return create(config, clients, gate, metrics, new LogCompletionEvents(metrics), clock);
     }
 
     /** In-process ({@code sieve local}, tests): the caller supplies clients and the gate. */
     public static GateRuntime create(
             GateConfig config,
             AwsClients clients,
-            LoadedGate gate,
+            GateProvider gate,
             Metrics metrics,
             CompletionEvents events,
             Clock clock) {

@@ -6,6 +6,7 @@ import dev.sieve.gate.service.BodyTooLargeException;
 import dev.sieve.gate.service.CapacityException;
 import dev.sieve.gate.service.GateService;
 import dev.sieve.gate.service.InvalidRequestException;
+import dev.sieve.gate.service.ModelNotLoadedException;
 import dev.sieve.gate.service.NotFoundException;
 import dev.sieve.shared.json.Json;
 import java.nio.charset.StandardCharsets;
@@ -43,6 +44,13 @@ public final class ApiRoutes {
             return error(405, "method_not_allowed", null, e.getMessage(), Map.of());
         } catch (BodyTooLargeException e) {
             return error(413, "body_too_large", "body", e.getMessage(), Map.of());
+        } catch (ModelNotLoadedException e) {
+            return error(
+                    503,
+                    "model_not_loaded",
+                    null,
+                    e.getMessage(),
+                    Map.of("Retry-After", Integer.toString(e.retryAfterSeconds())));
         } catch (CapacityException e) {
             JsonLog.warn(
                     "dependency over capacity",

@@ -5,6 +5,7 @@ import dev.sieve.gate.AwsClients;
 import dev.sieve.gate.GateConfig;
 import dev.sieve.gate.JsonLog;
 import dev.sieve.gate.service.AwsFailures;
+import dev.sieve.gate.service.GateProvider;
 import dev.sieve.gate.service.InvalidRequestException;
 import dev.sieve.gate.service.LoadedGate;
 import dev.sieve.gate.service.NotFoundException;
@@ -74,14 +75,14 @@ public final class JobService {
     }
 
     private final GateConfig config;
-    private final LoadedGate gate;
+    private final GateProvider gate;
     private final AwsClients clients;
     private final CompletionEvents events;
     private final Clock clock;
     private final QueueSender sender;
     private final QueuePacker packer = new QueuePacker();
 
-    public JobService(GateConfig config, LoadedGate gate, AwsClients clients, CompletionEvents events, Clock clock) {
+    public JobService(GateConfig config, GateProvider gate, AwsClients clients, CompletionEvents events, Clock clock) {
         this.config = Objects.requireNonNull(config, "config");
         this.gate = Objects.requireNonNull(gate, "gate");
         this.clients = Objects.requireNonNull(clients, "clients");
@@ -223,6 +224,7 @@ public final class JobService {
             return;
         }
         String manifestKey = keyOf(str(meta, TableSchema.MANIFEST));
+        LoadedGate current = gate.current();
         List<String> lines = readLines(manifestKey, task.startByte(), task.endByte());
         ByteArrayOutputStream gatePart = new ByteArrayOutputStream();
         List<QueueItem> escalated = new ArrayList<>();
@@ -237,7 +239,7 @@ public final class JobService {
                                 new ItemResult(parsed.id(), null, 0, Tier.GATE, null, null, parsed.error())));
                 continue;
             }
-            LoadedGate.Verdict verdict = gate.judge(parsed.text());
+            LoadedGate.Verdict verdict = current.judge(parsed.text());
             if (verdict.confident()) {
                 writePartLine(
                         gatePart,
@@ -266,7 +268,7 @@ public final class JobService {
                     task.chunk(),
                     Priority.BATCH,
                     now + BATCH_DEADLINE_MS,
-                    gate.bundleVersion(),
+                    current.bundleVersion(),
                     now,
                     escalated);
         } else {
@@ -284,7 +286,7 @@ public final class JobService {
                     task.chunk(),
                     Priority.BATCH,
                     now + BATCH_DEADLINE_MS,
-                    gate.bundleVersion(),
+                    current.bundleVersion(),
                     now,
                     null,
                     "s3://" + config.bucketName() + "/" + key);

@@ -39,7 +39,7 @@ public final class GateService {
     private static final long ASYNC_DEADLINE_MS = Duration.ofHours(1).toMillis();
 
     private final GateConfig config;
-    private final LoadedGate gate;
+    private final GateProvider gate;
     private final AwsClients clients;
     private final Metrics metrics;
     private final Clock clock;
@@ -49,7 +49,7 @@ public final class GateService {
     private final QueueSender sender;
     private final RequestStore store;
 
-    public GateService(GateConfig config, LoadedGate gate, AwsClients clients, Metrics metrics, Clock clock) {
+    public GateService(GateConfig config, GateProvider gate, AwsClients clients, Metrics metrics, Clock clock) {
         this.config = Objects.requireNonNull(config, "config");
         this.gate = Objects.requireNonNull(gate, "gate");
         this.clients = Objects.requireNonNull(clients, "clients");
@@ -215,10 +215,11 @@ public final class GateService {
 
     private Accepted accept(
             String requestId, List<ClassifyRequest.Item> items, ModeSelector.Selection selection, boolean create) {
+        LoadedGate current = gate.current();
         List<GateEntry> entries = new ArrayList<>(items.size());
         List<QueueItem> escalated = new ArrayList<>();
         for (ClassifyRequest.Item item : items) {
-            LoadedGate.Verdict verdict = gate.judge(item.text());
+            LoadedGate.Verdict verdict = current.judge(item.text());
             entries.add(new GateEntry(item.id(), verdict.label(), verdict.confidence(), !verdict.confident()));
             if (!verdict.confident()) {
                 escalated.add(QueueItem.of(item.id(), item.text(), verdict.probabilities()));
@@ -241,7 +242,8 @@ public final class GateService {
             boolean realtime = selection.mode() == Mode.REALTIME;
             Priority priority = realtime ? Priority.REALTIME : Priority.ASYNC;
             long deadline = now.toEpochMilli() + (realtime ? config.realtimeBudgetMs() : ASYNC_DEADLINE_MS);
-            List<QueueMessage> messages = messages(requestId, escalated, priority, deadline, now.toEpochMilli());
+            List<QueueMessage> messages =
+                    messages(requestId, current.bundleVersion(), escalated, priority, deadline, now.toEpochMilli());
             try {
                 sender.send(realtime ? config.realtimeQueueUrl() : config.asyncQueueUrl(), messages);
             } catch (RuntimeException e) {
@@ -253,12 +255,17 @@ public final class GateService {
     }
 
     private List<QueueMessage> messages(
-            String requestId, List<QueueItem> escalated, Priority priority, long deadline, long nowMs) {
+            String requestId,
+            String bundleVersion,
+            List<QueueItem> escalated,
+            Priority priority,
+            long deadline,
+            long nowMs) {
         QueuePacker.Packing packing = packer.pack(escalated);
         List<QueueMessage> messages = new ArrayList<>();
         for (List<QueueItem> group : packing.inlineGroups()) {
             messages.add(QueueMessage.inline(
-                    QueueMessage.Kind.REQUEST, requestId, 0, priority, deadline, gate.bundleVersion(), nowMs, group));
+                    QueueMessage.Kind.REQUEST, requestId, 0, priority, deadline, bundleVersion, nowMs, group));
         }
         int sequence = 0;
         for (QueueItem large : packing.oversized()) {
@@ -271,7 +278,7 @@ public final class GateService {
                     0,
                     priority,
                     deadline,
-                    gate.bundleVersion(),
+                    bundleVersion,
                     nowMs,
                     null,
                     "s3://" + config.bucketName() + "/" + key));

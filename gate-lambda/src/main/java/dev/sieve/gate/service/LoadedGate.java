@@ -8,7 +8,7 @@ import java.util.Objects;
  * The gate model of one bundle version: scorer, calibrated thresholds and the version stamped on every
  * queue message.
  */
-public record LoadedGate(GateScorer scorer, GateThresholds thresholds, String bundleVersion) {
+public record LoadedGate(GateScorer scorer, GateThresholds thresholds, String bundleVersion) implements GateProvider {
     public LoadedGate {
         Objects.requireNonNull(scorer, "scorer");
         Objects.requireNonNull(thresholds, "thresholds");
@@ -17,6 +17,12 @@ public record LoadedGate(GateScorer scorer, GateThresholds thresholds, String bu
             throw new IllegalArgumentException(
                     "scorer labels " + scorer.labels() + " differ from threshold labels " + thresholds.labels());
         }
+    }
+
+    /** A gate loaded up front is its own provider. */
+    @Override
+    public LoadedGate current() {
+        return this;
     }
 
     /** Scores one text: the gate's answer, its confidence, and whether it may answer alone. */
