@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             dev.sieve.cli.models.TrainCommand.class,
             dev.sieve.cli.models.CalibrateCommand.class,
             dev.sieve.cli.models.EvalCommand.class,
+            dev.sieve.cli.models.BundleCommand.class,
             dev.sieve.cli.bench.BenchCommand.class,
             dev.sieve.cli.local.LocalCommand.class,
         })

@@ -1,0 +1,123 @@
+package dev.sieve.cli.models;
+
+import dev.sieve.shared.bundle.BundleManifest;
+import dev.sieve.shared.bundle.ModelBundle;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+
+/** {@code sieve bundle publish}: a new model is an immutable upload plus a deploy, never an overwrite. */
+@Command(
+        name = "bundle",
+        mixinStandardHelpOptions = true,
+        description = "Model bundles in a deployed stack's bucket.",
+        subcommands = {BundleCommand.Publish.class})
+public final class BundleCommand {
+
+    @Command(
+            name = "publish",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Uploads a verified bundle to s3://BUCKET/bundles/<version>/ (the version is the bundle's content"
+                        + " hash, so a version never changes once published) and prints the deploy command that"
+                        + " switches the gate and the workers to it together.",
+                "Credentials, region and endpoint come from the AWS SDK's standard environment."
+            })
+    static final class Publish implements Callable<Integer> {
+        @Option(names = "--bundle", required = true, paramLabel = "DIR", description = "Bundle directory.")
+        Path bundleDir;
+
+        @Option(
+                names = "--bucket",
+                required = true,
+                paramLabel = "NAME",
+                description = "The stack's bucket (the BundleUri output without s3:// and the path).")
+        String bucket;
+
+        @Option(names = "--endpoint-url", paramLabel = "URL", description = "S3 endpoint (emulators).")
+        URI endpoint;
+
+        @Override
+        public Integer call() {
+            var builder = S3Client.builder().forcePathStyle(endpoint != null);
+            if (endpoint != null) {
+                builder.endpointOverride(endpoint);
+            }
+            try (S3Client s3 = builder.build()) {
+                String uri = publish(ModelBundle.open(bundleDir), s3, bucket, System.out);
+                System.out.println("published " + uri);
+                return 0;
+            }
+        }
+    }
+
+    /** The prefix a bundle version lives under; the CDK app's {@code bundleVersion} names it. */
+    public static String prefix(String version) {
+        return "bundles/" + version + "/";
+    }
+
+    /**
+     * Uploads the bundle's files, then its manifest last (a reader that sees the manifest sees every
+     * file). The version is the hash of the bundle's files, so a version that is already there is the
+     * same bundle: publishing it again uploads nothing.
+     *
+     * @return the bundle's {@code s3://} URI
+     */
+    public static String publish(ModelBundle bundle, S3Client s3, String bucket, PrintStream out) {
+        String version = bundle.version();
+        String prefix = prefix(version);
+        String uri = "s3://" + bucket + "/" + prefix;
+        byte[] manifest = read(bundle.directory().resolve(BundleManifest.FILE_NAME));
+        byte[] existing = existingManifest(s3, bucket, prefix + BundleManifest.FILE_NAME);
+        if (existing != null) {
+            out.println("bundle version " + version + " is already published at " + uri);
+        } else {
+            List<Path> files = new ArrayList<>();
+            try (Stream<Path> listing = Files.list(bundle.directory())) {
+                listing.filter(Files::isRegularFile)
+                        .filter(p -> bundle.manifest()
+                                .files()
+                                .containsKey(p.getFileName().toString()))
+                        .forEach(files::add);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot list " + bundle.directory(), e);
+            }
+            for (Path file : files) {
+                s3.putObject(b -> b.bucket(bucket).key(prefix + file.getFileName()), RequestBody.fromFile(file));
+            }
+            s3.putObject(b -> b.bucket(bucket).key(prefix + BundleManifest.FILE_NAME), RequestBody.fromBytes(manifest));
+            out.println("uploaded " + (files.size() + 1) + " files to " + uri);
+        }
+        out.println("switch the gate and the workers to it together with:");
+        out.println("  cd infra && npx cdk deploy -c bundleVersion=" + version);
+        return uri;
+    }
+
+    private static byte[] existingManifest(S3Client s3, String bucket, String key) {
+        try {
+            return s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray();
+        } catch (NoSuchKeyException e) {
+            return null;
+        }
+    }
+
+    private static byte[] read(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+}
