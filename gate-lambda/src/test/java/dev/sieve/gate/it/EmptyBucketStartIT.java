@@ -91,7 +91,7 @@ class EmptyBucketStartIT {
                 .doesNotThrowAnyException();
         HttpApiHandler api = new HttpApiHandler(built[0].routes());
 
-        APIGatewayV2HTTPResponse refused = post(api, "/v1/classify", items("hello there"));
+        APIGatewayV2HTTPResponse refused = post(api, "/v1/classify", ApiEvents.items("hello there"));
         assertThat(refused.getStatusCode()).isEqualTo(503);
         JsonNode error = Json.mapper().readTree(refused.getBody()).path("error");
         assertThat(error.path("code").asText()).isEqualTo("model_not_loaded");
@@ -103,12 +103,12 @@ class EmptyBucketStartIT {
                 .as("a refused request leaves no trace, so retrying it is safe")
                 .isZero();
         publishBundle(dir, clients, resources.bucketName(), prefix);
-        assertThat(post(api, "/v1/classify", items("hello there")).getStatusCode())
+        assertThat(post(api, "/v1/classify", ApiEvents.items("hello there")).getStatusCode())
                 .as("within the retry interval the remembered failure is answered without another S3 listing")
                 .isEqualTo(503);
         clock.advance(Duration.ofSeconds(LazyGate.RETRY_AFTER_SECONDS + 1));
 
-        APIGatewayV2HTTPResponse served = post(api, "/v1/classify", items("goal match team score league"));
+        APIGatewayV2HTTPResponse served = post(api, "/v1/classify", ApiEvents.items("goal match team score league"));
         assertThat(served.getStatusCode()).as(served.getBody()).isEqualTo(200);
         assertThat(Json.mapper()
                         .readTree(served.getBody())
@@ -161,18 +161,7 @@ class EmptyBucketStartIT {
     }
 
     private APIGatewayV2HTTPResponse post(HttpApiHandler api, String path, String body) {
-        APIGatewayV2HTTPEvent event = APIGatewayV2HTTPEvent.builder()
-                .withRawPath(path)
-                .withBody(body)
-                .withIsBase64Encoded(false)
-                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
-                        .withRequestId("test-request")
-                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
-                                .withMethod("POST")
-                                .withPath(path)
-                                .build())
-                        .build())
-                .build();
+        APIGatewayV2HTTPEvent event = ApiEvents.event("POST", path, body);
         APIGatewayV2HTTPResponse response = api.handleRequest(event, null);
         assertThat(openApi.validateResponse("POST", path, response.getStatusCode(), response.getBody()))
                 .as(
@@ -180,13 +169,5 @@ class EmptyBucketStartIT {
                         path, response.getStatusCode(), response.getBody())
                 .isEmpty();
         return response;
-    }
-
-    private static String items(String... texts) {
-        List<Map<String, String>> items = new ArrayList<>();
-        for (int i = 0; i < texts.length; i++) {
-            items.add(Map.of("id", "i" + i, "text", texts[i]));
-        }
-        return Json.write(Map.of("items", items));
     }
 }

@@ -25,7 +25,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -128,18 +127,7 @@ class GateApiIT {
     private record Reply(int status, JsonNode json, Map<String, String> headers) {}
 
     private Reply call(String method, String path, String body) {
-        APIGatewayV2HTTPEvent event = APIGatewayV2HTTPEvent.builder()
-                .withRawPath(path)
-                .withBody(body)
-                .withIsBase64Encoded(false)
-                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
-                        .withRequestId("test-request")
-                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
-                                .withMethod(method)
-                                .withPath(path)
-                                .build())
-                        .build())
-                .build();
+        APIGatewayV2HTTPEvent event = ApiEvents.event(method, path, body);
         APIGatewayV2HTTPResponse response = api.handleRequest(event, null);
         assertThat(openApi.validateResponse(method, path, response.getStatusCode(), response.getBody()))
                 .as(
@@ -154,19 +142,11 @@ class GateApiIT {
         }
     }
 
-    private static String items(String... texts) {
-        List<Map<String, String>> items = new ArrayList<>();
-        for (int i = 0; i < texts.length; i++) {
-            items.add(Map.of("id", "i" + i, "text", texts[i]));
-        }
-        return Json.write(Map.of("items", items));
-    }
-
     @Test
     void classify_whenSomeItemsUncertain_answersGateItemsAndAwaitsTheExpert() {
         startResponder();
 
-        Reply reply = call("POST", "/v1/classify", items("cheap spam now", "hello friend", "maybe a deal"));
+        Reply reply = call("POST", "/v1/classify", ApiEvents.items("cheap spam now", "hello friend", "maybe a deal"));
 
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.json().path("mode").asText()).isEqualTo("realtime");
@@ -198,7 +178,7 @@ class GateApiIT {
 
     @Test
     void classify_whenExpertTooSlow_returnsPendingThenResultsCompleteLater() {
-        Reply reply = call("POST", "/v1/classify", items("hello", "maybe one", "maybe two"));
+        Reply reply = call("POST", "/v1/classify", ApiEvents.items("hello", "maybe one", "maybe two"));
 
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.json().path("status").asText()).isEqualTo("partial");
@@ -247,7 +227,7 @@ class GateApiIT {
     void classify_whenOverTheRealtimeCap_goesAsyncAndSaysWhy() {
         String[] texts = new String[60];
         java.util.Arrays.fill(texts, "hello");
-        Reply reply = call("POST", "/v1/classify", items(texts));
+        Reply reply = call("POST", "/v1/classify", ApiEvents.items(texts));
         assertThat(reply.status()).isEqualTo(202);
         assertThat(reply.json().path("mode_reason").asText()).contains("60 items exceed the real-time limit of 50");
         assertThat(reply.json().path("status").asText()).isEqualTo("complete");
@@ -268,7 +248,8 @@ class GateApiIT {
                 .send(
                         HttpRequest.newBuilder(URI.create(
                                         ticket.json().path("upload_url").asText()))
-                                .PUT(HttpRequest.BodyPublishers.ofString(items("maybe big", "spam big", "plain")))
+                                .PUT(HttpRequest.BodyPublishers.ofString(
+                                        ApiEvents.items("maybe big", "spam big", "plain")))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
         assertThat(put.statusCode()).isEqualTo(200);
@@ -358,7 +339,7 @@ class GateApiIT {
         cases.put("{\"items\":[{\"id\":\"a\",\"text\":\"x\"}],\"mode\":\"soon\"}", "mode");
         String[] tooMany = new String[201];
         java.util.Arrays.fill(tooMany, "x");
-        cases.put(items(tooMany), "items");
+        cases.put(ApiEvents.items(tooMany), "items");
         cases.forEach((body, field) -> {
             Reply reply = call("POST", "/v1/classify", body);
             assertThat(reply.status()).as(body).isEqualTo(400);

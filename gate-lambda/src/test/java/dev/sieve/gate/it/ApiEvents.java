@@ -1,0 +1,36 @@
+package dev.sieve.gate.it;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import dev.sieve.shared.json.Json;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** API Gateway HTTP API (payload v2) events and request bodies as the gate's ITs send them. */
+final class ApiEvents {
+    private ApiEvents() {}
+
+    static APIGatewayV2HTTPEvent event(String method, String path, String body) {
+        return APIGatewayV2HTTPEvent.builder()
+                .withRawPath(path)
+                .withBody(body)
+                .withIsBase64Encoded(false)
+                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
+                        .withRequestId("test-request")
+                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
+                                .withMethod(method)
+                                .withPath(path)
+                                .build())
+                        .build())
+                .build();
+    }
+
+    /** A classify body with items {@code i0, i1, ...}. */
+    static String items(String... texts) {
+        List<Map<String, String>> items = new ArrayList<>();
+        for (int i = 0; i < texts.length; i++) {
+            items.add(Map.of("id", "i" + i, "text", texts[i]));
+        }
+        return Json.write(Map.of("items", items));
+    }
+}
