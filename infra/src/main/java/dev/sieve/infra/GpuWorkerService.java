@@ -148,6 +148,9 @@ public final class GpuWorkerService extends Construct {
                 .build();
         UserData userData = UserData.forLinux();
         userData.addCommands("echo ECS_ENABLE_GPU_SUPPORT=true >> /etc/ecs/ecs.config");
+        // spotInstanceDraining(true) below writes nothing for a mixed-instances group, so the agent setting
+        // is written here: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/spot-instance-draining.html
+        userData.addCommands("echo ECS_ENABLE_SPOT_INSTANCE_DRAINING=true >> /etc/ecs/ecs.config");
         LaunchTemplate launchTemplate = LaunchTemplate.Builder.create(this, "LaunchTemplate")
                 .machineImage(EcsOptimizedImage.amazonLinux2023(AmiHardwareType.GPU))
                 .requireImdsv2(true)
@@ -359,7 +362,11 @@ public final class GpuWorkerService extends Construct {
         return "(" + String.join(" + ", backlogIds) + ") / IF(" + running + " > 0, " + running + ", 1)";
     }
 
-    /** Target tracking cannot leave zero tasks; this step policy adds one task when work waits and none runs. */
+    /**
+     * Target tracking cannot leave zero tasks; this step policy sets exactly one task when work waits and
+     * none runs (ExactCapacity, so an alarm that stays in ALARM while the first instance boots does not add
+     * a task per minute).
+     */
     private void addWakeFromZeroPolicy() {
         Map<String, IMetric> using = new LinkedHashMap<>();
         List<String> visible = new ArrayList<>();
@@ -395,7 +402,7 @@ public final class GpuWorkerService extends Construct {
                         .build());
         StepScalingAction wake = StepScalingAction.Builder.create(this, "WakeFromZeroPolicy")
                 .scalingTarget(scalableTarget)
-                .adjustmentType(AdjustmentType.CHANGE_IN_CAPACITY)
+                .adjustmentType(AdjustmentType.EXACT_CAPACITY)
                 .metricAggregationType(MetricAggregationType.MAXIMUM)
                 .cooldown(Duration.minutes(1))
                 .build();

@@ -21,6 +21,28 @@ class GpuWorkerServiceTest {
     private static final GpuWorkerService WORKER =
             SynthesizedSieve.DEFAULT.stack().worker();
 
+    // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/spot-instance-draining.html
+    @Test
+    void spotInstanceDraining_isEnabledInTheAgentConfigOfTheLaunchTemplate() {
+        Map<String, Object> data = map(properties(TEMPLATE, "AWS::EC2::LaunchTemplate")
+                .values()
+                .iterator()
+                .next()
+                .get("LaunchTemplateData"));
+        assertThat(data.get("UserData").toString())
+                .contains("echo ECS_ENABLE_SPOT_INSTANCE_DRAINING=true >> /etc/ecs/ecs.config");
+    }
+
+    // https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-step-scaling-policies.html
+    @Test
+    void wakeFromZero_setsExactlyOneTaskRatherThanAddingOnePerMinute() {
+        List<Map<String, Object>> steps = policies("StepScaling");
+        Map<String, Object> step = map(steps.get(0).get("StepScalingPolicyConfiguration"));
+        assertThat(step).containsEntry("AdjustmentType", "ExactCapacity");
+        assertThat(list(step.get("StepAdjustments")))
+                .containsExactly(Map.of("MetricIntervalLowerBound", 0, "ScalingAdjustment", 1));
+    }
+
     @Test
     void launchTemplate_requiresImdsV2AndEncryptsTheRootVolume() {
         Map<String, Object> data = map(properties(TEMPLATE, "AWS::EC2::LaunchTemplate")
@@ -127,7 +149,7 @@ class GpuWorkerServiceTest {
         List<Map<String, Object>> steps = policies("StepScaling");
         assertThat(steps).hasSize(1);
         Map<String, Object> step = map(steps.get(0).get("StepScalingPolicyConfiguration"));
-        assertThat(step).containsEntry("AdjustmentType", "ChangeInCapacity");
+        assertThat(step).containsEntry("AdjustmentType", "ExactCapacity");
         assertThat(list(step.get("StepAdjustments")))
                 .containsExactly(Map.of("MetricIntervalLowerBound", 0, "ScalingAdjustment", 1));
         String stepId = properties(TEMPLATE, "AWS::ApplicationAutoScaling::ScalingPolicy").entrySet().stream()
