@@ -359,7 +359,14 @@ public final class GpuWorkerService extends Construct {
 
     static String backlogPerTaskExpression(List<String> backlogIds) {
         String running = "FILL(" + RUNNING_TASKS_ID + ", 0)";
-        return "(" + String.join(" + ", backlogIds) + ") / IF(" + running + " > 0, " + running + ", 1)";
+        // SQS publishes metrics only for active queues: a quiet queue has no data points, not zeros.
+        // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html
+        return "(" + filledSum(backlogIds) + ") / IF(" + running + " > 0, " + running + ", 1)";
+    }
+
+    /** {@code FILL(a, 0) + FILL(b, 0) + ...}: a missing queue series counts as zero messages. */
+    static String filledSum(List<String> ids) {
+        return String.join(" + ", ids.stream().map(id -> "FILL(" + id + ", 0)").toList());
     }
 
     /**
@@ -384,8 +391,7 @@ public final class GpuWorkerService extends Construct {
         using.put(RUNNING_TASKS_ID, runningTasksMetric());
         MathExpression waitingWithNoWorker = MathExpression.Builder.create()
                 .label("Work waiting with no worker running (1 = yes)")
-                .expression(
-                        "IF((" + String.join(" + ", visible) + ") > 0 && FILL(" + RUNNING_TASKS_ID + ", 0) == 0, 1, 0)")
+                .expression("IF((" + filledSum(visible) + ") > 0 && FILL(" + RUNNING_TASKS_ID + ", 0) == 0, 1, 0)")
                 .usingMetrics(using)
                 .period(Duration.minutes(1))
                 .build();

@@ -21,6 +21,18 @@ class GpuWorkerServiceTest {
     private static final GpuWorkerService WORKER =
             SynthesizedSieve.DEFAULT.stack().worker();
 
+    // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html
+    @Test
+    void sqsMetrics_areFilledWithZeroInTheBacklogAndWakeExpressions() {
+        assertThat(GpuWorkerService.backlogPerTaskExpression(List.of("visible0", "inflight0")))
+                .startsWith("(FILL(visible0, 0) + FILL(inflight0, 0)) / ");
+        String alarms = TEMPLATE.findResources("AWS::CloudWatch::Alarm").toString();
+        assertThat(alarms).contains("IF((FILL(visible0, 0) + FILL(visible1, 0) + FILL(visible2, 0)) > 0");
+        String policies = TEMPLATE.findResources("AWS::ApplicationAutoScaling::ScalingPolicy")
+                .toString();
+        assertThat(policies).contains("(FILL(visible0, 0) + FILL(inflight0, 0) + ");
+    }
+
     // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/spot-instance-draining.html
     @Test
     void spotInstanceDraining_isEnabledInTheAgentConfigOfTheLaunchTemplate() {
