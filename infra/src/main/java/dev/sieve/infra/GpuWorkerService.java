@@ -148,6 +148,9 @@ public final class GpuWorkerService extends Construct {
                 .build();
         UserData userData = UserData.forLinux();
         userData.addCommands("echo ECS_ENABLE_GPU_SUPPORT=true >> /etc/ecs/ecs.config");
+        // spotInstanceDraining(true) below writes nothing for a mixed-instances group, so the agent setting
+        // is written here: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/spot-instance-draining.html
+        userData.addCommands("echo ECS_ENABLE_SPOT_INSTANCE_DRAINING=true >> /etc/ecs/ecs.config");
         LaunchTemplate launchTemplate = LaunchTemplate.Builder.create(this, "LaunchTemplate")
                 .machineImage(EcsOptimizedImage.amazonLinux2023(AmiHardwareType.GPU))
                 .requireImdsv2(true)
@@ -356,10 +359,21 @@ public final class GpuWorkerService extends Construct {
 
     static String backlogPerTaskExpression(List<String> backlogIds) {
         String running = "FILL(" + RUNNING_TASKS_ID + ", 0)";
-        return "(" + String.join(" + ", backlogIds) + ") / IF(" + running + " > 0, " + running + ", 1)";
+        // SQS publishes metrics only for active queues: a quiet queue has no data points, not zeros.
+        // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html
+        return "(" + filledSum(backlogIds) + ") / IF(" + running + " > 0, " + running + ", 1)";
     }
 
-    /** Target tracking cannot leave zero tasks; this step policy adds one task when work waits and none runs. */
+    /** {@code FILL(a, 0) + FILL(b, 0) + ...}: a missing queue series counts as zero messages. */
+    static String filledSum(List<String> ids) {
+        return String.join(" + ", ids.stream().map(id -> "FILL(" + id + ", 0)").toList());
+    }
+
+    /**
+     * Target tracking cannot leave zero tasks; this step policy sets exactly one task when work waits and
+     * none runs (ExactCapacity, so an alarm that stays in ALARM while the first instance boots does not add
+     * a task per minute).
+     */
     private void addWakeFromZeroPolicy() {
         Map<String, IMetric> using = new LinkedHashMap<>();
         List<String> visible = new ArrayList<>();
@@ -377,8 +391,7 @@ public final class GpuWorkerService extends Construct {
         using.put(RUNNING_TASKS_ID, runningTasksMetric());
         MathExpression waitingWithNoWorker = MathExpression.Builder.create()
                 .label("Work waiting with no worker running (1 = yes)")
-                .expression(
-                        "IF((" + String.join(" + ", visible) + ") > 0 && FILL(" + RUNNING_TASKS_ID + ", 0) == 0, 1, 0)")
+                .expression("IF((" + filledSum(visible) + ") > 0 && FILL(" + RUNNING_TASKS_ID + ", 0) == 0, 1, 0)")
                 .usingMetrics(using)
                 .period(Duration.minutes(1))
                 .build();
@@ -395,7 +408,7 @@ public final class GpuWorkerService extends Construct {
                         .build());
         StepScalingAction wake = StepScalingAction.Builder.create(this, "WakeFromZeroPolicy")
                 .scalingTarget(scalableTarget)
-                .adjustmentType(AdjustmentType.CHANGE_IN_CAPACITY)
+                .adjustmentType(AdjustmentType.EXACT_CAPACITY)
                 .metricAggregationType(MetricAggregationType.MAXIMUM)
                 .cooldown(Duration.minutes(1))
                 .build();

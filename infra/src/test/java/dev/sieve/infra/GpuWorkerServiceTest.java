@@ -21,6 +21,40 @@ class GpuWorkerServiceTest {
     private static final GpuWorkerService WORKER =
             SynthesizedSieve.DEFAULT.stack().worker();
 
+    // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html
+    @Test
+    void sqsMetrics_areFilledWithZeroInTheBacklogAndWakeExpressions() {
+        assertThat(GpuWorkerService.backlogPerTaskExpression(List.of("visible0", "inflight0")))
+                .startsWith("(FILL(visible0, 0) + FILL(inflight0, 0)) / ");
+        String alarms = TEMPLATE.findResources("AWS::CloudWatch::Alarm").toString();
+        assertThat(alarms).contains("IF((FILL(visible0, 0) + FILL(visible1, 0) + FILL(visible2, 0)) > 0");
+        String policies = TEMPLATE.findResources("AWS::ApplicationAutoScaling::ScalingPolicy")
+                .toString();
+        assertThat(policies).contains("(FILL(visible0, 0) + FILL(inflight0, 0) + ");
+    }
+
+    // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/spot-instance-draining.html
+    @Test
+    void spotInstanceDraining_isEnabledInTheAgentConfigOfTheLaunchTemplate() {
+        Map<String, Object> data = map(properties(TEMPLATE, "AWS::EC2::LaunchTemplate")
+                .values()
+                .iterator()
+                .next()
+                .get("LaunchTemplateData"));
+        assertThat(data.get("UserData").toString())
+                .contains("echo ECS_ENABLE_SPOT_INSTANCE_DRAINING=true >> /etc/ecs/ecs.config");
+    }
+
+    // https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-step-scaling-policies.html
+    @Test
+    void wakeFromZero_setsExactlyOneTaskRatherThanAddingOnePerMinute() {
+        List<Map<String, Object>> steps = policies("StepScaling");
+        Map<String, Object> step = map(steps.get(0).get("StepScalingPolicyConfiguration"));
+        assertThat(step).containsEntry("AdjustmentType", "ExactCapacity");
+        assertThat(list(step.get("StepAdjustments")))
+                .containsExactly(Map.of("MetricIntervalLowerBound", 0, "ScalingAdjustment", 1));
+    }
+
     @Test
     void launchTemplate_requiresImdsV2AndEncryptsTheRootVolume() {
         Map<String, Object> data = map(properties(TEMPLATE, "AWS::EC2::LaunchTemplate")
@@ -127,7 +161,7 @@ class GpuWorkerServiceTest {
         List<Map<String, Object>> steps = policies("StepScaling");
         assertThat(steps).hasSize(1);
         Map<String, Object> step = map(steps.get(0).get("StepScalingPolicyConfiguration"));
-        assertThat(step).containsEntry("AdjustmentType", "ChangeInCapacity");
+        assertThat(step).containsEntry("AdjustmentType", "ExactCapacity");
         assertThat(list(step.get("StepAdjustments")))
                 .containsExactly(Map.of("MetricIntervalLowerBound", 0, "ScalingAdjustment", 1));
         String stepId = properties(TEMPLATE, "AWS::ApplicationAutoScaling::ScalingPolicy").entrySet().stream()
