@@ -240,14 +240,7 @@ public final class GateApi extends Construct {
         storage.grantReadWritePrefixes(
                 gateFunction,
                 List.of(BucketLayout.UPLOADS, BucketLayout.PAYLOADS, BucketLayout.RESULTS, BucketLayout.JOBS_PARTS));
-        storage.grantListPrefixes(
-                gateFunction,
-                List.of(
-                        BucketLayout.BUNDLES,
-                        BucketLayout.UPLOADS,
-                        BucketLayout.JOBS_OUT,
-                        BucketLayout.JOBS_PARTS,
-                        BucketLayout.RESULTS));
+        storage.grantListBucket(gateFunction);
         storage.table().grantReadWriteData(gateFunction);
         props.queues().grantSend(gateFunction);
         props.queues().grantSendJobs(gateFunction);
@@ -259,14 +252,7 @@ public final class GateApi extends Construct {
         storage.grantReadWritePrefixes(
                 batchFunction,
                 List.of(BucketLayout.JOBS_PARTS, BucketLayout.JOBS_OUT, BucketLayout.PAYLOADS, BucketLayout.RESULTS));
-        storage.grantListPrefixes(
-                batchFunction,
-                List.of(
-                        BucketLayout.BUNDLES,
-                        BucketLayout.JOBS_IN,
-                        BucketLayout.JOBS_PARTS,
-                        BucketLayout.UPLOADS,
-                        BucketLayout.RESULTS));
+        storage.grantListBucket(batchFunction);
         storage.table().grantReadWriteData(batchFunction);
         props.queues().grantSend(batchFunction);
         props.queues().grantSendJobs(batchFunction);

@@ -110,8 +110,7 @@ public final class SieveStack extends Stack {
         storage.table().grantReadWriteData(taskRole);
         storage.grantReadPrefixes(taskRole, List.of(BucketLayout.BUNDLES));
         storage.grantReadWritePrefixes(taskRole, List.of(BucketLayout.JOBS_PARTS, BucketLayout.PAYLOADS));
-        storage.grantListPrefixes(
-                taskRole, List.of(BucketLayout.BUNDLES, BucketLayout.JOBS_PARTS, BucketLayout.PAYLOADS));
+        storage.grantListBucket(taskRole);
         monitoring = new SieveMonitoring(
                 this,
                 "Monitoring",

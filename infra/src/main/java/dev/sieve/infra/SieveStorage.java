@@ -159,18 +159,19 @@ public final class SieveStorage extends Construct {
                         .build());
     }
 
-    /** List keys under the given prefixes (assembling part files, checking a bundle). */
-    public void grantListPrefixes(IGrantable grantee, List<String> prefixes) {
+    /**
+     * {@code s3:ListBucket} on the bucket, without an {@code s3:prefix} condition. Besides listing, this is
+     * what makes S3 answer 404 rather than 403 for a key that does not exist: GetObject and HeadObject
+     * carry no {@code s3:prefix} in their request context, so a prefix-conditioned grant does not count,
+     * and the code (assembly looking for an expert part file, results of a pending request) expects 404.
+     * See https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html ("Permissions").
+     */
+    public void grantListBucket(IGrantable grantee) {
         grantee.getGrantPrincipal()
                 .addToPrincipalPolicy(PolicyStatement.Builder.create()
                         .effect(Effect.ALLOW)
                         .actions(List.of("s3:ListBucket"))
                         .resources(List.of(bucket.getBucketArn()))
-                        .conditions(java.util.Map.of(
-                                "StringLike",
-                                java.util.Map.of(
-                                        "s3:prefix",
-                                        prefixes.stream().map(p -> p + "*").toList())))
                         .build());
     }
 

@@ -73,6 +73,44 @@ class SieveStorageTest {
         assertThat(properties(TEMPLATE, "AWS::S3::Bucket").get(dataBucket)).containsKey("LoggingConfiguration");
     }
 
+    /**
+     * S3 answers 403 instead of 404 for an absent key unless the caller has s3:ListBucket on the bucket,
+     * and a grant conditioned on s3:prefix does not count for GetObject/HeadObject. The gate (results of
+     * pending requests), the batch handler (expert part files of chunks that escalated nothing) and the
+     * worker all read keys that may not exist.
+     * https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html (Permissions)
+     */
+    @Test
+    void rolesThatReadPossiblyAbsentKeys_haveUnconditionedListBucket_soAbsentKeysAnswer404() {
+        Set<String> unconditioned = new HashSet<>();
+        for (Map.Entry<String, Map<String, Object>> policy :
+                properties(TEMPLATE, "AWS::IAM::Policy").entrySet()) {
+            for (Object statement :
+                    list(map(policy.getValue().get("PolicyDocument")).get("Statement"))) {
+                Map<String, Object> st = map(statement);
+                Object action = st.get("Action");
+                boolean lists = action instanceof List<?> actions
+                        ? actions.contains("s3:ListBucket")
+                        : "s3:ListBucket".equals(action);
+                if (!lists) {
+                    continue;
+                }
+                assertThat(st).as("s3:ListBucket in %s", policy.getKey()).doesNotContainKey("Condition");
+                for (Object role : list(policy.getValue().get("Roles"))) {
+                    unconditioned.add(Templates.referencedId(role));
+                }
+            }
+        }
+        SieveStack stack = SynthesizedSieve.DEFAULT.stack();
+        assertThat(unconditioned)
+                .contains(
+                        SynthesizedSieve.logicalId(stack.gate().gateFunction().getRole()),
+                        SynthesizedSieve.logicalId(stack.gate().batchFunction().getRole()));
+        assertThat(unconditioned.size())
+                .as("gate, batch handler and worker task roles")
+                .isGreaterThanOrEqualTo(3);
+    }
+
     @Test
     void dataBucket_manifestsUnderJobsIn_invokeTheBatchHandler() {
         String batchFunction = SynthesizedSieve.logicalId(
