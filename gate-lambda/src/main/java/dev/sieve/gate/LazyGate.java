@@ -40,19 +40,12 @@ public final class LazyGate implements GateProvider {
     }
 
     /** Tries to load now (at initialization, so the snapshot holds the model); never throws. */
-    public boolean preload() {
+    public void preload() {
         try {
             current();
-            return true;
         } catch (ModelNotLoadedException e) {
             JsonLog.warn("model bundle not loaded at start", Map.of("bundle_uri", bundleUri, "reason", e.getMessage()));
-            return false;
         }
-    }
-
-    /** True once a bundle has been loaded. */
-    public boolean isLoaded() {
-        return loaded != null;
     }
 
     @Override
