@@ -1,11 +1,11 @@
 package dev.sieve.cli.models;
 
-import dev.sieve.gate.calibration.Calibrator;
-import dev.sieve.gate.calibration.Cascade;
-import dev.sieve.gate.calibration.Headline;
 import dev.sieve.gate.model.GateModels;
 import dev.sieve.gate.model.GateScorer;
 import dev.sieve.gate.model.GateThresholds;
+import dev.sieve.models.calibration.Calibrator;
+import dev.sieve.models.calibration.Cascade;
+import dev.sieve.models.calibration.Headline;
 import dev.sieve.shared.bundle.BundleManifest;
 import dev.sieve.shared.bundle.ModelBundle;
 import dev.sieve.shared.corpus.Dataset;

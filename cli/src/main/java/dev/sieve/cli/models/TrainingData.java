@@ -1,10 +1,10 @@
 package dev.sieve.cli.models;
 
+import dev.sieve.models.corpus.SpamAssassinCorpus;
 import dev.sieve.shared.corpus.CorpusException;
 import dev.sieve.shared.corpus.Dataset;
 import dev.sieve.shared.corpus.JsonlDataset;
 import dev.sieve.shared.corpus.LabeledText;
-import dev.sieve.shared.corpus.SpamAssassinCorpus;
 import dev.sieve.shared.corpus.StratifiedSplit;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package dev.sieve.shared.corpus;
+package dev.sieve.models.corpus;
 
 import jakarta.mail.BodyPart;
 import jakarta.mail.MessagingException;

@@ -1,5 +1,8 @@
-package dev.sieve.gate.model;
+package dev.sieve.models.gate;
 
+import dev.sieve.gate.model.GateModelException;
+import dev.sieve.gate.model.LinearGateModel;
+import dev.sieve.gate.model.TfidfFeaturizer;
 import dev.sieve.shared.corpus.LabeledText;
 import java.util.HashMap;
 import java.util.LinkedHashSet;

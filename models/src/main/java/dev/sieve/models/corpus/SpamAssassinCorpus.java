@@ -1,5 +1,8 @@
-package dev.sieve.shared.corpus;
+package dev.sieve.models.corpus;
 
+import dev.sieve.shared.corpus.CorpusException;
+import dev.sieve.shared.corpus.JsonlDataset;
+import dev.sieve.shared.corpus.LabeledText;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

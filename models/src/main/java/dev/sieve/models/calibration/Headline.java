@@ -1,4 +1,4 @@
-package dev.sieve.gate.calibration;
+package dev.sieve.models.calibration;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.sieve.shared.corpus;
+package dev.sieve.models.corpus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,9 +1,12 @@
-package dev.sieve.gate.model;
+package dev.sieve.models.gate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.sieve.gate.model.GateModelException;
+import dev.sieve.gate.model.GateThresholds;
+import dev.sieve.gate.model.LinearGateModel;
 import dev.sieve.shared.corpus.LabeledText;
 import java.io.IOException;
 import java.nio.file.Files;

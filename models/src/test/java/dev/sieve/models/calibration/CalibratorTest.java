@@ -1,4 +1,4 @@
-package dev.sieve.gate.calibration;
+package dev.sieve.models.calibration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

@@ -1,4 +1,4 @@
-package dev.sieve.gate.model;
+package dev.sieve.models.gate;
 
 import dev.sieve.shared.corpus.LabeledText;
 import java.util.ArrayList;
