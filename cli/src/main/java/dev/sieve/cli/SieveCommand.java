@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             dev.sieve.cli.models.CalibrateCommand.class,
             dev.sieve.cli.models.EvalCommand.class,
             dev.sieve.cli.models.BundleCommand.class,
+            dev.sieve.cli.models.CorpusCommand.class,
             dev.sieve.cli.bench.BenchCommand.class,
             dev.sieve.cli.local.LocalCommand.class,
         })

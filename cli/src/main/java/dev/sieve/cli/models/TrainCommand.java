@@ -34,7 +34,10 @@ import picocli.CommandLine.Option;
         })
 public final class TrainCommand extends ModelCommand {
 
-    @Option(names = "--data", paramLabel = "FILE", description = "Labeled JSON Lines (default: SpamAssassin).")
+    @Option(
+            names = "--data",
+            paramLabel = "FILE|CORPUS",
+            description = "Labeled JSON Lines, or a built-in corpus (sieve corpus list; default: spamassassin).")
     Path data;
 
     @Option(

@@ -1,6 +1,6 @@
 package dev.sieve.cli.models;
 
-import dev.sieve.models.corpus.SpamAssassinCorpus;
+import dev.sieve.models.corpus.BuiltInCorpus;
 import dev.sieve.shared.corpus.CorpusException;
 import dev.sieve.shared.corpus.Dataset;
 import dev.sieve.shared.corpus.JsonlDataset;
@@ -20,26 +20,36 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Where training data comes from (the SpamAssassin corpus or a labeled JSON Lines file) and the
+ * Where training data comes from (a built-in corpus, SpamAssassin by default, or a labeled JSON Lines
+ * file) and the
  * deterministic split; both are recorded in the bundle's metadata so {@code eval}, {@code calibrate}
  * and {@code bench} use exactly the same validation and test items.
  *
- * @param source {@code spamassassin} or the absolute path of a JSON Lines file
+ * @param source a built-in corpus name ({@link BuiltInCorpus}) or the absolute path of a JSON Lines file
  * @param checksum identifies the data (the npm integrity string, or {@code sha256-<hex>} of the file)
  * @param examples de-duplicated examples
  * @param rawCount examples before de-duplication
  */
 public record TrainingData(String source, String checksum, List<LabeledText> examples, int rawCount) {
-    public static final String SPAMASSASSIN = "spamassassin";
     public static final double TRAIN_FRACTION = 0.70;
     public static final double VALIDATION_FRACTION = 0.15;
 
-    /** Loads {@code dataFile}, or the SpamAssassin corpus when it is null. */
+    /**
+     * Loads {@code dataFile}, or the built-in corpus of that name when no such file exists, or the
+     * SpamAssassin corpus when it is null.
+     */
     public static TrainingData load(Path dataFile, Path cacheDir) {
         if (dataFile == null) {
-            SpamAssassinCorpus.Loaded corpus =
-                    SpamAssassinCorpus.create(cacheDir).load();
-            return new TrainingData(SPAMASSASSIN, corpus.checksum(), corpus.examples(), corpus.rawCount());
+            return builtIn(BuiltInCorpus.SPAMASSASSIN, cacheDir);
+        }
+        if (!Files.exists(dataFile)) {
+            String name = dataFile.toString();
+            return builtIn(
+                    BuiltInCorpus.named(name)
+                            .orElseThrow(() -> new UserInputException("--data " + name
+                                    + ": no such file, and not a built-in corpus (built-in: "
+                                    + String.join(", ", BuiltInCorpus.names()) + ")")),
+                    cacheDir);
         }
         Path absolute = dataFile.toAbsolutePath().normalize();
         List<LabeledText> examples = JsonlDataset.read(absolute);
@@ -53,8 +63,8 @@ public record TrainingData(String source, String checksum, List<LabeledText> exa
         TrainingData loaded;
         if (dataOverride != null) {
             loaded = load(dataOverride, cacheDir);
-        } else if (SPAMASSASSIN.equals(source)) {
-            loaded = load(null, cacheDir);
+        } else if (BuiltInCorpus.named(source).isPresent()) {
+            loaded = builtIn(BuiltInCorpus.named(source).orElseThrow(), cacheDir);
         } else {
             Path file = Path.of(source);
             if (!Files.isRegularFile(file)) {
@@ -70,6 +80,11 @@ public record TrainingData(String source, String checksum, List<LabeledText> exa
                     + "); its test split would not be held out");
         }
         return loaded;
+    }
+
+    private static TrainingData builtIn(BuiltInCorpus corpus, Path cacheDir) {
+        BuiltInCorpus.Loaded loaded = corpus.load(cacheDir);
+        return new TrainingData(corpus.corpusName(), loaded.checksum(), loaded.examples(), loaded.rawCount());
     }
 
     /** The split every command uses: 70 / 15 / 15, stratified, with the recorded seed. */

@@ -65,6 +65,16 @@ public final class MimeText {
         return normalizeWhitespace(text);
     }
 
+    /** The decoded subject line of {@code rawMessage} (RFC 2047 words decoded), whitespace collapsed; may be empty. */
+    public static String subjectOf(byte[] rawMessage) {
+        byte[] message = stripMboxFromLine(rawMessage);
+        try {
+            return normalizeWhitespace(subject(new MimeMessage(SESSION, new ByteArrayInputStream(message))));
+        } catch (MessagingException | RuntimeException e) {
+            return "";
+        }
+    }
+
     /** Collapses runs of whitespace to one space and trims. */
     public static String normalizeWhitespace(CharSequence text) {
         return WHITESPACE.matcher(text).replaceAll(" ").strip();
