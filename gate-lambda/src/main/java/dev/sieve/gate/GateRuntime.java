@@ -6,6 +6,7 @@ import dev.sieve.gate.batch.JobService;
 import dev.sieve.gate.batch.LogCompletionEvents;
 import dev.sieve.gate.service.GateProvider;
 import dev.sieve.gate.service.GateService;
+import dev.sieve.gate.service.RoutingMonitor;
 import dev.sieve.shared.metrics.EmfMetrics;
 import dev.sieve.shared.metrics.Metrics;
 import java.io.IOException;
@@ -26,6 +27,7 @@ public record GateRuntime(
         GateProvider gate,
         GateService gateService,
         JobService jobService,
+        RoutingMonitor routing,
         ApiRoutes routes)
         implements AutoCloseable {
 
@@ -56,10 +58,17 @@ public record GateRuntime(
             Metrics metrics,
             CompletionEvents events,
             Clock clock) {
-        GateService gateService = new GateService(config, gate, clients, metrics, clock);
-        JobService jobService = new JobService(config, gate, clients, events, clock);
+        RoutingMonitor routing = new RoutingMonitor(metrics);
+        GateService gateService = new GateService(config, gate, clients, metrics, routing, clock);
+        JobService jobService = new JobService(config, gate, clients, events, routing, clock);
         return new GateRuntime(
-                config, clients, gate, gateService, jobService, new ApiRoutes(gateService, jobService, openApi()));
+                config,
+                clients,
+                gate,
+                gateService,
+                jobService,
+                routing,
+                new ApiRoutes(gateService, jobService, openApi()));
     }
 
     /** The OpenAPI 3 document of the HTTP API (served at {@code GET /v1/openapi.json}). */

@@ -154,6 +154,8 @@ final class LocalDemo {
         extra.put("requests", requestIds.size());
         extra.put("batch_duplicates", batch.duplicates());
         extra.put("batch_seconds", Math.round(batch.seconds() * 10) / 10.0);
+        // The gate's own routing monitor (real-time and batch items together) against the calibrated band.
+        extra.putAll(sieve.runtime().routing().snapshot().asLog());
         return new DemoReport(
                 items.size(),
                 items.isEmpty() ? 0 : (double) gate / items.size(),

@@ -11,6 +11,7 @@ import dev.sieve.gate.service.LoadedGate;
 import dev.sieve.gate.service.NotFoundException;
 import dev.sieve.gate.service.QueuePacker;
 import dev.sieve.gate.service.QueueSender;
+import dev.sieve.gate.service.RoutingMonitor;
 import dev.sieve.shared.job.JobTask;
 import dev.sieve.shared.json.Json;
 import dev.sieve.shared.queue.Priority;
@@ -82,8 +83,17 @@ public final class JobService {
     private final QueueSender sender;
     private final QueuePacker packer = new QueuePacker();
 
-    public JobService(GateConfig config, GateProvider gate, AwsClients clients, CompletionEvents events, Clock clock) {
+    private final RoutingMonitor routing;
+
+    public JobService(
+            GateConfig config,
+            GateProvider gate,
+            AwsClients clients,
+            CompletionEvents events,
+            RoutingMonitor routing,
+            Clock clock) {
         this.config = Objects.requireNonNull(config, "config");
+        this.routing = Objects.requireNonNull(routing, "routing");
         this.gate = Objects.requireNonNull(gate, "gate");
         this.clients = Objects.requireNonNull(clients, "clients");
         this.events = Objects.requireNonNull(events, "events");
@@ -228,6 +238,7 @@ public final class JobService {
         List<String> lines = readLines(manifestKey, task.startByte(), task.endByte());
         ByteArrayOutputStream gatePart = new ByteArrayOutputStream();
         List<QueueItem> escalated = new ArrayList<>();
+        RoutingMonitor.Tally tally = routing.tally(current);
         for (int i = 0; i < lines.size(); i++) {
             long lineNumber = task.firstLine() + i;
             ManifestLine parsed = ManifestLine.parse(lines.get(i), lineNumber);
@@ -240,6 +251,7 @@ public final class JobService {
                 continue;
             }
             LoadedGate.Verdict verdict = current.judge(parsed.text());
+            tally.add(verdict);
             if (verdict.confident()) {
                 writePartLine(
                         gatePart,
@@ -254,6 +266,7 @@ public final class JobService {
                     gatePart.toByteArray(),
                     "application/x-ndjson");
         }
+        routing.record(tally);
         if (escalated.isEmpty()) {
             markChunkDone(task.jobId(), task.chunk());
             return;

@@ -3,6 +3,7 @@ package dev.sieve.gate.model;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalDouble;
 
 /**
  * Per-class confidence thresholds, calibrated on the validation split ({@code thresholds.json} in
@@ -14,6 +15,13 @@ import java.util.Objects;
  * @param calibration how the thresholds were chosen (target, achieved routing rate, split), for people
  */
 public record GateThresholds(List<String> labels, Map<String, Double> thresholds, Map<String, Object> calibration) {
+    /** Calibration fact: the share of validation items the thresholds escalate (the calibrated routing rate). */
+    public static final String CALIBRATED_ROUTING_RATE = "validation_expert_fraction";
+    /**
+     * Calibration fact: label → the share of the validation items the gate predicts as that label that
+     * the thresholds escalate.
+     */
+    public static final String CALIBRATED_ROUTING_RATE_PER_CLASS = "validation_expert_fraction_per_class";
 
     public GateThresholds {
         labels = List.copyOf(Objects.requireNonNull(labels, "labels"));
@@ -25,6 +33,24 @@ public record GateThresholds(List<String> labels, Map<String, Double> thresholds
                 throw new IllegalArgumentException("threshold for label '" + label + "' must be in [0, 1], was " + t);
             }
         }
+    }
+
+    /** The routing rate the thresholds were calibrated to on validation, when recorded. */
+    public OptionalDouble calibratedRoutingRate() {
+        return rate(calibration.get(CALIBRATED_ROUTING_RATE));
+    }
+
+    /** The calibrated routing rate among items predicted as {@code label}, when recorded. */
+    public OptionalDouble calibratedRoutingRate(String label) {
+        return calibration.get(CALIBRATED_ROUTING_RATE_PER_CLASS) instanceof Map<?, ?> perClass
+                ? rate(perClass.get(label))
+                : OptionalDouble.empty();
+    }
+
+    private static OptionalDouble rate(Object value) {
+        return value instanceof Number number && number.doubleValue() >= 0 && number.doubleValue() <= 1
+                ? OptionalDouble.of(number.doubleValue())
+                : OptionalDouble.empty();
     }
 
     /** Index of the highest probability. */

@@ -3,7 +3,6 @@ package dev.sieve.gate.service;
 import dev.sieve.gate.AwsClients;
 import dev.sieve.gate.GateConfig;
 import dev.sieve.shared.json.Json;
-import dev.sieve.shared.metrics.MetricNames;
 import dev.sieve.shared.metrics.Metrics;
 import dev.sieve.shared.metrics.Metrics.Metric;
 import dev.sieve.shared.mode.ModeSelector;
@@ -42,6 +41,7 @@ public final class GateService {
     private final GateProvider gate;
     private final AwsClients clients;
     private final Metrics metrics;
+    private final RoutingMonitor routing;
     private final Clock clock;
     private final RequestValidator validator;
     private final ModeSelector modeSelector;
@@ -49,11 +49,18 @@ public final class GateService {
     private final QueueSender sender;
     private final RequestStore store;
 
-    public GateService(GateConfig config, GateProvider gate, AwsClients clients, Metrics metrics, Clock clock) {
+    public GateService(
+            GateConfig config,
+            GateProvider gate,
+            AwsClients clients,
+            Metrics metrics,
+            RoutingMonitor routing,
+            Clock clock) {
         this.config = Objects.requireNonNull(config, "config");
         this.gate = Objects.requireNonNull(gate, "gate");
         this.clients = Objects.requireNonNull(clients, "clients");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.routing = Objects.requireNonNull(routing, "routing");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.validator = new RequestValidator(config.maxRequestItems());
         this.modeSelector = new ModeSelector(config.realtimeMaxItems(), GateConfig.REALTIME_MAX_BODY_BYTES);
@@ -211,15 +218,17 @@ public final class GateService {
         record(Mode.ASYNC, accepted, startNanos);
     }
 
-    private record Accepted(List<GateEntry> entries, int escalated) {}
+    private record Accepted(List<GateEntry> entries, int escalated, RoutingMonitor.Tally tally) {}
 
     private Accepted accept(
             String requestId, List<ClassifyRequest.Item> items, ModeSelector.Selection selection, boolean create) {
         LoadedGate current = gate.current();
         List<GateEntry> entries = new ArrayList<>(items.size());
         List<QueueItem> escalated = new ArrayList<>();
+        RoutingMonitor.Tally tally = routing.tally(current);
         for (ClassifyRequest.Item item : items) {
             LoadedGate.Verdict verdict = current.judge(item.text());
+            tally.add(verdict);
             entries.add(new GateEntry(item.id(), verdict.label(), verdict.confidence(), !verdict.confident()));
             if (!verdict.confident()) {
                 escalated.add(QueueItem.of(item.id(), item.text(), verdict.probabilities()));
@@ -236,7 +245,7 @@ public final class GateService {
                     now.toEpochMilli(),
                     ttl(now));
         } else if (!store.startUploaded(requestId, entries, escalated.size())) {
-            return new Accepted(entries, 0);
+            return new Accepted(entries, 0, routing.tally(current));
         }
         if (!escalated.isEmpty()) {
             boolean realtime = selection.mode() == Mode.REALTIME;
@@ -251,7 +260,7 @@ public final class GateService {
                 throw e;
             }
         }
-        return new Accepted(entries, escalated.size());
+        return new Accepted(entries, escalated.size(), tally);
     }
 
     private List<QueueMessage> messages(
@@ -339,14 +348,9 @@ public final class GateService {
                         "GateAnswered", answered,
                         "Escalated", escalated,
                         "HandlerLatency", Metric.millis((System.nanoTime() - startNanos) / 1e6)));
-        // The same counts under the service dimension only: the dashboard's routing rate and cost per
-        // million items read exactly these names and dimensions (MetricNames, used by infra).
-        metrics.record(
-                Map.of(),
-                Map.of(
-                        MetricNames.GATE_ITEMS, items,
-                        MetricNames.GATE_ANSWERED_ITEMS, answered,
-                        MetricNames.ESCALATED_ITEMS, escalated));
+        // The same counts under the service dimension only (what the dashboard, the cost figure and the
+        // routing-drift alarm read), and the drift check.
+        routing.record(accepted.tally());
     }
 
     private long ttl(Instant now) {

@@ -30,6 +30,14 @@ public final class MetricNames {
     public static final String GATE_ANSWERED_ITEMS = "GateAnsweredItems";
     /** Count: items the gate escalated to the expert queues. Routing rate = this / {@link #GATE_ITEMS}. */
     public static final String ESCALATED_ITEMS = "EscalatedItems";
+    /**
+     * Count: items the gate would have escalated at its calibrated routing rate (items x the bundle's
+     * validation routing rate). Routing drift = {@link #ESCALATED_ITEMS} / this; the drift alarm fires
+     * above {@link #ROUTING_DRIFT_ALARM_RATIO}.
+     */
+    public static final String EXPECTED_ESCALATED_ITEMS = "ExpectedEscalatedItems";
+    /** Live routing rate over calibrated routing rate above which routing has left its band. */
+    public static final double ROUTING_DRIFT_ALARM_RATIO = 2.0;
 
     // ---- emitted by the worker (service=worker) ----
     /** Count: items the expert classified. */
