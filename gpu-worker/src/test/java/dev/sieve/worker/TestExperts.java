@@ -1,11 +1,11 @@
 package dev.sieve.worker;
 
+import dev.sieve.shared.bundle.BundleManifest;
+import dev.sieve.shared.bundle.ExpertGraphContract;
 import dev.sieve.shared.bundle.ModelBundle;
-import dev.sieve.shared.corpus.LabeledText;
 import dev.sieve.worker.expert.Expert;
-import dev.sieve.worker.expert.ExpertTrainer;
 import dev.sieve.worker.expert.OnnxExpert;
-import dev.sieve.worker.expert.ProgressListener;
+import dev.sieve.worker.testing.ClassifierGraphs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -15,8 +15,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The real expert for the integration tests: a bundle trained once per JVM by {@link ExpertTrainer}
- * on small generated texts (MiniLM encoder, 64 tokens), opened with {@link OnnxExpert} on the CPU.
+ * The real expert for the integration tests: the MiniLM encoder with a nearest-centroid head fitted to
+ * small generated texts (64 tokens, the gate's probabilities as an input), built once per JVM by
+ * {@link ClassifierGraphs} and opened with {@link OnnxExpert} on the CPU.
  */
 final class TestExperts {
     private static final List<String> LABELS = List.of("ham", "spam");
@@ -28,21 +29,38 @@ final class TestExperts {
 
     private TestExperts() {}
 
-    /** The test bundle, trained on first use. */
+    /** The test bundle, built on first use. */
     static synchronized ModelBundle bundle() {
         if (bundle == null) {
             try {
                 Path dir = Files.createTempDirectory("sieve-worker-it-bundle");
-                List<LabeledText> train = labeled(40, "t");
-                List<LabeledText> validation = labeled(20, "v");
-                ExpertTrainer.TrainedExpert trained = ExpertTrainer.create(ExpertTrainer.Options.defaults()
-                                .withTokens(64, 16)
-                                .withCacheDir(ENCODER_CACHE)
-                                .withThreads(1)
-                                .withInt8(false)
-                                .withProgress(ProgressListener.silent()))
-                        .train(train, gate(train), validation, gate(validation), LABELS, dir);
-                bundle = ModelBundle.write(dir, LABELS, trained.components(), Map.of());
+                List<String> texts = texts(40);
+                int[] classes = new int[texts.size()];
+                for (int i = 0; i < classes.length; i++) {
+                    classes[i] = i % 2 == 0 ? 1 : 0;
+                }
+                ClassifierGraphs.write(
+                        ENCODER_CACHE,
+                        LABELS.size(),
+                        texts,
+                        classes,
+                        ClassifierGraphs.Output.PROBABILITIES,
+                        true,
+                        Map.of(
+                                ExpertGraphContract.META_MAX_TOKENS, "64",
+                                ExpertGraphContract.META_TAIL_TOKENS, "16",
+                                ExpertGraphContract.META_LABELS, String.join("\n", LABELS)),
+                        dir.resolve(ExpertGraphContract.EXPERT_FILE));
+                Files.copy(
+                        ClassifierGraphs.resource(ClassifierGraphs.TOKENIZER_RESOURCE, ENCODER_CACHE),
+                        dir.resolve(ExpertGraphContract.TOKENIZER_FILE));
+                bundle = ModelBundle.write(
+                        dir,
+                        LABELS,
+                        Map.of(
+                                BundleManifest.EXPERT, ExpertGraphContract.EXPERT_FILE,
+                                BundleManifest.TOKENIZER, ExpertGraphContract.TOKENIZER_FILE),
+                        Map.of());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -70,23 +88,5 @@ final class TestExperts {
             texts.add(text.toString());
         }
         return texts;
-    }
-
-    private static List<LabeledText> labeled(int n, String prefix) {
-        List<String> texts = texts(n);
-        List<LabeledText> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            out.add(new LabeledText(prefix + i, texts.get(i), i % 2 == 0 ? "spam" : "ham"));
-        }
-        return out;
-    }
-
-    private static List<float[]> gate(List<LabeledText> items) {
-        List<float[]> gate = new ArrayList<>();
-        for (LabeledText item : items) {
-            float spam = item.label().equals("spam") ? 0.65f : 0.35f;
-            gate.add(new float[] {1 - spam, spam});
-        }
-        return gate;
     }
 }

@@ -1,11 +1,11 @@
 package dev.sieve.cli.models;
 
+import dev.sieve.models.expert.Encoder;
+import dev.sieve.models.expert.ExpertTrainer;
 import dev.sieve.shared.bundle.BundleManifest;
 import dev.sieve.shared.bundle.ModelBundle;
 import dev.sieve.shared.corpus.LabeledText;
-import dev.sieve.worker.expert.Encoder;
 import dev.sieve.worker.expert.ExpertInput;
-import dev.sieve.worker.expert.ExpertTrainer;
 import dev.sieve.worker.expert.OnnxExpert;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -5,11 +5,8 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.sieve.shared.bundle.BundleException;
 import dev.sieve.shared.bundle.BundleManifest;
+import dev.sieve.shared.bundle.ExpertGraphContract;
 import dev.sieve.shared.bundle.ModelBundle;
-import dev.sieve.worker.expert.internal.ExpertGraphBuilder;
-import dev.sieve.worker.expert.internal.ExpertTokenizer;
-import dev.sieve.worker.expert.internal.PaddedBatch;
-import dev.sieve.worker.expert.internal.SessionFactory;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,7 +34,7 @@ public final class OnnxExpert implements Expert {
         this.labels = List.copyOf(labels);
         this.tokenizer = tokenizer;
         this.session = session;
-        this.usesGate = session.getInputNames().contains(ExpertGraphBuilder.GATE_PROBABILITIES);
+        this.usesGate = session.getInputNames().contains(ExpertGraphContract.GATE_PROBABILITIES);
         this.batch = new PaddedBatch(session.getInputNames());
     }
 
@@ -88,16 +85,16 @@ public final class OnnxExpert implements Expert {
         }
         try {
             Map<String, String> graphMetadata = session.getMetadata().getCustomMetadata();
-            int maxTokens = intMetadata(graphMetadata, ExpertTrainer.META_MAX_TOKENS, model);
-            int tailTokens = intMetadata(graphMetadata, ExpertTrainer.META_TAIL_TOKENS, model);
-            String graphLabels = graphMetadata.get(ExpertTrainer.META_LABELS);
+            int maxTokens = intMetadata(graphMetadata, ExpertGraphContract.META_MAX_TOKENS, model);
+            int tailTokens = intMetadata(graphMetadata, ExpertGraphContract.META_TAIL_TOKENS, model);
+            String graphLabels = graphMetadata.get(ExpertGraphContract.META_LABELS);
             if (graphLabels != null && !List.of(graphLabels.split("\n")).equals(bundle.labels())) {
                 throw new BundleException("bundle " + bundle.version() + ": the expert graph was trained for labels "
                         + List.of(graphLabels.split("\n")) + " but the manifest lists " + bundle.labels());
             }
-            if (!session.getOutputNames().contains(ExpertGraphBuilder.PROBABILITIES)) {
+            if (!session.getOutputNames().contains(ExpertGraphContract.PROBABILITIES)) {
                 throw new BundleException("bundle " + bundle.version() + ": the expert graph " + model
-                        + " has no output '" + ExpertGraphBuilder.PROBABILITIES + "'");
+                        + " has no output '" + ExpertGraphContract.PROBABILITIES + "'");
             }
             ExpertTokenizer tokenizer = ExpertTokenizer.open(tokenizerJson, maxTokens, tailTokens);
             return new OnnxExpert(bundle.labels(), tokenizer, session);
@@ -166,7 +163,7 @@ public final class OnnxExpert implements Expert {
             tensors = batch.tensors(ids, gate, labels.size());
             try (OrtSession.Result result = session.run(tensors)) {
                 OnnxTensor output = (OnnxTensor)
-                        result.get(ExpertGraphBuilder.PROBABILITIES).orElseThrow();
+                        result.get(ExpertGraphContract.PROBABILITIES).orElseThrow();
                 FloatBuffer values = output.getFloatBuffer();
                 float[][] probabilities = new float[inputs.size()][labels.size()];
                 for (float[] row : probabilities) {
