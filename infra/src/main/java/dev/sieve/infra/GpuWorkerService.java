@@ -6,10 +6,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import software.amazon.awscdk.ArnComponents;
+import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.IgnoreMode;
 import software.amazon.awscdk.Names;
 import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.Validations;
 import software.amazon.awscdk.services.applicationautoscaling.AdjustmentTier;
 import software.amazon.awscdk.services.applicationautoscaling.AdjustmentType;
@@ -61,6 +64,9 @@ import software.amazon.awscdk.services.ecs.EcsOptimizedImage;
 import software.amazon.awscdk.services.ecs.LogDriver;
 import software.amazon.awscdk.services.ecs.MachineImageType;
 import software.amazon.awscdk.services.ecs.NetworkMode;
+import software.amazon.awscdk.services.iam.Effect;
+import software.amazon.awscdk.services.iam.IRole;
+import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.logs.FilterPattern;
@@ -119,6 +125,7 @@ public final class GpuWorkerService extends Construct {
     }
 
     private final Cluster cluster;
+    private final Role instanceRole;
     private final AutoScalingGroup autoScalingGroup;
     private final AsgCapacityProvider capacityProvider;
     private final Ec2TaskDefinition taskDefinition;
@@ -137,7 +144,7 @@ public final class GpuWorkerService extends Construct {
                 .containerInsightsV2(ContainerInsights.ENABLED)
                 .build();
 
-        Role instanceRole = Role.Builder.create(this, "InstanceRole")
+        instanceRole = Role.Builder.create(this, "InstanceRole")
                 .assumedBy(new ServicePrincipal("ec2.amazonaws.com"))
                 .description("ECS container instances of the Sieve GPU workers")
                 .build();
@@ -269,6 +276,9 @@ public final class GpuWorkerService extends Construct {
                 "ecr:GetAuthorizationToken (added by the CDK for the image asset) supports only Resource '*';"
                         + " image pulls themselves are scoped to the asset repository.");
 
+        grantTaskProtection(taskDefinition.getTaskRole());
+        grantContainerInstanceDraining(instanceRole);
+
         service = Ec2Service.Builder.create(this, "Service")
                 .cluster(cluster)
                 .taskDefinition(taskDefinition)
@@ -296,6 +306,48 @@ public final class GpuWorkerService extends Construct {
         addBacklogPerTaskPolicy(props.backlogPerTaskTarget());
         addWakeFromZeroPolicy();
         addWorkerMetricFilters(props.metricsNamespace());
+    }
+
+    /**
+     * The worker sets scale-in protection through the ECS agent's task-protection endpoint, which calls
+     * ECS with the task role: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-scale-in-protection-endpoint.html
+     */
+    private void grantTaskProtection(IRole taskRole) {
+        taskRole.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .effect(Effect.ALLOW)
+                .actions(List.of("ecs:GetTaskProtection", "ecs:UpdateTaskProtection"))
+                .resources(List.of(clusterArn("task")))
+                .build());
+        Acknowledgments.clusterScopedGrant(
+                taskRole, cluster, "task", "ecs:GetTaskProtection and ecs:UpdateTaskProtection (its own protection)");
+    }
+
+    /**
+     * Spot draining: the agent sets its own container instance to DRAINING on an interruption notice:
+     * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/spot-instance-draining.html
+     */
+    private void grantContainerInstanceDraining(IRole instanceRole) {
+        instanceRole.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .effect(Effect.ALLOW)
+                .actions(List.of("ecs:UpdateContainerInstancesState"))
+                .resources(List.of(clusterArn("container-instance")))
+                .build());
+        Acknowledgments.clusterScopedGrant(
+                instanceRole,
+                cluster,
+                "container-instance",
+                "ecs:UpdateContainerInstancesState (setting its own instance to DRAINING)");
+    }
+
+    /** {@code arn:<partition>:ecs:<region>:<account>:<type>/<cluster>/*}: every resource of that type in the cluster. */
+    private String clusterArn(String resourceType) {
+        return Stack.of(this)
+                .formatArn(ArnComponents.builder()
+                        .service("ecs")
+                        .resource(resourceType)
+                        .resourceName(cluster.getClusterName() + "/*")
+                        .arnFormat(ArnFormat.SLASH_RESOURCE_NAME)
+                        .build());
     }
 
     /**
@@ -477,6 +529,10 @@ public final class GpuWorkerService extends Construct {
 
     public Cluster cluster() {
         return cluster;
+    }
+
+    public Role instanceRole() {
+        return instanceRole;
     }
 
     public AutoScalingGroup autoScalingGroup() {

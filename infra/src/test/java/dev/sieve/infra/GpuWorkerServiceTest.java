@@ -253,6 +253,40 @@ class GpuWorkerServiceTest {
         assertThat(Templates.referencedId(sends.get(0).get("Resource"))).isEqualTo(jobsQueue);
     }
 
+    // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-scale-in-protection-endpoint.html
+    @Test
+    void taskRole_mayGetAndUpdateTaskProtection_ofThisClustersTasksOnly() {
+        Map<String, Object> statement =
+                statementWith(WORKER.taskDefinition().getTaskRole(), "ecs:UpdateTaskProtection");
+        assertThat(list(statement.get("Action")))
+                .containsExactlyInAnyOrder("ecs:GetTaskProtection", "ecs:UpdateTaskProtection");
+        assertThat(statement.get("Resource").toString())
+                .contains(":task/", SynthesizedSieve.logicalId(WORKER.cluster()), "/*")
+                .doesNotContain("container-instance");
+    }
+
+    // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/spot-instance-draining.html
+    @Test
+    void instanceRole_mayDrainContainerInstances_ofThisClusterOnly() {
+        Map<String, Object> statement = statementWith(WORKER.instanceRole(), "ecs:UpdateContainerInstancesState");
+        assertThat(statement.get("Action")).isEqualTo("ecs:UpdateContainerInstancesState");
+        assertThat(statement.get("Resource").toString())
+                .contains(":container-instance/", SynthesizedSieve.logicalId(WORKER.cluster()), "/*");
+    }
+
+    /** The one statement of {@code role}'s policies whose actions include {@code action}. */
+    static Map<String, Object> statementWith(software.amazon.awscdk.services.iam.IRole role, String action) {
+        String roleId = SynthesizedSieve.logicalId(role);
+        List<Map<String, Object>> statements = properties(TEMPLATE, "AWS::IAM::Policy").values().stream()
+                .filter(p -> list(p.get("Roles")).stream().anyMatch(r -> roleId.equals(Templates.referencedId(r))))
+                .flatMap(p -> list(map(p.get("PolicyDocument")).get("Statement")).stream())
+                .map(Templates::map)
+                .filter(s -> String.valueOf(s.get("Action")).contains(action))
+                .toList();
+        assertThat(statements).as(action).hasSize(1);
+        return statements.get(0);
+    }
+
     static Map<String, Object> workerEnvironment() {
         Map<String, Object> container =
                 map(list(properties(SynthesizedSieve.DEFAULT.template(), "AWS::ECS::TaskDefinition")
