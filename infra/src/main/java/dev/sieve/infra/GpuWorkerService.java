@@ -97,6 +97,18 @@ public final class GpuWorkerService extends Construct {
     public static final int MAX_STOP_TIMEOUT_SECONDS = 120;
     /** Root volume size: the GPU AMI plus a CUDA/cuDNN image need room. */
     static final int ROOT_VOLUME_GIB = 100;
+    /**
+     * Deploy health bounds for one task per single-GPU instance. A maximum above 100 % needs a spare
+     * instance per task (none at {@code maxWorkers}); a minimum above 0 % with a maximum of 100 % deadlocks
+     * a one-task service (ECS rounds the minimum up to one task). Workers drain on SIGTERM and their
+     * messages are leased, so stopping before starting loses nothing.
+     * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-ecs.html
+     */
+    static final int MIN_HEALTHY_PERCENT = 0;
+
+    static final int MAX_HEALTHY_PERCENT = 100;
+    /** The AWS SDK's region variable: containers cannot reach IMDS (hop limit 1) to discover the region. */
+    static final String AWS_REGION = "AWS_REGION";
     /** Metric math id of the running-task series (in the backlog and wake-up expressions). */
     static final String RUNNING_TASKS_ID = "tasks";
 
@@ -109,6 +121,7 @@ public final class GpuWorkerService extends Construct {
             int maxWorkers,
             int backlogPerTaskTarget,
             int drainGraceSeconds,
+            boolean bundlePublished,
             WorkerImageSource image,
             List<IQueue> queues,
             String metricsNamespace,
@@ -279,12 +292,17 @@ public final class GpuWorkerService extends Construct {
         grantTaskProtection(taskDefinition.getTaskRole());
         grantContainerInstanceDraining(instanceRole);
 
+        container.addEnvironment(AWS_REGION, Stack.of(this).getRegion());
+
         service = Ec2Service.Builder.create(this, "Service")
                 .cluster(cluster)
                 .taskDefinition(taskDefinition)
-                .desiredCount(0)
-                .minHealthyPercent(100)
-                .maxHealthyPercent(200)
+                // No DesiredCount once a bundle is published: CloudFormation re-applies it on every update,
+                // which would reset what auto scaling chose. Before that, 0, or the create would start a
+                // task that finds no bundle, and the circuit breaker would roll the first deploy back.
+                .desiredCount(props.bundlePublished() ? null : 0)
+                .minHealthyPercent(MIN_HEALTHY_PERCENT)
+                .maxHealthyPercent(MAX_HEALTHY_PERCENT)
                 .circuitBreaker(
                         DeploymentCircuitBreaker.builder().rollback(true).build())
                 .capacityProviderStrategies(List.of(CapacityProviderStrategy.builder()
@@ -293,6 +311,10 @@ public final class GpuWorkerService extends Construct {
                         .build()))
                 .enableEcsManagedTags(true)
                 .build();
+        // Known creation race: the capacity provider must be associated with the cluster before the service
+        // names it. The association is a child of the cluster that CDK adds at synthesis, so the service
+        // depends on the cluster's whole subtree.
+        service.getNode().addDependency(cluster);
 
         scalableTarget = ScalableTarget.Builder.create(this, "ScalableTarget")
                 .serviceNamespace(ServiceNamespace.ECS)

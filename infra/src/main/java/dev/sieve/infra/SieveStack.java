@@ -82,6 +82,7 @@ public final class SieveStack extends Stack {
                         props.maxWorkers(),
                         props.backlogPerTaskTarget(),
                         props.drainGraceSeconds(),
+                        props.bundlePublished(),
                         props.workerImage(),
                         new ArrayList<>(queues.all()),
                         props.metricsNamespace(),

@@ -188,12 +188,58 @@ class GpuWorkerServiceTest {
                 .as(id)
                 .doesNotContain("CPUUtilization")
                 .doesNotContain("PredefinedMetricSpecification"));
-        TEMPLATE.hasResourceProperties("AWS::ECS::Service", Match.objectLike(Map.of("DesiredCount", 0)));
+    }
+
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-service.html (DesiredCount)
+    @Test
+    void service_withAPublishedBundle_hasNoDesiredCountForCloudFormationToReapply() {
+        Template published = SynthesizedSieve.published().template();
+        assertThat(properties(published, "AWS::ECS::Service").values())
+                .singleElement()
+                .satisfies(service -> assertThat(service).doesNotContainKey("DesiredCount"));
+    }
+
+    @Test
+    void service_beforeABundleIsPublished_isCreatedWithZeroTasks() {
+        assertThat(properties(TEMPLATE, "AWS::ECS::Service").values())
+                .singleElement()
+                .satisfies(service -> assertThat(service).containsEntry("DesiredCount", 0));
+    }
+
+    // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-ecs.html
+    @Test
+    void service_deployHealthBounds_fitOneTaskPerSingleGpuInstance() {
+        Map<String, Object> deployment = map(properties(TEMPLATE, "AWS::ECS::Service")
+                .values()
+                .iterator()
+                .next()
+                .get("DeploymentConfiguration"));
+        assertThat(deployment).containsEntry("MinimumHealthyPercent", 0).containsEntry("MaximumPercent", 100);
+    }
+
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-clustercapacityproviderassociations.html
+    @Test
+    void service_dependsOnTheClusterCapacityProviderAssociation() {
+        String association = TEMPLATE.findResources("AWS::ECS::ClusterCapacityProviderAssociations").keySet().stream()
+                .collect(Collectors.collectingAndThen(Collectors.toList(), ids -> {
+                    assertThat(ids).hasSize(1);
+                    return ids.get(0);
+                }));
+        Map<String, Object> service = map(
+                TEMPLATE.findResources("AWS::ECS::Service").values().iterator().next());
+        assertThat(list(service.get("DependsOn"))).contains(association);
+    }
+
+    // https://docs.aws.amazon.com/sdkref/latest/guide/feature-region.html
+    @Test
+    void worker_getsItsRegionFromTheEnvironment_becauseImdsIsClosedToContainers() {
+        assertThat(workerEnvironment()).containsEntry(GpuWorkerService.AWS_REGION, Map.of("Ref", "AWS::Region"));
     }
 
     @Test
     void worker_environmentNames_areExactlyTheSharedConstants() {
-        Map<String, Object> env = workerEnvironment();
+        Map<String, Object> env = new LinkedHashMap<>(workerEnvironment());
+        env.remove(GpuWorkerService.AWS_REGION); // the AWS SDK's name, not Sieve's
         assertThat(Templates.environmentVariableNames()).containsAll(env.keySet());
         assertThat(env)
                 .containsKeys(
