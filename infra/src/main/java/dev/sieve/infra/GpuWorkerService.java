@@ -109,8 +109,11 @@ public final class GpuWorkerService extends Construct {
     static final int MAX_HEALTHY_PERCENT = 100;
     /** The AWS SDK's region variable: containers cannot reach IMDS (hop limit 1) to discover the region. */
     static final String AWS_REGION = "AWS_REGION";
-    /** Metric math id of the running-task series (in the backlog and wake-up expressions). */
-    static final String RUNNING_TASKS_ID = "tasks";
+    /** Metric math id of the desired-task series (in the backlog and wake-up expressions). */
+    static final String DESIRED_TASKS_ID = "desired";
+
+    static final String CONTAINER_INSIGHTS = "ECS/ContainerInsights";
+    static final String DESIRED_TASK_COUNT = "DesiredTaskCount";
 
     /** Settings of the worker tier. */
     public record Props(
@@ -373,9 +376,11 @@ public final class GpuWorkerService extends Construct {
     }
 
     /**
-     * Target tracking on (visible + in-flight messages of all work queues) / running tasks. With no task
-     * running the divisor is 1, so the value stays positive while work exists and the service never
-     * scales in to zero with work in flight; it reaches zero only when the queues are empty.
+     * Target tracking on (visible + in-flight messages of all work queues) / desired tasks, at least 1.
+     * Desired, not running: while instances boot and pull the image, running tasks lag, and a running-task
+     * divisor would keep the metric high and scale out past {@code ceil(backlog / target)}. With no task
+     * desired the divisor is 1, so the value stays positive while work exists; it reaches zero only when
+     * the queues are empty.
      */
     private void addBacklogPerTaskPolicy(int target) {
         List<Object> queries = new ArrayList<>();
@@ -388,13 +393,13 @@ public final class GpuWorkerService extends Construct {
             backlogIds.add("inflight" + i);
         }
         queries.add(CfnScalingPolicy.TargetTrackingMetricDataQueryProperty.builder()
-                .id(RUNNING_TASKS_ID)
+                .id(DESIRED_TASKS_ID)
                 .returnData(false)
                 .metricStat(CfnScalingPolicy.TargetTrackingMetricStatProperty.builder()
                         .stat("Average")
                         .metric(CfnScalingPolicy.TargetTrackingMetricProperty.builder()
-                                .namespace("ECS/ContainerInsights")
-                                .metricName("RunningTaskCount")
+                                .namespace(CONTAINER_INSIGHTS)
+                                .metricName(DESIRED_TASK_COUNT)
                                 .dimensions(List.of(
                                         dimension("ClusterName", cluster.getClusterName()),
                                         dimension("ServiceName", service.getServiceName())))
@@ -403,7 +408,7 @@ public final class GpuWorkerService extends Construct {
                 .build());
         queries.add(CfnScalingPolicy.TargetTrackingMetricDataQueryProperty.builder()
                 .id("backlogPerTask")
-                .label("Queue messages (visible + in flight) per running worker task")
+                .label("Queue messages (visible + in flight) per desired worker task")
                 .expression(backlogPerTaskExpression(backlogIds))
                 .returnData(true)
                 .build());
@@ -432,10 +437,10 @@ public final class GpuWorkerService extends Construct {
     }
 
     static String backlogPerTaskExpression(List<String> backlogIds) {
-        String running = "FILL(" + RUNNING_TASKS_ID + ", 0)";
+        String desired = "FILL(" + DESIRED_TASKS_ID + ", 0)";
         // SQS publishes metrics only for active queues: a quiet queue has no data points, not zeros.
         // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html
-        return "(" + filledSum(backlogIds) + ") / IF(" + running + " > 0, " + running + ", 1)";
+        return "(" + filledSum(backlogIds) + ") / IF(" + desired + " > 1, " + desired + ", 1)";
     }
 
     /** {@code FILL(a, 0) + FILL(b, 0) + ...}: a missing queue series counts as zero messages. */
@@ -445,8 +450,8 @@ public final class GpuWorkerService extends Construct {
 
     /**
      * Target tracking cannot leave zero tasks; this step policy sets exactly one task when work waits and
-     * none runs (ExactCapacity, so an alarm that stays in ALARM while the first instance boots does not add
-     * a task per minute).
+     * none is desired. ExactCapacity, so an alarm that stays in ALARM does not add a task per minute; and on
+     * desired, not running, tasks, so it never undoes a scale-out of target tracking while instances boot.
      */
     private void addWakeFromZeroPolicy() {
         Map<String, IMetric> using = new LinkedHashMap<>();
@@ -462,10 +467,10 @@ public final class GpuWorkerService extends Construct {
                                             .build()));
             visible.add("visible" + i);
         }
-        using.put(RUNNING_TASKS_ID, runningTasksMetric());
+        using.put(DESIRED_TASKS_ID, desiredTasksMetric());
         MathExpression waitingWithNoWorker = MathExpression.Builder.create()
-                .label("Work waiting with no worker running (1 = yes)")
-                .expression("IF((" + filledSum(visible) + ") > 0 && FILL(" + RUNNING_TASKS_ID + ", 0) == 0, 1, 0)")
+                .label("Work waiting with no worker desired (1 = yes)")
+                .expression(wakeExpression(visible))
                 .usingMetrics(using)
                 .period(Duration.minutes(1))
                 .build();
@@ -473,8 +478,8 @@ public final class GpuWorkerService extends Construct {
                 this,
                 "WakeFromZeroAlarm",
                 software.amazon.awscdk.services.cloudwatch.CreateAlarmOptions.builder()
-                        .alarmDescription("Sieve: messages wait in a work queue and no GPU worker runs; scales"
-                                + " the worker service out from zero")
+                        .alarmDescription("Sieve: messages wait in a work queue and no GPU worker is desired;"
+                                + " sets the worker service to one task")
                         .threshold(1)
                         .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
                         .evaluationPeriods(1)
@@ -488,6 +493,10 @@ public final class GpuWorkerService extends Construct {
                 .build();
         wake.addAdjustment(AdjustmentTier.builder().lowerBound(0).adjustment(1).build());
         alarm.addAlarmAction(new ApplicationScalingAction(wake));
+    }
+
+    static String wakeExpression(List<String> visibleIds) {
+        return "IF((" + filledSum(visibleIds) + ") > 0 && FILL(" + DESIRED_TASKS_ID + ", 0) == 0, 1, 0)";
     }
 
     /**
@@ -535,9 +544,18 @@ public final class GpuWorkerService extends Construct {
 
     /** Running worker tasks (Container Insights, 1-minute). */
     public Metric runningTasksMetric() {
+        return containerInsightsMetric("RunningTaskCount");
+    }
+
+    /** Worker tasks the service wants (Container Insights, 1-minute): what auto scaling set. */
+    public Metric desiredTasksMetric() {
+        return containerInsightsMetric(DESIRED_TASK_COUNT);
+    }
+
+    private Metric containerInsightsMetric(String name) {
         return Metric.Builder.create()
-                .namespace("ECS/ContainerInsights")
-                .metricName("RunningTaskCount")
+                .namespace(CONTAINER_INSIGHTS)
+                .metricName(name)
                 .dimensionsMap(Map.of("ClusterName", cluster.getClusterName(), "ServiceName", service.getServiceName()))
                 .statistic("Average")
                 .period(Duration.minutes(1))

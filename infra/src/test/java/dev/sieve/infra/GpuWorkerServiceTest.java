@@ -143,7 +143,7 @@ class GpuWorkerServiceTest {
                         .map(Templates::map)
                         .toList();
         Set<String> ids = metrics.stream().map(m -> (String) m.get("Id")).collect(Collectors.toSet());
-        assertThat(ids).contains("visible0", "visible1", "visible2", "inflight0", "inflight1", "inflight2", "tasks");
+        assertThat(ids).contains("visible0", "visible1", "visible2", "inflight0", "inflight1", "inflight2", "desired");
         Map<String, Object> result = metrics.stream()
                 .filter(m -> Boolean.TRUE.equals(m.get("ReturnData")))
                 .collect(Collectors.collectingAndThen(Collectors.toList(), l -> {
@@ -153,7 +153,28 @@ class GpuWorkerServiceTest {
         assertThat((String) result.get("Expression"))
                 .isEqualTo(GpuWorkerService.backlogPerTaskExpression(
                         List.of("visible0", "inflight0", "visible1", "inflight1", "visible2", "inflight2")))
-                .contains("/ IF(FILL(tasks, 0) > 0");
+                .endsWith(" / IF(FILL(desired, 0) > 1, FILL(desired, 0), 1)");
+    }
+
+    // https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-target-tracking-metric-math.html
+    @Test
+    void backlogPerTask_dividesByDesiredTasks_soTargetTrackingSettlesWhileInstancesBoot() {
+        Map<String, Object> config =
+                map(policies("TargetTrackingScaling").get(0).get("TargetTrackingScalingPolicyConfiguration"));
+        Map<String, Object> desired = list(
+                        map(config.get("CustomizedMetricSpecification")).get("Metrics"))
+                .stream()
+                .map(Templates::map)
+                .filter(m -> GpuWorkerService.DESIRED_TASKS_ID.equals(m.get("Id")))
+                .findFirst()
+                .orElseThrow();
+        Map<String, Object> metric = map(map(desired.get("MetricStat")).get("Metric"));
+        assertThat(metric)
+                .containsEntry("Namespace", "ECS/ContainerInsights")
+                .containsEntry("MetricName", "DesiredTaskCount");
+        assertThat(list(metric.get("Dimensions")).stream().map(d -> map(d).get("Name")))
+                .containsExactlyInAnyOrder("ClusterName", "ServiceName");
+        assertThat(config.toString()).doesNotContain("RunningTaskCount");
     }
 
     @Test
@@ -174,7 +195,10 @@ class GpuWorkerServiceTest {
                         list(a.get("AlarmActions")).stream().anyMatch(x -> stepId.equals(Templates.referencedId(x))))
                 .findFirst()
                 .orElseThrow();
-        assertThat(alarm.get("Metrics").toString()).contains("FILL(tasks, 0) == 0", "> 0");
+        assertThat(alarm.get("Metrics").toString())
+                .contains(GpuWorkerService.wakeExpression(List.of("visible0", "visible1", "visible2")))
+                .contains("DesiredTaskCount")
+                .doesNotContain("RunningTaskCount");
         assertThat(alarm).containsEntry("ComparisonOperator", "GreaterThanOrEqualToThreshold");
     }
 
