@@ -42,4 +42,20 @@ final class Acknowledgments {
                         + " see BucketLayout), so the grant ends in a wildcard; it covers only this prefix and only "
                         + actions + ".");
     }
+
+    /**
+     * Acknowledges the IAM5 finding of a grant on {@code arn:...:ecs:...:<type>/<cluster>/*}: task and
+     * container-instance ids are assigned by ECS at run time, so the grant can name only the cluster.
+     */
+    static void clusterScopedGrant(IConstruct principal, IConstruct cluster, String resourceType, String actions) {
+        Stack stack = Stack.of(cluster);
+        Object logicalId =
+                stack.resolve(stack.getLogicalId((CfnElement) cluster.getNode().getDefaultChild()));
+        acknowledge(
+                principal,
+                "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:<AWS::Region>:<AWS::AccountId>:" + resourceType
+                        + "/<" + logicalId + ">/*]",
+                "ECS assigns " + resourceType + " ids at run time, so the grant names every " + resourceType
+                        + " of this cluster and nothing else; it allows only " + actions + ".");
+    }
 }

@@ -6,10 +6,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import software.amazon.awscdk.ArnComponents;
+import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.IgnoreMode;
 import software.amazon.awscdk.Names;
 import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.Validations;
 import software.amazon.awscdk.services.applicationautoscaling.AdjustmentTier;
 import software.amazon.awscdk.services.applicationautoscaling.AdjustmentType;
@@ -61,6 +64,9 @@ import software.amazon.awscdk.services.ecs.EcsOptimizedImage;
 import software.amazon.awscdk.services.ecs.LogDriver;
 import software.amazon.awscdk.services.ecs.MachineImageType;
 import software.amazon.awscdk.services.ecs.NetworkMode;
+import software.amazon.awscdk.services.iam.Effect;
+import software.amazon.awscdk.services.iam.IRole;
+import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.logs.FilterPattern;
@@ -91,8 +97,23 @@ public final class GpuWorkerService extends Construct {
     public static final int MAX_STOP_TIMEOUT_SECONDS = 120;
     /** Root volume size: the GPU AMI plus a CUDA/cuDNN image need room. */
     static final int ROOT_VOLUME_GIB = 100;
-    /** Metric math id of the running-task series (in the backlog and wake-up expressions). */
-    static final String RUNNING_TASKS_ID = "tasks";
+    /**
+     * Deploy health bounds for one task per single-GPU instance. A maximum above 100 % needs a spare
+     * instance per task (none at {@code maxWorkers}); a minimum above 0 % with a maximum of 100 % deadlocks
+     * a one-task service (ECS rounds the minimum up to one task). Workers drain on SIGTERM and their
+     * messages are leased, so stopping before starting loses nothing.
+     * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-ecs.html
+     */
+    static final int MIN_HEALTHY_PERCENT = 0;
+
+    static final int MAX_HEALTHY_PERCENT = 100;
+    /** The AWS SDK's region variable: containers cannot reach IMDS (hop limit 1) to discover the region. */
+    static final String AWS_REGION = "AWS_REGION";
+    /** Metric math id of the desired-task series (in the backlog and wake-up expressions). */
+    static final String DESIRED_TASKS_ID = "desired";
+
+    static final String CONTAINER_INSIGHTS = "ECS/ContainerInsights";
+    static final String DESIRED_TASK_COUNT = "DesiredTaskCount";
 
     /** Settings of the worker tier. */
     public record Props(
@@ -103,6 +124,7 @@ public final class GpuWorkerService extends Construct {
             int maxWorkers,
             int backlogPerTaskTarget,
             int drainGraceSeconds,
+            boolean bundlePublished,
             WorkerImageSource image,
             List<IQueue> queues,
             String metricsNamespace,
@@ -119,6 +141,7 @@ public final class GpuWorkerService extends Construct {
     }
 
     private final Cluster cluster;
+    private final Role instanceRole;
     private final AutoScalingGroup autoScalingGroup;
     private final AsgCapacityProvider capacityProvider;
     private final Ec2TaskDefinition taskDefinition;
@@ -137,7 +160,7 @@ public final class GpuWorkerService extends Construct {
                 .containerInsightsV2(ContainerInsights.ENABLED)
                 .build();
 
-        Role instanceRole = Role.Builder.create(this, "InstanceRole")
+        instanceRole = Role.Builder.create(this, "InstanceRole")
                 .assumedBy(new ServicePrincipal("ec2.amazonaws.com"))
                 .description("ECS container instances of the Sieve GPU workers")
                 .build();
@@ -269,12 +292,20 @@ public final class GpuWorkerService extends Construct {
                 "ecr:GetAuthorizationToken (added by the CDK for the image asset) supports only Resource '*';"
                         + " image pulls themselves are scoped to the asset repository.");
 
+        grantTaskProtection(taskDefinition.getTaskRole());
+        grantContainerInstanceDraining(instanceRole);
+
+        container.addEnvironment(AWS_REGION, Stack.of(this).getRegion());
+
         service = Ec2Service.Builder.create(this, "Service")
                 .cluster(cluster)
                 .taskDefinition(taskDefinition)
-                .desiredCount(0)
-                .minHealthyPercent(100)
-                .maxHealthyPercent(200)
+                // No DesiredCount once a bundle is published: CloudFormation re-applies it on every update,
+                // which would reset what auto scaling chose. Before that, 0, or the create would start a
+                // task that finds no bundle, and the circuit breaker would roll the first deploy back.
+                .desiredCount(props.bundlePublished() ? null : 0)
+                .minHealthyPercent(MIN_HEALTHY_PERCENT)
+                .maxHealthyPercent(MAX_HEALTHY_PERCENT)
                 .circuitBreaker(
                         DeploymentCircuitBreaker.builder().rollback(true).build())
                 .capacityProviderStrategies(List.of(CapacityProviderStrategy.builder()
@@ -283,6 +314,10 @@ public final class GpuWorkerService extends Construct {
                         .build()))
                 .enableEcsManagedTags(true)
                 .build();
+        // Known creation race: the capacity provider must be associated with the cluster before the service
+        // names it. The association is a child of the cluster that CDK adds at synthesis, so the service
+        // depends on the cluster's whole subtree.
+        service.getNode().addDependency(cluster);
 
         scalableTarget = ScalableTarget.Builder.create(this, "ScalableTarget")
                 .serviceNamespace(ServiceNamespace.ECS)
@@ -299,9 +334,53 @@ public final class GpuWorkerService extends Construct {
     }
 
     /**
-     * Target tracking on (visible + in-flight messages of all work queues) / running tasks. With no task
-     * running the divisor is 1, so the value stays positive while work exists and the service never
-     * scales in to zero with work in flight; it reaches zero only when the queues are empty.
+     * The worker sets scale-in protection through the ECS agent's task-protection endpoint, which calls
+     * ECS with the task role: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-scale-in-protection-endpoint.html
+     */
+    private void grantTaskProtection(IRole taskRole) {
+        taskRole.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .effect(Effect.ALLOW)
+                .actions(List.of("ecs:GetTaskProtection", "ecs:UpdateTaskProtection"))
+                .resources(List.of(clusterArn("task")))
+                .build());
+        Acknowledgments.clusterScopedGrant(
+                taskRole, cluster, "task", "ecs:GetTaskProtection and ecs:UpdateTaskProtection (its own protection)");
+    }
+
+    /**
+     * Spot draining: the agent sets its own container instance to DRAINING on an interruption notice:
+     * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/spot-instance-draining.html
+     */
+    private void grantContainerInstanceDraining(IRole instanceRole) {
+        instanceRole.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .effect(Effect.ALLOW)
+                .actions(List.of("ecs:UpdateContainerInstancesState"))
+                .resources(List.of(clusterArn("container-instance")))
+                .build());
+        Acknowledgments.clusterScopedGrant(
+                instanceRole,
+                cluster,
+                "container-instance",
+                "ecs:UpdateContainerInstancesState (setting its own instance to DRAINING)");
+    }
+
+    /** {@code arn:<partition>:ecs:<region>:<account>:<type>/<cluster>/*}: every resource of that type in the cluster. */
+    private String clusterArn(String resourceType) {
+        return Stack.of(this)
+                .formatArn(ArnComponents.builder()
+                        .service("ecs")
+                        .resource(resourceType)
+                        .resourceName(cluster.getClusterName() + "/*")
+                        .arnFormat(ArnFormat.SLASH_RESOURCE_NAME)
+                        .build());
+    }
+
+    /**
+     * Target tracking on (visible + in-flight messages of all work queues) / desired tasks, at least 1.
+     * Desired, not running: while instances boot and pull the image, running tasks lag, and a running-task
+     * divisor would keep the metric high and scale out past {@code ceil(backlog / target)}. With no task
+     * desired the divisor is 1, so the value stays positive while work exists; it reaches zero only when
+     * the queues are empty.
      */
     private void addBacklogPerTaskPolicy(int target) {
         List<Object> queries = new ArrayList<>();
@@ -314,13 +393,13 @@ public final class GpuWorkerService extends Construct {
             backlogIds.add("inflight" + i);
         }
         queries.add(CfnScalingPolicy.TargetTrackingMetricDataQueryProperty.builder()
-                .id(RUNNING_TASKS_ID)
+                .id(DESIRED_TASKS_ID)
                 .returnData(false)
                 .metricStat(CfnScalingPolicy.TargetTrackingMetricStatProperty.builder()
                         .stat("Average")
                         .metric(CfnScalingPolicy.TargetTrackingMetricProperty.builder()
-                                .namespace("ECS/ContainerInsights")
-                                .metricName("RunningTaskCount")
+                                .namespace(CONTAINER_INSIGHTS)
+                                .metricName(DESIRED_TASK_COUNT)
                                 .dimensions(List.of(
                                         dimension("ClusterName", cluster.getClusterName()),
                                         dimension("ServiceName", service.getServiceName())))
@@ -329,7 +408,7 @@ public final class GpuWorkerService extends Construct {
                 .build());
         queries.add(CfnScalingPolicy.TargetTrackingMetricDataQueryProperty.builder()
                 .id("backlogPerTask")
-                .label("Queue messages (visible + in flight) per running worker task")
+                .label("Queue messages (visible + in flight) per desired worker task")
                 .expression(backlogPerTaskExpression(backlogIds))
                 .returnData(true)
                 .build());
@@ -358,10 +437,10 @@ public final class GpuWorkerService extends Construct {
     }
 
     static String backlogPerTaskExpression(List<String> backlogIds) {
-        String running = "FILL(" + RUNNING_TASKS_ID + ", 0)";
+        String desired = "FILL(" + DESIRED_TASKS_ID + ", 0)";
         // SQS publishes metrics only for active queues: a quiet queue has no data points, not zeros.
         // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html
-        return "(" + filledSum(backlogIds) + ") / IF(" + running + " > 0, " + running + ", 1)";
+        return "(" + filledSum(backlogIds) + ") / IF(" + desired + " > 1, " + desired + ", 1)";
     }
 
     /** {@code FILL(a, 0) + FILL(b, 0) + ...}: a missing queue series counts as zero messages. */
@@ -371,8 +450,8 @@ public final class GpuWorkerService extends Construct {
 
     /**
      * Target tracking cannot leave zero tasks; this step policy sets exactly one task when work waits and
-     * none runs (ExactCapacity, so an alarm that stays in ALARM while the first instance boots does not add
-     * a task per minute).
+     * none is desired. ExactCapacity, so an alarm that stays in ALARM does not add a task per minute; and on
+     * desired, not running, tasks, so it never undoes a scale-out of target tracking while instances boot.
      */
     private void addWakeFromZeroPolicy() {
         Map<String, IMetric> using = new LinkedHashMap<>();
@@ -388,10 +467,10 @@ public final class GpuWorkerService extends Construct {
                                             .build()));
             visible.add("visible" + i);
         }
-        using.put(RUNNING_TASKS_ID, runningTasksMetric());
+        using.put(DESIRED_TASKS_ID, desiredTasksMetric());
         MathExpression waitingWithNoWorker = MathExpression.Builder.create()
-                .label("Work waiting with no worker running (1 = yes)")
-                .expression("IF((" + filledSum(visible) + ") > 0 && FILL(" + RUNNING_TASKS_ID + ", 0) == 0, 1, 0)")
+                .label("Work waiting with no worker desired (1 = yes)")
+                .expression(wakeExpression(visible))
                 .usingMetrics(using)
                 .period(Duration.minutes(1))
                 .build();
@@ -399,8 +478,8 @@ public final class GpuWorkerService extends Construct {
                 this,
                 "WakeFromZeroAlarm",
                 software.amazon.awscdk.services.cloudwatch.CreateAlarmOptions.builder()
-                        .alarmDescription("Sieve: messages wait in a work queue and no GPU worker runs; scales"
-                                + " the worker service out from zero")
+                        .alarmDescription("Sieve: messages wait in a work queue and no GPU worker is desired;"
+                                + " sets the worker service to one task")
                         .threshold(1)
                         .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
                         .evaluationPeriods(1)
@@ -414,6 +493,10 @@ public final class GpuWorkerService extends Construct {
                 .build();
         wake.addAdjustment(AdjustmentTier.builder().lowerBound(0).adjustment(1).build());
         alarm.addAlarmAction(new ApplicationScalingAction(wake));
+    }
+
+    static String wakeExpression(List<String> visibleIds) {
+        return "IF((" + filledSum(visibleIds) + ") > 0 && FILL(" + DESIRED_TASKS_ID + ", 0) == 0, 1, 0)";
     }
 
     /**
@@ -461,9 +544,18 @@ public final class GpuWorkerService extends Construct {
 
     /** Running worker tasks (Container Insights, 1-minute). */
     public Metric runningTasksMetric() {
+        return containerInsightsMetric("RunningTaskCount");
+    }
+
+    /** Worker tasks the service wants (Container Insights, 1-minute): what auto scaling set. */
+    public Metric desiredTasksMetric() {
+        return containerInsightsMetric(DESIRED_TASK_COUNT);
+    }
+
+    private Metric containerInsightsMetric(String name) {
         return Metric.Builder.create()
-                .namespace("ECS/ContainerInsights")
-                .metricName("RunningTaskCount")
+                .namespace(CONTAINER_INSIGHTS)
+                .metricName(name)
                 .dimensionsMap(Map.of("ClusterName", cluster.getClusterName(), "ServiceName", service.getServiceName()))
                 .statistic("Average")
                 .period(Duration.minutes(1))
@@ -477,6 +569,10 @@ public final class GpuWorkerService extends Construct {
 
     public Cluster cluster() {
         return cluster;
+    }
+
+    public Role instanceRole() {
+        return instanceRole;
     }
 
     public AutoScalingGroup autoScalingGroup() {

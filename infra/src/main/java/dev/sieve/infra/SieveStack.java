@@ -41,8 +41,12 @@ public final class SieveStack extends Stack {
         super(scope, id, stackProps);
         RetentionDays retention = retention(props.logRetentionDays());
 
-        storage =
-                new SieveStorage(this, "Storage", SieveStorage.Props.defaults().withRetainData(props.retainData()));
+        storage = new SieveStorage(
+                this,
+                "Storage",
+                SieveStorage.Props.defaults()
+                        .withRetainData(props.retainData())
+                        .withResultDays(props.resultsTtlDays()));
         queues = new SieveQueues(
                 this,
                 "Queues",
@@ -82,6 +86,7 @@ public final class SieveStack extends Stack {
                         props.maxWorkers(),
                         props.backlogPerTaskTarget(),
                         props.drainGraceSeconds(),
+                        props.bundlePublished(),
                         props.workerImage(),
                         new ArrayList<>(queues.all()),
                         props.metricsNamespace(),
@@ -135,6 +140,11 @@ public final class SieveStack extends Stack {
         output("JobsQueueUrl", queues.jobsQueue().getQueueUrl(), "Batch-transform task queue (chunk, assemble)");
         output("AlarmTopicArn", monitoring.alarmTopic().getTopicArn(), "Subscribe to receive Sieve alarms");
         output("ClusterName", worker.cluster().getClusterName(), "ECS cluster of the GPU workers");
+        output("WorkerServiceName", worker.service().getServiceName(), "ECS service of the GPU workers");
+        output(
+                "WorkerAutoScalingGroupName",
+                worker.autoScalingGroup().getAutoScalingGroupName(),
+                "Auto Scaling group of the GPU instances (see infra/README.md, Teardown)");
     }
 
     /** The variables both the gate and the worker read (names from {@link EnvironmentVariables}). */

@@ -91,6 +91,17 @@ public record SieveStackProps(
         JWT
     }
 
+    /**
+     * The bundle version of a deploy without {@code -c bundleVersion}: the first deploy of a new account,
+     * before {@code sieve bundle publish} has put anything in the stack's bucket.
+     */
+    public static final String UNPUBLISHED_BUNDLE_VERSION = "current";
+
+    /** Whether a published bundle is named, so a worker task can start (see {@link GpuWorkerService}). */
+    public boolean bundlePublished() {
+        return !UNPUBLISHED_BUNDLE_VERSION.equals(bundleVersion);
+    }
+
     /** The context keys {@link #fromContext} reads; anything else in the context is ignored. */
     public static final List<String> CONTEXT_KEYS = List.of(
             "authorizer",
@@ -203,7 +214,7 @@ public record SieveStackProps(
                 authorizer(s.optional("authorizer", "iam")),
                 s.optional("jwtIssuer", null),
                 list(s.optional("jwtAudience", "")),
-                s.optional("bundleVersion", "current"),
+                s.optional("bundleVersion", UNPUBLISHED_BUNDLE_VERSION),
                 s.intInRange("realtimeBudgetMs", 2_000, 50, 25_000),
                 s.intInRange("gateMemoryMb", 2_048, 512, 10_240),
                 s.intInRange("batchHandlerMemoryMb", 2_048, 512, 10_240),

@@ -32,14 +32,37 @@ import software.constructs.Construct;
  */
 public final class SieveStorage extends Construct {
 
-    /** Settings of the storage; every field has a safe default. */
-    public record Props(boolean retainData, int transientObjectDays, int accessLogDays) {
+    /**
+     * Prefixes of per-request data (one entry per {@link BucketLayout} prefix a request or job writes),
+     * each expiring on its own. Everything else in the bucket is kept: bundles, the caller's manifests
+     * under {@link BucketLayout#JOBS_IN} and the outputs written for them under {@link BucketLayout#JOBS_OUT}.
+     */
+    static final List<String> PER_REQUEST_PREFIXES =
+            List.of(BucketLayout.UPLOADS, BucketLayout.JOBS_PARTS, BucketLayout.PAYLOADS, BucketLayout.RESULTS);
+    /** Prefixes that hold what callers and operators put there; no lifecycle rule deletes them. */
+    static final List<String> KEPT_PREFIXES =
+            List.of(BucketLayout.BUNDLES, BucketLayout.JOBS_IN, BucketLayout.JOBS_OUT);
+
+    /**
+     * Settings of the storage; every field has a safe default.
+     *
+     * @param retainData keep the buckets and the table when the stack is deleted; when false, the stack's
+     *     deletion also empties both buckets ({@code autoDeleteObjects}) so it can delete them
+     * @param transientObjectDays days before uploads, part files and queue payloads expire
+     * @param resultDays days before gate results under {@code results/} expire (the table's results TTL)
+     * @param accessLogDays days before server access logs and flow logs expire
+     */
+    public record Props(boolean retainData, int transientObjectDays, int resultDays, int accessLogDays) {
         public static Props defaults() {
-            return new Props(true, 7, 90);
+            return new Props(true, 7, 7, 90);
         }
 
         public Props withRetainData(boolean retain) {
-            return new Props(retain, transientObjectDays, accessLogDays);
+            return new Props(retain, transientObjectDays, resultDays, accessLogDays);
+        }
+
+        public Props withResultDays(int days) {
+            return new Props(retainData, transientObjectDays, days, accessLogDays);
         }
     }
 
@@ -62,6 +85,7 @@ public final class SieveStorage extends Construct {
                         .expiration(Duration.days(props.accessLogDays()))
                         .build()))
                 .removalPolicy(removal)
+                .autoDeleteObjects(!props.retainData())
                 .build();
         Validations.of(accessLogBucket)
                 .acknowledge(
@@ -86,8 +110,10 @@ public final class SieveStorage extends Construct {
                                 .build(),
                         expire("expire-uploads", BucketLayout.UPLOADS, transientAge),
                         expire("expire-job-parts", BucketLayout.JOBS_PARTS, transientAge),
-                        expire("expire-queue-payloads", BucketLayout.PAYLOADS, transientAge)))
+                        expire("expire-queue-payloads", BucketLayout.PAYLOADS, transientAge),
+                        expire("expire-gate-results", BucketLayout.RESULTS, Duration.days(props.resultDays()))))
                 .removalPolicy(removal)
+                .autoDeleteObjects(!props.retainData())
                 .build();
 
         table = Table.Builder.create(this, "Table")

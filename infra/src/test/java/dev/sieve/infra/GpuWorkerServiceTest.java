@@ -143,7 +143,7 @@ class GpuWorkerServiceTest {
                         .map(Templates::map)
                         .toList();
         Set<String> ids = metrics.stream().map(m -> (String) m.get("Id")).collect(Collectors.toSet());
-        assertThat(ids).contains("visible0", "visible1", "visible2", "inflight0", "inflight1", "inflight2", "tasks");
+        assertThat(ids).contains("visible0", "visible1", "visible2", "inflight0", "inflight1", "inflight2", "desired");
         Map<String, Object> result = metrics.stream()
                 .filter(m -> Boolean.TRUE.equals(m.get("ReturnData")))
                 .collect(Collectors.collectingAndThen(Collectors.toList(), l -> {
@@ -153,7 +153,28 @@ class GpuWorkerServiceTest {
         assertThat((String) result.get("Expression"))
                 .isEqualTo(GpuWorkerService.backlogPerTaskExpression(
                         List.of("visible0", "inflight0", "visible1", "inflight1", "visible2", "inflight2")))
-                .contains("/ IF(FILL(tasks, 0) > 0");
+                .endsWith(" / IF(FILL(desired, 0) > 1, FILL(desired, 0), 1)");
+    }
+
+    // https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-target-tracking-metric-math.html
+    @Test
+    void backlogPerTask_dividesByDesiredTasks_soTargetTrackingSettlesWhileInstancesBoot() {
+        Map<String, Object> config =
+                map(policies("TargetTrackingScaling").get(0).get("TargetTrackingScalingPolicyConfiguration"));
+        Map<String, Object> desired = list(
+                        map(config.get("CustomizedMetricSpecification")).get("Metrics"))
+                .stream()
+                .map(Templates::map)
+                .filter(m -> GpuWorkerService.DESIRED_TASKS_ID.equals(m.get("Id")))
+                .findFirst()
+                .orElseThrow();
+        Map<String, Object> metric = map(map(desired.get("MetricStat")).get("Metric"));
+        assertThat(metric)
+                .containsEntry("Namespace", "ECS/ContainerInsights")
+                .containsEntry("MetricName", "DesiredTaskCount");
+        assertThat(list(metric.get("Dimensions")).stream().map(d -> map(d).get("Name")))
+                .containsExactlyInAnyOrder("ClusterName", "ServiceName");
+        assertThat(config.toString()).doesNotContain("RunningTaskCount");
     }
 
     @Test
@@ -174,7 +195,10 @@ class GpuWorkerServiceTest {
                         list(a.get("AlarmActions")).stream().anyMatch(x -> stepId.equals(Templates.referencedId(x))))
                 .findFirst()
                 .orElseThrow();
-        assertThat(alarm.get("Metrics").toString()).contains("FILL(tasks, 0) == 0", "> 0");
+        assertThat(alarm.get("Metrics").toString())
+                .contains(GpuWorkerService.wakeExpression(List.of("visible0", "visible1", "visible2")))
+                .contains("DesiredTaskCount")
+                .doesNotContain("RunningTaskCount");
         assertThat(alarm).containsEntry("ComparisonOperator", "GreaterThanOrEqualToThreshold");
     }
 
@@ -188,12 +212,58 @@ class GpuWorkerServiceTest {
                 .as(id)
                 .doesNotContain("CPUUtilization")
                 .doesNotContain("PredefinedMetricSpecification"));
-        TEMPLATE.hasResourceProperties("AWS::ECS::Service", Match.objectLike(Map.of("DesiredCount", 0)));
+    }
+
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-service.html (DesiredCount)
+    @Test
+    void service_withAPublishedBundle_hasNoDesiredCountForCloudFormationToReapply() {
+        Template published = SynthesizedSieve.published().template();
+        assertThat(properties(published, "AWS::ECS::Service").values())
+                .singleElement()
+                .satisfies(service -> assertThat(service).doesNotContainKey("DesiredCount"));
+    }
+
+    @Test
+    void service_beforeABundleIsPublished_isCreatedWithZeroTasks() {
+        assertThat(properties(TEMPLATE, "AWS::ECS::Service").values())
+                .singleElement()
+                .satisfies(service -> assertThat(service).containsEntry("DesiredCount", 0));
+    }
+
+    // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-ecs.html
+    @Test
+    void service_deployHealthBounds_fitOneTaskPerSingleGpuInstance() {
+        Map<String, Object> deployment = map(properties(TEMPLATE, "AWS::ECS::Service")
+                .values()
+                .iterator()
+                .next()
+                .get("DeploymentConfiguration"));
+        assertThat(deployment).containsEntry("MinimumHealthyPercent", 0).containsEntry("MaximumPercent", 100);
+    }
+
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-clustercapacityproviderassociations.html
+    @Test
+    void service_dependsOnTheClusterCapacityProviderAssociation() {
+        String association = TEMPLATE.findResources("AWS::ECS::ClusterCapacityProviderAssociations").keySet().stream()
+                .collect(Collectors.collectingAndThen(Collectors.toList(), ids -> {
+                    assertThat(ids).hasSize(1);
+                    return ids.get(0);
+                }));
+        Map<String, Object> service = map(
+                TEMPLATE.findResources("AWS::ECS::Service").values().iterator().next());
+        assertThat(list(service.get("DependsOn"))).contains(association);
+    }
+
+    // https://docs.aws.amazon.com/sdkref/latest/guide/feature-region.html
+    @Test
+    void worker_getsItsRegionFromTheEnvironment_becauseImdsIsClosedToContainers() {
+        assertThat(workerEnvironment()).containsEntry(GpuWorkerService.AWS_REGION, Map.of("Ref", "AWS::Region"));
     }
 
     @Test
     void worker_environmentNames_areExactlyTheSharedConstants() {
-        Map<String, Object> env = workerEnvironment();
+        Map<String, Object> env = new LinkedHashMap<>(workerEnvironment());
+        env.remove(GpuWorkerService.AWS_REGION); // the AWS SDK's name, not Sieve's
         assertThat(Templates.environmentVariableNames()).containsAll(env.keySet());
         assertThat(env)
                 .containsKeys(
@@ -251,6 +321,40 @@ class GpuWorkerServiceTest {
                 .toList();
         assertThat(sends).hasSize(1);
         assertThat(Templates.referencedId(sends.get(0).get("Resource"))).isEqualTo(jobsQueue);
+    }
+
+    // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-scale-in-protection-endpoint.html
+    @Test
+    void taskRole_mayGetAndUpdateTaskProtection_ofThisClustersTasksOnly() {
+        Map<String, Object> statement =
+                statementWith(WORKER.taskDefinition().getTaskRole(), "ecs:UpdateTaskProtection");
+        assertThat(list(statement.get("Action")))
+                .containsExactlyInAnyOrder("ecs:GetTaskProtection", "ecs:UpdateTaskProtection");
+        assertThat(statement.get("Resource").toString())
+                .contains(":task/", SynthesizedSieve.logicalId(WORKER.cluster()), "/*")
+                .doesNotContain("container-instance");
+    }
+
+    // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/spot-instance-draining.html
+    @Test
+    void instanceRole_mayDrainContainerInstances_ofThisClusterOnly() {
+        Map<String, Object> statement = statementWith(WORKER.instanceRole(), "ecs:UpdateContainerInstancesState");
+        assertThat(statement.get("Action")).isEqualTo("ecs:UpdateContainerInstancesState");
+        assertThat(statement.get("Resource").toString())
+                .contains(":container-instance/", SynthesizedSieve.logicalId(WORKER.cluster()), "/*");
+    }
+
+    /** The one statement of {@code role}'s policies whose actions include {@code action}. */
+    static Map<String, Object> statementWith(software.amazon.awscdk.services.iam.IRole role, String action) {
+        String roleId = SynthesizedSieve.logicalId(role);
+        List<Map<String, Object>> statements = properties(TEMPLATE, "AWS::IAM::Policy").values().stream()
+                .filter(p -> list(p.get("Roles")).stream().anyMatch(r -> roleId.equals(Templates.referencedId(r))))
+                .flatMap(p -> list(map(p.get("PolicyDocument")).get("Statement")).stream())
+                .map(Templates::map)
+                .filter(s -> String.valueOf(s.get("Action")).contains(action))
+                .toList();
+        assertThat(statements).as(action).hasSize(1);
+        return statements.get(0);
     }
 
     static Map<String, Object> workerEnvironment() {

@@ -109,6 +109,7 @@ class SieveStackTest {
     @Test
     void outputs_tellTheUserWhereThingsAre() {
         assertThat(TEMPLATE.findOutputs("*").keySet())
-                .contains("ApiUrl", "BucketName", "BundleUri", "TableName", "JobsQueueUrl", "AlarmTopicArn");
+                .contains("ApiUrl", "BucketName", "BundleUri", "TableName", "JobsQueueUrl", "AlarmTopicArn")
+                .contains("ClusterName", "WorkerServiceName", "WorkerAutoScalingGroupName");
     }
 }

@@ -68,9 +68,62 @@ class SieveStorageTest {
             }
         }
         assertThat(expiring)
-                .containsExactlyInAnyOrder(BucketLayout.UPLOADS, BucketLayout.JOBS_PARTS, BucketLayout.PAYLOADS);
+                .containsExactlyInAnyOrder(
+                        BucketLayout.UPLOADS, BucketLayout.JOBS_PARTS, BucketLayout.PAYLOADS, BucketLayout.RESULTS);
         assertThat(abortsAll).isTrue();
         assertThat(properties(TEMPLATE, "AWS::S3::Bucket").get(dataBucket)).containsKey("LoggingConfiguration");
+    }
+
+    @Test
+    void bucketLayout_everyPrefix_eitherExpiresOrIsDeliberatelyKept() {
+        Set<String> prefixes = new HashSet<>();
+        for (java.lang.reflect.Field field : BucketLayout.class.getFields()) {
+            if (java.lang.reflect.Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
+                try {
+                    prefixes.add((String) field.get(null));
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        // a new prefix in BucketLayout fails here until SieveStorage says whether it expires
+        Set<String> classified = new HashSet<>(SieveStorage.PER_REQUEST_PREFIXES);
+        classified.addAll(SieveStorage.KEPT_PREFIXES);
+        assertThat(classified).containsExactlyInAnyOrderElementsOf(prefixes);
+        assertThat(SieveStorage.PER_REQUEST_PREFIXES).doesNotContainAnyElementsOf(SieveStorage.KEPT_PREFIXES);
+    }
+
+    @Test
+    void gateResults_expireWithTheTablesResultsTtl() {
+        Map<String, Object> rule = list(map(properties(SynthesizedSieve.DEFAULT.template(), "AWS::S3::Bucket")
+                                .get(dataBucketId())
+                                .get("LifecycleConfiguration"))
+                        .get("Rules"))
+                .stream()
+                .map(Templates::map)
+                .filter(r -> BucketLayout.RESULTS.equals(r.get("Prefix")))
+                .findFirst()
+                .orElseThrow();
+        assertThat(rule)
+                .containsEntry(
+                        "ExpirationInDays", SynthesizedSieve.DEFAULT.props().resultsTtlDays());
+    }
+
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-bucket.html
+    // (only empty buckets can be deleted)
+    @Test
+    void retainDataFalse_emptiesBothBucketsSoTheStackCanBeDeleted() {
+        SynthesizedSieve.Result disposable = SynthesizedSieve.synthesize(Map.of("retainData", "false"));
+        assertThat(disposable.validationReport().get("pluginReports"))
+                .as(disposable.validationReport().toPrettyString())
+                .isEmpty();
+        Map<String, Map<String, Object>> buckets = properties(disposable.template(), "AWS::S3::Bucket");
+        Set<String> emptied = new HashSet<>();
+        properties(disposable.template(), "Custom::S3AutoDeleteObjects")
+                .values()
+                .forEach(p -> emptied.add(Templates.referencedId(p.get("BucketName"))));
+        assertThat(emptied).containsExactlyInAnyOrderElementsOf(buckets.keySet());
+        TEMPLATE.resourceCountIs("Custom::S3AutoDeleteObjects", 0);
     }
 
     /**

@@ -28,6 +28,15 @@ final class SynthesizedSieve {
     /** The default deployment (no context beyond cdk.json). */
     static final SynthesizedSieve.Result DEFAULT = synthesize(Map.of());
 
+    /** A deploy after {@code sieve bundle publish}: {@code -c bundleVersion=<version>}. */
+    static Result published() {
+        return Published.RESULT;
+    }
+
+    private static final class Published {
+        static final Result RESULT = synthesize(Map.of("bundleVersion", "3f2a9c41d7e0"));
+    }
+
     record Result(SieveStack stack, Template template, JsonNode validationReport, SieveStackProps props) {}
 
     /** Synthesizes the app with cdk.json's context plus {@code extraContext}. */
