@@ -140,10 +140,46 @@ public final class SieveMonitoring extends Construct {
                 1,
                 "Sieve: the HTTP API answered 5xx responses");
 
+        routingDriftAlarm();
+
         dashboard = Dashboard.Builder.create(this, "Dashboard")
                 .defaultInterval(Duration.hours(3))
                 .widgets(widgets())
                 .build();
+    }
+
+    /**
+     * Routing drift: the gate escalates more than {@link MetricNames#ROUTING_DRIFT_ALARM_RATIO} times the
+     * items its calibrated routing rate predicts (escalated / expected, both summed over the whole gate
+     * fleet and every mode), for 3 periods, with at least 20 expected escalations per period so a quiet
+     * hour cannot trip it. The traffic no longer looks like the training data: the expert's bill and
+     * latency grow, and the gate's answers are suspect.
+     */
+    private void routingDriftAlarm() {
+        String ns = props.metricsNamespace();
+        MathExpression drift = MathExpression.Builder.create()
+                .label("Escalated / expected at the calibrated routing rate")
+                .expression("IF(FILL(expected, 0) >= 20, FILL(escalated, 0) / FILL(expected, 1), 0)")
+                .usingMetrics(Map.of(
+                        "escalated", custom(ns, MetricNames.ESCALATED_ITEMS, MetricNames.GATE_SERVICE, "Sum"),
+                        "expected", custom(ns, MetricNames.EXPECTED_ESCALATED_ITEMS, MetricNames.GATE_SERVICE, "Sum")))
+                .period(PERIOD)
+                .build();
+        Alarm alarm = drift.createAlarm(
+                this,
+                "RoutingDrift",
+                CreateAlarmOptions.builder()
+                        .alarmDescription("Sieve: the gate escalates more than " + MetricNames.ROUTING_DRIFT_ALARM_RATIO
+                                + "x the items its calibrated routing rate predicts, for 15 minutes: traffic has"
+                                + " drifted from the training data (the gate's log says which classes); retrain or"
+                                + " recalibrate the bundle")
+                        .threshold(MetricNames.ROUTING_DRIFT_ALARM_RATIO)
+                        .evaluationPeriods(3)
+                        .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
+                        .treatMissingData(TreatMissingData.NOT_BREACHING)
+                        .build());
+        alarm.addAlarmAction(new SnsAction(alarmTopic));
+        alarms.add(alarm);
     }
 
     private void alarm(String id, Metric metric, double threshold, int periods, String description) {

@@ -67,6 +67,28 @@ class SieveStackTest {
     }
 
     @Test
+    void routingDriftAlarm_dividesEscalatedByExpectedItems_andFiresAboveTheDriftRatio() {
+        String topic = SynthesizedSieve.logicalId(STACK.monitoring().alarmTopic());
+        Map<String, Object> drift = properties(TEMPLATE, "AWS::CloudWatch::Alarm").values().stream()
+                .filter(a -> String.valueOf(a.get("Metrics")).contains(MetricNames.EXPECTED_ESCALATED_ITEMS))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no alarm reads " + MetricNames.EXPECTED_ESCALATED_ITEMS));
+
+        assertThat(((Number) drift.get("Threshold")).doubleValue()).isEqualTo(MetricNames.ROUTING_DRIFT_ALARM_RATIO);
+        assertThat(drift)
+                .containsEntry("ComparisonOperator", "GreaterThanThreshold")
+                .containsEntry("EvaluationPeriods", 3)
+                .containsEntry("TreatMissingData", "notBreaching");
+        String metrics = String.valueOf(drift.get("Metrics"));
+        assertThat(metrics)
+                .contains(
+                        "FILL(escalated, 0) / FILL(expected, 1)",
+                        MetricNames.ESCALATED_ITEMS,
+                        MetricNames.GATE_SERVICE);
+        assertThat(list(drift.get("AlarmActions"))).anyMatch(x -> topic.equals(Templates.referencedId(x)));
+    }
+
+    @Test
     void alarmTopic_isEncryptedWithARotatingKeyAndTlsOnly() {
         String key = SynthesizedSieve.logicalId(STACK.monitoring().alarmTopic().getMasterKey());
         TEMPLATE.hasResourceProperties(
