@@ -25,20 +25,26 @@ import picocli.CommandLine.Option;
         description = {
             "Chooses per-class gate thresholds on the bundle's validation split and rewrites thresholds.json"
                     + " and the manifest.",
-            "--expert-rate R: escalate at most a fraction R of items (the least confident ones).",
+            "The thresholds are a point of the routing-rate -> blended-F1 frontier traced on validation"
+                    + " (escalated items answered by the bundle's expert, or by the gate if it has none).",
+            "Default: the least routing within 0.001 of the best blended F1 on the frontier.",
+            "--expert-rate R: a cap: the best blended F1 escalating at most a fraction R of items.",
             "--target-f1 F / --target-precision P: the least escalation whose blended validation score reaches the"
-                    + " target (escalated items answered by the bundle's expert, or by the gate if it has none)."
+                    + " target, else the best point."
         })
 public final class CalibrateCommand extends ModelCommand {
 
     @Mixin
     BundleOptions bundleOptions;
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
     Target target;
 
     static final class Target {
-        @Option(names = "--expert-rate", paramLabel = "R", description = "Fraction of items to escalate at most.")
+        @Option(
+                names = "--expert-rate",
+                paramLabel = "R",
+                description = "Fraction of items to escalate at most (a cap).")
         Double expertRate;
 
         @Option(names = "--target-f1", paramLabel = "F", description = "Blended validation F1 to reach.")
@@ -79,7 +85,9 @@ public final class CalibrateCommand extends ModelCommand {
                 expertPredictions,
                 Headline.of(labels, positiveLabel));
         GateThresholds thresholds;
-        if (target.expertRate != null) {
+        if (target == null) {
+            thresholds = Calibrator.forBestBlend(validation);
+        } else if (target.expertRate != null) {
             thresholds = Calibrator.forExpertRate(validation, target.expertRate);
         } else if (target.targetF1 != null) {
             thresholds = Calibrator.forTarget(validation, Calibrator.Target.F1, target.targetF1);

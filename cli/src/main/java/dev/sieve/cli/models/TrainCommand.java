@@ -68,8 +68,8 @@ public final class TrainCommand extends ModelCommand {
     @Option(
             names = "--expert-rate",
             paramLabel = "R",
-            description = "Calibrate thresholds so at most this fraction of validation items is escalated"
-                    + " (default: 0.1 unless --target-f1 is given).")
+            description = "Cap on routing: the best blended validation F1 escalating at most this fraction of"
+                    + " items (default: no cap; the least routing within 0.001 of the best blended F1).")
     Double expertRate;
 
     @Option(
@@ -146,7 +146,9 @@ public final class TrainCommand extends ModelCommand {
                 new Calibrator.Validation(order, validationTruth, validationGate, expertValidation, headline);
         GateThresholds thresholds = targetF1 != null
                 ? Calibrator.forTarget(validation, Calibrator.Target.F1, targetF1)
-                : Calibrator.forExpertRate(validation, expertRate == null ? 0.1 : expertRate);
+                : expertRate != null
+                        ? Calibrator.forExpertRate(validation, expertRate)
+                        : Calibrator.forBestBlend(validation);
         GateModels.writeThresholds(bundleDir.resolve(GateModels.THRESHOLDS_FILE), thresholds);
         components.put(BundleManifest.THRESHOLDS, GateModels.THRESHOLDS_FILE);
         ModelBundle bundle = ModelBundle.write(bundleDir, order, components, metadata);

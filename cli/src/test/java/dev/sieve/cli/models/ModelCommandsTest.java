@@ -108,6 +108,18 @@ class ModelCommandsTest {
         assertThat(result.get("per_class").get("gate").fieldNames())
                 .toIterable()
                 .containsExactly("food", "sports", "tech");
+        assertThat(result.get("per_class")
+                        .get("routing")
+                        .get("tech")
+                        .get("routing_rate")
+                        .asDouble())
+                .isBetween(0.0, 1.0);
+        Path csv = Path.of(result.get("frontier_csv").asText());
+        assertThat(Files.readAllLines(csv).get(0))
+                .isEqualTo("routing_rate,routed,f1_blended,usd_per_million,threshold_food,threshold_sports,"
+                        + "threshold_tech");
+        assertThat(Files.size(Path.of(result.get("frontier_png").asText()))).isPositive();
+        assertThat(result.get("warning").isNull()).isTrue();
     }
 
     @Test

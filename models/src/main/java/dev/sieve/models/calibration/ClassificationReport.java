@@ -29,35 +29,22 @@ public record ClassificationReport(
     public record ClassScores(double precision, double recall, double f1, int support) {}
 
     public static ClassificationReport of(List<String> labels, int[] truth, int[] predicted) {
-        if (truth.length != predicted.length) {
-            throw new IllegalArgumentException("truth and predictions differ in length");
-        }
         int classes = labels.size();
-        int[] truePositives = new int[classes];
-        int[] predictedCount = new int[classes];
-        int[] support = new int[classes];
-        int correct = 0;
-        for (int i = 0; i < truth.length; i++) {
-            support[truth[i]]++;
-            predictedCount[predicted[i]]++;
-            if (truth[i] == predicted[i]) {
-                truePositives[truth[i]]++;
-                correct++;
-            }
-        }
+        Confusion counts = Confusion.of(classes, truth, predicted);
         Map<String, ClassScores> perClass = new LinkedHashMap<>();
         double precisionSum = 0;
         double recallSum = 0;
         double f1Sum = 0;
+        int correct = 0;
         for (int k = 0; k < classes; k++) {
-            double precision = predictedCount[k] == 0 ? 0 : (double) truePositives[k] / predictedCount[k];
-            double recall = support[k] == 0 ? 0 : (double) truePositives[k] / support[k];
-            double f1 =
-                    predictedCount[k] + support[k] == 0 ? 0 : 2.0 * truePositives[k] / (predictedCount[k] + support[k]);
-            perClass.put(labels.get(k), new ClassScores(precision, recall, f1, support[k]));
+            double precision = counts.precision(k);
+            double recall = counts.recall(k);
+            double f1 = counts.f1(k);
+            perClass.put(labels.get(k), new ClassScores(precision, recall, f1, counts.support[k]));
             precisionSum += precision;
             recallSum += recall;
             f1Sum += f1;
+            correct += counts.truePositives[k];
         }
         return new ClassificationReport(
                 List.copyOf(labels),

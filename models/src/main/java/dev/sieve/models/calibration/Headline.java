@@ -25,6 +25,22 @@ public record Headline(String kind, String positiveLabel) {
                 : report.perClass().get(positiveLabel).f1();
     }
 
+    /** The same F1 as {@link #f1(ClassificationReport)}, read from counts ({@code labels} in index order). */
+    double f1(Confusion counts, List<String> labels) {
+        return positiveLabel == null ? counts.macroF1() : counts.f1(labels.indexOf(positiveLabel));
+    }
+
+    double precision(Confusion counts, List<String> labels) {
+        if (positiveLabel != null) {
+            return counts.precision(labels.indexOf(positiveLabel));
+        }
+        double sum = 0;
+        for (int k = 0; k < counts.classes(); k++) {
+            sum += counts.precision(k);
+        }
+        return sum / counts.classes();
+    }
+
     public double precision(ClassificationReport report) {
         return positiveLabel == null
                 ? report.macroPrecision()

@@ -1,37 +1,58 @@
 package dev.sieve.models.calibration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.sieve.gate.model.GateThresholds;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class CalibratorTest {
     private static final List<String> LABELS = List.of("ham", "spam");
     // spam probability per item; the top-class probabilities sorted are
-    // .55 .60 .70 .80 .90 .90 .95 .95 .98 .99
+    // .55 (ham) .60 .70 (ham) .80 .90 .90 (ham) .95 .95 (ham) .98 (ham) .99
     private static final float[] SPAM = {0.99f, 0.95f, 0.9f, 0.8f, 0.6f, 0.45f, 0.3f, 0.1f, 0.05f, 0.02f};
     // items 0-5 are spam (the gate misses item 5), 6-9 ham
     private static final int[] TRUTH = {1, 1, 1, 1, 1, 1, 0, 0, 0, 0};
 
     private static float[][] probabilities() {
-        float[][] probabilities = new float[SPAM.length][];
-        for (int i = 0; i < SPAM.length; i++) {
-            probabilities[i] = new float[] {1 - SPAM[i], SPAM[i]};
-        }
-        return probabilities;
+        return FrontierTest.binary(SPAM);
     }
 
     private static Calibrator.Validation validation(int[] expert) {
         return new Calibrator.Validation(LABELS, TRUTH, probabilities(), expert, Headline.of(LABELS, "spam"));
     }
 
+    /**
+     * {@code n} binary items, a third spam; the gate's top probability is spread over (0.5, 1) and it is
+     * wrong exactly on the {@code gateErrors} least confident items; the expert is right on those and
+     * wrong on every {@code expertErrorEvery}-th of the rest (0: never).
+     */
+    private static Calibrator.Validation lowConfidenceErrors(int n, int gateErrors, int expertErrorEvery) {
+        int[] truth = new int[n];
+        int[] expert = new int[n];
+        float[][] probabilities = new float[n][];
+        Random random = new Random(5);
+        for (int i = 0; i < n; i++) {
+            truth[i] = i % 3 == 0 ? 1 : 0;
+            float top = 0.5f + 0.5f * (i + 1) / (n + 1);
+            boolean gateWrong = i < gateErrors;
+            int gatePredicted = gateWrong ? 1 - truth[i] : truth[i];
+            probabilities[i] = gatePredicted == 1 ? new float[] {1 - top, top} : new float[] {top, 1 - top};
+            boolean expertWrong = !gateWrong && expertErrorEvery > 0 && random.nextInt(expertErrorEvery) == 0;
+            expert[i] = expertWrong ? 1 - truth[i] : truth[i];
+        }
+        return new Calibrator.Validation(LABELS, truth, probabilities, expert, Headline.of(LABELS, "spam"));
+    }
+
     @Test
-    void forExpertRate_whenTwentyPercent_cutsAtTheThirdLowestTopProbability() {
+    void forExpertRate_whenNoExpert_routesUpToTheCapLeastConfidentFirst() {
         GateThresholds thresholds = Calibrator.forExpertRate(validation(null), 0.2);
 
-        assertThat(thresholds.thresholds().get("ham")).isCloseTo(0.7, within(1e-6));
+        // .55 (ham) and .60 (spam) are routed; each threshold sits midway to its class's next score.
+        assertThat(thresholds.thresholds().get("ham")).isCloseTo(0.625, within(1e-6));
         assertThat(thresholds.thresholds().get("spam")).isCloseTo(0.7, within(1e-6));
         assertThat((double) thresholds.calibration().get("validation_expert_fraction"))
                 .isEqualTo(0.2);
@@ -41,43 +62,139 @@ class CalibratorTest {
     void forExpertRate_whenRateFallsBetweenItems_roundsDown() {
         GateThresholds thresholds = Calibrator.forExpertRate(validation(null), 0.25);
 
-        assertThat(thresholds.thresholds().get("spam")).isCloseTo(0.7, within(1e-6));
-    }
-
-    @Test
-    void forExpertRate_whenTopProbabilitiesTieAtTheCut_escalatesFewerNotMore() {
-        GateThresholds thresholds = Calibrator.forExpertRate(validation(null), 0.5);
-
-        assertThat(thresholds.thresholds().get("spam")).isCloseTo(0.9, within(1e-6));
         assertThat((double) thresholds.calibration().get("validation_expert_fraction"))
-                .isEqualTo(0.4);
+                .isEqualTo(0.2);
     }
 
     @Test
     void forExpertRate_whenZero_escalatesNothing() {
         GateThresholds thresholds = Calibrator.forExpertRate(validation(null), 0.0);
 
-        assertThat(thresholds.thresholds().get("spam")).isZero();
+        assertThat(thresholds.thresholds().values()).containsOnly(0.0);
     }
 
     @Test
-    void forTarget_whenExpertIsRight_escalatesOnlyTheGatesMiss() {
-        GateThresholds thresholds = Calibrator.forTarget(validation(TRUTH.clone()), Calibrator.Target.F1, 1.0);
-
-        assertThat(thresholds.thresholds().get("spam")).isCloseTo(0.6, within(1e-6));
-        assertThat(thresholds.calibration())
-                .containsEntry("target_reached", true)
-                .containsEntry("validation_expert_fraction", 0.1)
-                .containsEntry("validation_f1_blended", 1.0);
+    void forExpertRate_whenOutOfRange_namesTheSetting() {
+        assertThatThrownBy(() -> Calibrator.forExpertRate(validation(null), 1.5))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("expert rate");
     }
 
     @Test
-    void forTarget_whenUnreachableWithoutExpert_keepsTheBestCutAndSaysSo() {
+    void forExpertRate_withExpert_isACapNotATarget() {
+        Calibrator.Validation validation = lowConfidenceErrors(400, 40, 0);
+
+        GateThresholds tight = Calibrator.forExpertRate(validation, 0.05);
+        GateThresholds loose = Calibrator.forExpertRate(validation, 0.5);
+
+        // Under a tight cap every routed item is a gate error fixed: the cap binds.
+        assertThat((double) tight.calibration().get("validation_expert_fraction"))
+                .isEqualTo(0.05);
+        // A loose cap stops where the blend stops improving, far below the cap.
+        assertThat((double) loose.calibration().get("validation_expert_fraction"))
+                .isBetween(0.10, 0.12);
+        assertThat((double) loose.calibration().get("validation_f1_blended")).isEqualTo(1.0);
+    }
+
+    @Test
+    void forTarget_whenReachable_takesTheLeastRoutingThatReachesIt() {
+        Calibrator.Validation validation = lowConfidenceErrors(400, 40, 0);
+
+        GateThresholds thresholds = Calibrator.forTarget(validation, Calibrator.Target.F1, 0.97);
+
+        assertThat(thresholds.calibration()).containsEntry("target_reached", true);
+        double fraction = (double) thresholds.calibration().get("validation_expert_fraction");
+        assertThat(fraction).isGreaterThan(0.0).isLessThan(0.10);
+        assertThat((double) thresholds.calibration().get("validation_f1_blended"))
+                .isGreaterThanOrEqualTo(0.965);
+    }
+
+    @Test
+    void forTarget_whenUnreachableWithoutExpert_keepsTheBestPointAndSaysSo() {
         GateThresholds thresholds = Calibrator.forTarget(validation(null), Calibrator.Target.F1, 0.95);
 
         assertThat(thresholds.calibration()).containsEntry("target_reached", false);
         assertThat((double) thresholds.calibration().get("validation_f1_blended"))
                 .isCloseTo(10.0 / 11.0, within(1e-9));
+    }
+
+    @Test
+    void forBestBlend_whenEveryScoreTies_routesEverythingRatherThanNothing() {
+        int n = 50;
+        float[][] probabilities = new float[n][];
+        int[] truth = new int[n];
+        for (int i = 0; i < n; i++) {
+            probabilities[i] = new float[] {0.5f, 0.5f};
+            truth[i] = i % 5 == 0 ? 1 : 0;
+        }
+        Calibrator.Validation validation =
+                new Calibrator.Validation(LABELS, truth, probabilities, truth.clone(), Headline.of(LABELS, "spam"));
+
+        GateThresholds thresholds = Calibrator.forBestBlend(validation);
+
+        assertThat((double) thresholds.calibration().get("validation_expert_fraction"))
+                .isEqualTo(1.0);
+        assertThat((double) thresholds.calibration().get("validation_f1_blended"))
+                .isEqualTo(1.0);
+    }
+
+    @Test
+    void forBestBlend_whenTheGateBeatsTheExpert_stillRoutesTheGatesDoubtfulItems() {
+        // The gate is wrong on 5 % (its least confident items), the expert on about 10 % of the others.
+        Calibrator.Validation validation = lowConfidenceErrors(600, 30, 10);
+        Frontier frontier = validation.frontier();
+        assertThat(frontier.gateOnlyF1()).isGreaterThan(frontier.expertOnlyF1());
+
+        GateThresholds thresholds = Calibrator.forBestBlend(validation);
+
+        double fraction = (double) thresholds.calibration().get("validation_expert_fraction");
+        assertThat(fraction).isBetween(0.05, 0.07);
+        assertThat((double) thresholds.calibration().get("validation_f1_blended"))
+                .isGreaterThan(frontier.gateOnlyF1());
+        assertThat(thresholds.calibration()).containsEntry("method", "best_blend");
+    }
+
+    @Test
+    void forBestBlend_whenOneClassIsEasyAndAnotherHard_givesThemDifferentThresholds() {
+        // 3 classes, macro-F1: the gate is right on every "easy" prediction, wrong on "hard" predictions below
+        // 0.8 (those items are "other"), and the expert is right everywhere.
+        List<String> labels = List.of("easy", "hard", "other");
+        int n = 600;
+        float[][] probabilities = new float[n][];
+        int[] truth = new int[n];
+        Random random = new Random(9);
+        for (int i = 0; i < n; i++) {
+            float top = 0.55f + 0.45f * random.nextFloat();
+            int predicted = i % 2;
+            probabilities[i] = new float[3];
+            probabilities[i][predicted] = top;
+            probabilities[i][2] = 1 - top;
+            truth[i] = predicted == 1 && top < 0.8f ? 2 : predicted;
+        }
+        Calibrator.Validation validation =
+                new Calibrator.Validation(labels, truth, probabilities, truth.clone(), Headline.of(labels, "spam"));
+
+        GateThresholds thresholds = Calibrator.forBestBlend(validation);
+
+        assertThat(thresholds.calibration()).containsEntry("f1_kind", "macro");
+        assertThat((double) thresholds.calibration().get("validation_f1_blended"))
+                .isEqualTo(1.0);
+        assertThat(thresholds.thresholds().get("hard")).isBetween(0.79, 0.82);
+        assertThat(thresholds.thresholds().get("easy")).isLessThan(0.6);
+    }
+
+    @Test
+    void smoothed_averagesOverTheWindowOfRoutedItems() {
+        Frontier frontier = validation(TRUTH.clone()).frontier();
+
+        double[] raw = Calibrator.smoothed(frontier, Calibrator.Target.F1, 0);
+        double[] smoothed = Calibrator.smoothed(frontier, Calibrator.Target.F1, 1);
+
+        for (int i = 0; i < frontier.size(); i++) {
+            assertThat(raw[i]).isCloseTo(frontier.f1(i), within(1e-12));
+        }
+        // Point 0 averages itself and point 1 (one routed item away).
+        assertThat(smoothed[0]).isCloseTo((frontier.f1(0) + frontier.f1(1)) / 2, within(1e-12));
     }
 
     @Test
