@@ -69,8 +69,11 @@ public final class CalibrateCommand extends ModelCommand {
         Dataset dataset = trainingData.splitLike(bundle.manifest().metadata());
         List<String> labels = bundle.labels();
         float[][] gateProbabilities = GateRuns.score(gate, dataset.validation());
-        int[] expertPredictions = null;
-        Optional<ExpertStage.Runner> expert = ExpertStage.create().open(bundle, false, 2);
+        int[] expertPredictions = ExpertStage.crossFittedValidation(
+                bundle.manifest().metadata(), dataset.validation().size());
+        Optional<ExpertStage.Runner> expert = expertPredictions != null
+                ? Optional.empty()
+                : ExpertStage.create().open(bundle, false, 2);
         if (expert.isPresent()) {
             try (ExpertStage.Runner runner = expert.get()) {
                 progress("expert: scoring " + dataset.validation().size() + " validation items ...");

@@ -32,6 +32,30 @@ interface ExpertStage {
             Path bundleDir)
             throws Exception;
 
+    /**
+     * The expert's cross-fitted validation predictions recorded at training (label indices in split order;
+     * see {@code HeadTrainer}), or null when the bundle's metadata has none for {@code items} items. These,
+     * not the shipped head's in-sample predictions, are what calibration must see: the head's L2 strength
+     * and its trust in the gate were fitted on validation.
+     */
+    static int[] crossFittedValidation(Map<String, Object> bundleMetadata, int items) {
+        if (bundleMetadata.get("expert") instanceof Map<?, ?> expert
+                && expert.get("validation") instanceof Map<?, ?> validation
+                && validation.get(dev.sieve.models.expert.ExpertTrainer.CROSS_FITTED_PREDICTIONS)
+                        instanceof List<?> predictions
+                && predictions.size() == items) {
+            int[] labels = new int[items];
+            for (int i = 0; i < items; i++) {
+                if (!(predictions.get(i) instanceof Number number)) {
+                    return null;
+                }
+                labels[i] = number.intValue();
+            }
+            return labels;
+        }
+        return null;
+    }
+
     /** Opens the bundle's expert, or empty when the bundle has none. */
     Optional<Runner> open(ModelBundle bundle, boolean int8, int threads);
 

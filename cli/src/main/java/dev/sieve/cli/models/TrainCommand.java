@@ -135,11 +135,15 @@ public final class TrainCommand extends ModelCommand {
                     bundleDir);
             components.putAll(trainedExpert.components());
             metadata.put("expert", trainedExpert.metadata());
-            ModelBundle partial = ModelBundle.write(bundleDir, order, components, metadata);
-            try (ExpertStage.Runner runner = expert.open(partial, false, 1).orElseThrow()) {
-                progress("expert: scoring the validation split for calibration ...");
-                expertValidation =
-                        Cascade.argmax(runner.predict(GateRuns.texts(dataset.validation()), validationGate, 8));
+            expertValidation = ExpertStage.crossFittedValidation(
+                    metadata, dataset.validation().size());
+            if (expertValidation == null) {
+                ModelBundle partial = ModelBundle.write(bundleDir, order, components, metadata);
+                try (ExpertStage.Runner runner = expert.open(partial, false, 1).orElseThrow()) {
+                    progress("expert: scoring the validation split for calibration ...");
+                    expertValidation =
+                            Cascade.argmax(runner.predict(GateRuns.texts(dataset.validation()), validationGate, 8));
+                }
             }
         }
         Calibrator.Validation validation =

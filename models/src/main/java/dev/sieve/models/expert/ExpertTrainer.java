@@ -141,12 +141,21 @@ public final class ExpertTrainer {
      * @param components role → file name, for {@code ModelBundle.write}
      * @param metadata encoder, pooling, tokens, head kind, validation metrics, max_abs_diff, what was tried
      */
-    public record TrainedExpert(Map<String, String> components, Map<String, Object> metadata) {
+    public record TrainedExpert(
+            Map<String, String> components, Map<String, Object> metadata, List<float[]> crossFittedValidation) {
         public TrainedExpert {
             components = Map.copyOf(components);
             metadata = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+            crossFittedValidation = List.copyOf(crossFittedValidation);
         }
     }
+
+    /**
+     * Metadata key (in the expert's {@code validation} section): the cross-fitted expert's predicted label
+     * index for every validation item, in split order, which calibration uses instead of the shipped head's
+     * in-sample validation predictions.
+     */
+    public static final String CROSS_FITTED_PREDICTIONS = "cross_fitted_predictions";
 
     /**
      * Trains the head, writes {@value #EXPERT_FILE} (+ {@value #EXPERT_INT8_FILE}) and {@value
@@ -248,6 +257,17 @@ public final class ExpertTrainer {
                         trainedEmbeddingOnly(trained, head), validationEmbeddings, validationLabels, positive)));
         validationMetrics.put("f1", round(ClassificationScores.f1(javaValidation, validationLabels, positive)));
         validationMetrics.put(
+                "f1_cross_fitted",
+                round(ClassificationScores.f1(trained.crossFittedValidation(), validationLabels, positive)));
+        validationMetrics.put(
+                "macro_f1_cross_fitted",
+                round(ClassificationScores.macroF1(trained.crossFittedValidation(), validationLabels, classes)));
+        validationMetrics.put(
+                CROSS_FITTED_PREDICTIONS,
+                trained.crossFittedValidation().stream()
+                        .map(ClassificationScores::argmax)
+                        .toList());
+        validationMetrics.put(
                 "macro_f1", round(ClassificationScores.macroF1(javaValidation, validationLabels, classes)));
         if (validationGate != null) {
             validationMetrics.put(
@@ -305,7 +325,7 @@ public final class ExpertTrainer {
                         "head+tail truncation (192+64) vs plain truncation (256)",
                         "int8 encoder with the fp32-trained head",
                         "see docs/decisions/0002-expert-design.md for the figures"));
-        return new TrainedExpert(components, metadata);
+        return new TrainedExpert(components, metadata, trained.crossFittedValidation());
     }
 
     private static DenseHead trainedEmbeddingOnly(HeadTrainer.Result trained, DenseHead head) {

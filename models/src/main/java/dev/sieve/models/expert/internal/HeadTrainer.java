@@ -16,19 +16,31 @@ import java.util.List;
  *       learning "always follow the gate".
  * </ol>
  *
- * Both stages are linear, so {@code logits = (x W1 + b1) A + (log p) M G + b2} collapses to one layer;
+ * <p>Both choices above look at validation, so the head's own validation predictions are optimistic,
+ * and calibration on them would route to an expert that looks better than it is. {@link
+ * Result#crossFittedValidation()} gives honest ones: validation is cut into {@value #CROSS_FIT_FOLDS}
+ * folds, and each fold is predicted by a head whose L2 strength and stacking were chosen on the other
+ * folds only (stage 1 never saw validation).
+ *
+ * <p>Both stages are linear, so {@code logits = (x W1 + b1) A + (log p) M G + b2} collapses to one layer;
  * centring {@code M = I - 1/C} makes a uniform gate contribute nothing (the neutral fallback).
  */
 public final class HeadTrainer {
     static final double[] L2_GRID = {1e-4, 1e-3, 1e-2, 1e-1};
     static final double STACKING_L2 = 1e-2;
     static final int ITERATIONS = 300;
+    /** Folds of the validation split for the cross-fitted validation predictions. */
+    public static final int CROSS_FIT_FOLDS = 5;
 
     private HeadTrainer() {}
 
     /** A trained head plus what was learnt on the way. */
     public record Result(
-            DenseHead head, DenseHead.Layer embeddingOnly, double chosenL2, double embeddingOnlyValidationMacroF1) {}
+            DenseHead head,
+            DenseHead.Layer embeddingOnly,
+            double chosenL2,
+            double embeddingOnlyValidationMacroF1,
+            List<float[]> crossFittedValidation) {}
 
     /**
      * @param validationGate gate probabilities of the validation items, or null to train an embedding-only head
@@ -45,6 +57,8 @@ public final class HeadTrainer {
         DenseHead.Layer best = null;
         double bestScore = -1;
         double bestL2 = 0;
+        List<DenseHead.Layer> layers = new ArrayList<>();
+        List<List<float[]>> predictedByL2 = new ArrayList<>();
         for (double l2 : L2_GRID) {
             DenseHead.Layer layer = SoftmaxRegression.fit(x, trainLabels, classes, null, l2, ITERATIONS);
             DenseHead candidate = new DenseHead(List.of(layer), dimension, 0);
@@ -52,6 +66,8 @@ public final class HeadTrainer {
             for (float[] e : validationEmbeddings) {
                 predicted.add(candidate.probabilities(e, null));
             }
+            layers.add(layer);
+            predictedByL2.add(predicted);
             double score = ClassificationScores.macroF1(predicted, validationLabels, classes);
             if (score > bestScore) {
                 bestScore = score;
@@ -59,11 +75,68 @@ public final class HeadTrainer {
                 bestL2 = l2;
             }
         }
+        List<float[]> crossFitted = crossFit(
+                layers, predictedByL2, validationEmbeddings, validationLabels, validationGate, classes, dimension);
         if (validationGate == null) {
-            return new Result(new DenseHead(List.of(best), dimension, 0), best, bestL2, bestScore);
+            return new Result(new DenseHead(List.of(best), dimension, 0), best, bestL2, bestScore, crossFitted);
         }
         DenseHead.Layer stacked = stack(best, validationEmbeddings, validationLabels, validationGate, classes);
-        return new Result(new DenseHead(List.of(stacked), dimension, classes), best, bestL2, bestScore);
+        return new Result(new DenseHead(List.of(stacked), dimension, classes), best, bestL2, bestScore, crossFitted);
+    }
+
+    /** Out-of-fold validation probabilities: fold {@code i % folds} is predicted by a head chosen on the rest. */
+    static List<float[]> crossFit(
+            List<DenseHead.Layer> layers,
+            List<List<float[]>> predictedByL2,
+            List<float[]> embeddings,
+            int[] labels,
+            List<float[]> gate,
+            int classes,
+            int dimension) {
+        int n = embeddings.size();
+        float[][] result = new float[n][];
+        int folds = Math.min(CROSS_FIT_FOLDS, n);
+        for (int fold = 0; fold < folds; fold++) {
+            List<Integer> rest = new ArrayList<>();
+            List<Integer> held = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                (i % folds == fold ? held : rest).add(i);
+            }
+            if (rest.isEmpty()) {
+                rest = held;
+            }
+            int[] restLabels = rest.stream().mapToInt(i -> labels[i]).toArray();
+            int bestLayer = 0;
+            double bestScore = -1;
+            for (int l = 0; l < layers.size(); l++) {
+                List<float[]> predicted = predictedByL2.get(l);
+                double score = ClassificationScores.macroF1(
+                        rest.stream().map(predicted::get).toList(), restLabels, classes);
+                if (score > bestScore) {
+                    bestScore = score;
+                    bestLayer = l;
+                }
+            }
+            if (gate == null) {
+                for (int i : held) {
+                    result[i] = predictedByL2.get(bestLayer).get(i);
+                }
+                continue;
+            }
+            DenseHead stacked = new DenseHead(
+                    List.of(stack(
+                            layers.get(bestLayer),
+                            rest.stream().map(embeddings::get).toList(),
+                            restLabels,
+                            rest.stream().map(gate::get).toList(),
+                            classes)),
+                    dimension,
+                    classes);
+            for (int i : held) {
+                result[i] = stacked.probabilities(embeddings.get(i), gate.get(i));
+            }
+        }
+        return List.of(result);
     }
 
     /** Fits stage 2 on validation and folds it with stage 1 into one layer over {@code [embedding, log p]}. */

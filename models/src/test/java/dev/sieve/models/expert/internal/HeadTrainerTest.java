@@ -44,6 +44,38 @@ class HeadTrainerTest {
     }
 
     @Test
+    void crossFittedValidation_ofAFold_doesNotDependOnThatFoldsOwnLabels() {
+        Data train = data(300, 5, 1.5);
+        Data validation = data(200, 5, 1.5);
+        List<float[]> gate = gate(validation.y, 0.9);
+        int[] flipped = validation.y.clone();
+        for (int i = 0; i < flipped.length; i += HeadTrainer.CROSS_FIT_FOLDS) {
+            flipped[i] = 1 - flipped[i]; // fold 0's labels only
+        }
+
+        List<float[]> honest = HeadTrainer.train(train.x, train.y, validation.x, validation.y, gate, 2)
+                .crossFittedValidation();
+        List<float[]> withFlippedFold = HeadTrainer.train(train.x, train.y, validation.x, flipped, gate, 2)
+                .crossFittedValidation();
+
+        assertThat(honest).hasSize(validation.x.size());
+        for (int i = 0; i < flipped.length; i += HeadTrainer.CROSS_FIT_FOLDS) {
+            assertThat(withFlippedFold.get(i))
+                    .as("item %d of the changed fold", i)
+                    .containsExactly(honest.get(i));
+        }
+        // ... while the other folds' heads learnt from the flipped labels
+        boolean anyOtherChanged = false;
+        for (int i = 1; i < flipped.length; i++) {
+            if (i % HeadTrainer.CROSS_FIT_FOLDS != 0
+                    && !java.util.Arrays.equals(withFlippedFold.get(i), honest.get(i))) {
+                anyOtherChanged = true;
+            }
+        }
+        assertThat(anyOtherChanged).isTrue();
+    }
+
+    @Test
     void train_whenGateIsInformative_beatsEmbeddingOnlyOnValidation() {
         Data train = data(300, 5, 1.5);
         Data validation = data(300, 5, 1.5);
