@@ -18,6 +18,8 @@ public record WorkerImageSource(Path directory, String dockerfile, List<String> 
 
     /** The Dockerfile of the worker, relative to the repository root. */
     public static final String DOCKERFILE = "gpu-worker/Dockerfile";
+    /** The Dockerfile's step that drops the Windows and macOS natives of the ONNX Runtime jar. */
+    public static final String STRIP_NATIVES_SCRIPT = "gpu-worker/strip-foreign-natives.sh";
 
     public WorkerImageSource {
         Objects.requireNonNull(directory, "directory");
@@ -47,6 +49,7 @@ public record WorkerImageSource(Path directory, String dockerfile, List<String> 
                         "!shared/src/main",
                         "!local-aws/src/main",
                         "!gpu-worker/src/main",
-                        "!" + DOCKERFILE));
+                        "!" + DOCKERFILE,
+                        "!" + STRIP_NATIVES_SCRIPT));
     }
 }
