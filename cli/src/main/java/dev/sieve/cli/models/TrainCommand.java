@@ -1,5 +1,6 @@
 package dev.sieve.cli.models;
 
+import dev.sieve.gate.model.FeatureMode;
 import dev.sieve.gate.model.GateModels;
 import dev.sieve.gate.model.GateThresholds;
 import dev.sieve.gate.model.TfidfFeaturizer;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -87,7 +89,10 @@ public final class TrainCommand extends ModelCommand {
     @Option(names = "--seed", defaultValue = "42", description = "Split seed (default: ${DEFAULT-VALUE}).")
     long seed = StratifiedSplit.DEFAULT_SEED;
 
-    @Option(names = "--no-tune", description = "Skip the small learning-rate search on the validation split.")
+    @Option(
+            names = "--no-tune",
+            description = "Skip the search over feature modes (words, chars, both) and learning rates on the"
+                    + " validation split: both, learning rate 4.")
     boolean noTune;
 
     @Override
@@ -171,39 +176,53 @@ public final class TrainCommand extends ModelCommand {
     private record GateChoice(GateTrainer.TrainedGate trained, double validationF1, Map<String, Object> facts) {}
 
     private GateChoice trainGate(Dataset dataset, List<String> order, Headline headline, int[] validationTruth) {
-        GateTrainer.Options defaults = GateTrainer.Options.defaults().withLearningRate(4.0);
+        GateTrainer.Options defaults =
+                GateTrainer.Options.defaults().withLearningRate(4.0).withMode(FeatureMode.BOTH);
+        List<FeatureMode> modes = noTune ? List.of(defaults.mode()) : List.of(FeatureMode.values());
         List<Double> rates = noTune ? List.of(defaults.learningRate()) : List.of(2.0, 4.0, 8.0);
         GateTrainer.TrainedGate best = null;
         double bestF1 = -1;
-        double bestRate = 0;
+        GateTrainer.Options bestOptions = defaults;
         List<Map<String, Object>> tried = new ArrayList<>();
-        for (double rate : rates) {
-            long started = System.nanoTime();
-            GateTrainer.TrainedGate trained =
-                    GateTrainer.create(defaults.withLearningRate(rate)).train(dataset.train(), order);
-            int[] predicted = Cascade.argmax(GateRuns.score(trained.model(), dataset.validation()));
-            double f1 = headline.f1(ClassificationReport.of(order, validationTruth, predicted));
-            double seconds = (System.nanoTime() - started) / 1e9;
-            progress(String.format(
-                    "gate: learning rate %.1f, %d epochs -> validation F1 %.4f (%.1f s)",
-                    rate, defaults.epochs(), f1, seconds));
-            Map<String, Object> attempt = new LinkedHashMap<>();
-            attempt.put("learning_rate", rate);
-            attempt.put("validation_f1", f1);
-            tried.add(attempt);
-            if (f1 > bestF1) {
-                best = trained;
-                bestF1 = f1;
-                bestRate = rate;
+        for (FeatureMode mode : modes) {
+            long prepareStarted = System.nanoTime();
+            GateTrainer.TrainingSet set =
+                    GateTrainer.create(defaults.withMode(mode)).prepare(dataset.train(), order);
+            double prepareSeconds = (System.nanoTime() - prepareStarted) / 1e9;
+            for (double rate : rates) {
+                long started = System.nanoTime();
+                GateTrainer.Options options = defaults.withMode(mode).withLearningRate(rate);
+                GateTrainer.TrainedGate trained = GateTrainer.create(options).train(set);
+                int[] predicted = Cascade.argmax(GateRuns.score(trained.model(), dataset.validation()));
+                double f1 = headline.f1(ClassificationReport.of(order, validationTruth, predicted));
+                double seconds = (System.nanoTime() - started) / 1e9;
+                progress(String.format(
+                        "gate: %s, learning rate %.1f, %d epochs -> validation F1 %.4f (%.1f s + %.1f s featurizing)",
+                        mode.name().toLowerCase(Locale.ROOT), rate, defaults.epochs(), f1, seconds, prepareSeconds));
+                Map<String, Object> attempt = new LinkedHashMap<>();
+                attempt.put("mode", mode.name().toLowerCase(Locale.ROOT));
+                attempt.put("learning_rate", rate);
+                attempt.put("validation_f1", f1);
+                attempt.put("seconds", Math.round((seconds + prepareSeconds / rates.size()) * 10) / 10.0);
+                tried.add(attempt);
+                if (f1 > bestF1) {
+                    best = trained;
+                    bestF1 = f1;
+                    bestOptions = options;
+                }
             }
         }
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("library", "tribuo 4.3.2 LinearSGDTrainer(LogMulticlass, AdaGrad)");
-        facts.put("features", "hashed word 1-2 grams, sublinear tf, smoothed idf, L2");
-        facts.put("bucket_bits", TfidfFeaturizer.DEFAULT_BUCKET_BITS);
+        facts.put("features", bestOptions.mode().description() + ", sublinear tf, smoothed idf, L2");
+        facts.put("mode", bestOptions.mode().name().toLowerCase(Locale.ROOT));
+        facts.put("bucket_bits", bestOptions.bucketBits());
         facts.put("max_chars", TfidfFeaturizer.MAX_CHARS);
-        facts.put("epochs", defaults.epochs());
-        facts.put("learning_rate", bestRate);
+        if (bestOptions.mode() != FeatureMode.WORDS) {
+            facts.put("max_ngram_chars", TfidfFeaturizer.MAX_NGRAM_CHARS);
+        }
+        facts.put("epochs", bestOptions.epochs());
+        facts.put("learning_rate", bestOptions.learningRate());
         facts.put("validation_f1", bestF1);
         facts.put("f1_kind", headline.kind());
         facts.put("tuning", tried);

@@ -23,13 +23,17 @@ import java.util.zip.GZIPOutputStream;
  *
  * <p>{@code gate.bin} (gzip-compressed, big-endian, {@link DataOutputStream} encoding): magic
  * {@code "SVGT"}, format version {@value #FORMAT_VERSION}, bucket bits {@code b}, maximum
- * characters read, label count {@code K} and the labels (modified UTF-8), then {@code 2^b} idf
- * floats, {@code 2^b × K} weight floats (bucket-major: the K class weights of bucket 0, then of
- * bucket 1, ...), and {@code K} bias floats.
+ * characters read for words, the {@link FeatureMode} name and the maximum characters read for
+ * character n-grams (both from version 2 on), label count {@code K} and the labels (modified
+ * UTF-8), then {@code 2^b} idf floats, {@code 2^b × K} weight floats (bucket-major: the K class
+ * weights of bucket 0, then of bucket 1, ...), and {@code K} bias floats. Version 1 files (no mode)
+ * are read as {@link FeatureMode#WORDS}, which they are.
  */
 public final class LinearGateModel implements GateScorer {
     static final int MAGIC = 0x53564754; // "SVGT"
-    static final int FORMAT_VERSION = 1;
+    static final int FORMAT_VERSION = 2;
+    /** The first format: word 1-2 grams only, no mode in the header. */
+    static final int WORDS_ONLY_VERSION = 1;
 
     private final List<String> labels;
     private final TfidfFeaturizer featurizer;
@@ -82,6 +86,11 @@ public final class LinearGateModel implements GateScorer {
             idf[b] = table[b * stride];
         }
         return idf;
+    }
+
+    /** The weight of bucket {@code bucket} for class {@code k}. */
+    float weight(int bucket, int k) {
+        return table[bucket * stride + 1 + k];
     }
 
     @Override
@@ -158,6 +167,8 @@ public final class LinearGateModel implements GateScorer {
         out.writeInt(FORMAT_VERSION);
         out.writeInt(featurizer.bucketBits());
         out.writeInt(TfidfFeaturizer.MAX_CHARS);
+        out.writeUTF(featurizer.mode().name());
+        out.writeInt(TfidfFeaturizer.MAX_NGRAM_CHARS);
         out.writeInt(labels.size());
         for (String label : labels) {
             out.writeUTF(label);
@@ -201,15 +212,30 @@ public final class LinearGateModel implements GateScorer {
                 throw new GateModelException(source + " is not a gate model (wrong magic number)");
             }
             int version = in.readInt();
-            if (version != FORMAT_VERSION) {
-                throw new GateModelException(
-                        source + " has gate format version " + version + "; this build reads " + FORMAT_VERSION);
+            if (version != FORMAT_VERSION && version != WORDS_ONLY_VERSION) {
+                throw new GateModelException(source + " has gate format version " + version + "; this build reads "
+                        + WORDS_ONLY_VERSION + " and " + FORMAT_VERSION);
             }
             int bits = in.readInt();
             int maxChars = in.readInt();
             if (maxChars != TfidfFeaturizer.MAX_CHARS) {
                 throw new GateModelException(source + " was trained to read " + maxChars
                         + " characters per text; this build reads " + TfidfFeaturizer.MAX_CHARS);
+            }
+            FeatureMode mode = FeatureMode.WORDS;
+            if (version >= 2) {
+                String modeName = in.readUTF();
+                try {
+                    mode = FeatureMode.valueOf(modeName);
+                } catch (IllegalArgumentException e) {
+                    throw new GateModelException(source + " has an unknown feature mode '" + modeName + "'");
+                }
+                int maxNgramChars = in.readInt();
+                if (mode != FeatureMode.WORDS && maxNgramChars != TfidfFeaturizer.MAX_NGRAM_CHARS) {
+                    throw new GateModelException(source + " was trained to read character n-grams of "
+                            + maxNgramChars + " characters per text; this build reads "
+                            + TfidfFeaturizer.MAX_NGRAM_CHARS);
+                }
             }
             int classes = in.readInt();
             if (classes < 2 || classes > 10_000 || bits < 4 || bits > 24) {
@@ -220,7 +246,7 @@ public final class LinearGateModel implements GateScorer {
             for (int k = 0; k < classes; k++) {
                 labels.add(in.readUTF());
             }
-            TfidfFeaturizer featurizer = new TfidfFeaturizer(bits);
+            TfidfFeaturizer featurizer = new TfidfFeaturizer(bits, mode);
             float[] idf = readFloats(in, featurizer.buckets());
             float[] weights = readFloats(in, featurizer.buckets() * classes);
             float[] bias = readFloats(in, classes);

@@ -3,23 +3,44 @@ package dev.sieve.gate.model;
 import java.util.Arrays;
 
 /**
- * Hashed TF-IDF features of word uni- and bigrams, computed without allocating per text.
+ * Hashed TF-IDF features of word uni- and bigrams and/or character n-grams, computed without
+ * allocating per text.
  *
- * <p>Tokens are maximal runs of letters or digits ({@link Character#isLetterOrDigit(char)}),
- * lower-cased, at least {@value #MIN_TOKEN_LENGTH} characters long. Each token and each pair of
- * adjacent tokens is hashed (MurmurHash3 mixing over the characters) into one of {@code 2^bits}
- * buckets. A bucket's value is {@code (1 + ln tf) * idf}, and the vector is scaled to unit L2 norm.
- * Only the first {@value #MAX_CHARS} characters of a text are read, so a 10 MB text costs as much
- * as a 100 kB one. An empty text gives the zero vector.
+ * <p>Words are maximal runs of letters or digits ({@link Character#isLetterOrDigit(char)}),
+ * lower-cased. In {@link FeatureMode#WORDS} and {@link FeatureMode#BOTH} each word of at least
+ * {@value #MIN_TOKEN_LENGTH} characters and each pair of adjacent such words is a term. In {@link
+ * FeatureMode#CHARS} and {@link FeatureMode#BOTH} every word (of any length) is padded with one
+ * space on each side and each of its character n-grams of length {@value #MIN_NGRAM} to {@value
+ * #MAX_NGRAM} is a term, like scikit-learn's {@code analyzer="char_wb"}: {@code "ab"} gives {@code
+ * " a"}, {@code "ab"}, {@code "b "}, {@code " ab"}, {@code "ab "} and {@code " ab "}.
+ *
+ * <p>Every term is hashed (MurmurHash3 mixing over its characters; word terms, and character
+ * n-grams of each length, with their own seed or salt) into one of {@code 2^bits} buckets. A
+ * bucket's value is {@code (1 + ln tf) * idf}, and the vector is scaled to unit L2 norm. Word terms
+ * come from the first {@value #MAX_CHARS} characters of a text, character n-grams from the first
+ * {@value #MAX_NGRAM_CHARS} (they cost about 14 hash steps per character, words about 2), so a huge
+ * text costs as much as a long one. An empty text gives the zero vector.
  */
 public final class TfidfFeaturizer {
     /** Number of hash bits unless told otherwise (262,144 buckets). */
     public static final int DEFAULT_BUCKET_BITS = 18;
-    /** Characters of a text that are featurized; the rest is ignored. */
+    /** Characters of a text whose words are featurized; the rest is ignored. */
     public static final int MAX_CHARS = 100_000;
+    /** Characters of a text whose character n-grams are featurized; the rest is ignored. */
+    public static final int MAX_NGRAM_CHARS = 20_000;
 
     static final int MIN_TOKEN_LENGTH = 2;
+    static final int MIN_NGRAM = 2;
+    static final int MAX_NGRAM = 5;
     private static final int SEED = 0x5eed_5eed;
+    /** Character n-grams are hashed from their last character backwards, from this seed. */
+    private static final int NGRAM_SEED = 0x7c3a_91d5;
+    /** Salt per n-gram length, so an n-gram's hash depends on its length too. */
+    private static final int SALT_2 = 0x2b0f_6a11;
+
+    private static final int SALT_3 = 0x3c4d_1e93;
+    private static final int SALT_4 = 0x4e8b_c3a7;
+    private static final int SALT_5 = 0x5f17_8d2b;
     private static final int C1 = 0xcc9e2d51;
     private static final int C2 = 0x1b873593;
 
@@ -34,13 +55,23 @@ public final class TfidfFeaturizer {
 
     private final int bucketBits;
     private final int mask;
+    private final FeatureMode mode;
 
+    /** A featurizer of word 1-2 grams ({@link FeatureMode#WORDS}). */
     public TfidfFeaturizer(int bucketBits) {
+        this(bucketBits, FeatureMode.WORDS);
+    }
+
+    public TfidfFeaturizer(int bucketBits, FeatureMode mode) {
         if (bucketBits < 4 || bucketBits > 24) {
             throw new IllegalArgumentException("bucket bits must be in [4, 24], was " + bucketBits);
         }
+        if (mode == null) {
+            throw new IllegalArgumentException("feature mode must be given");
+        }
         this.bucketBits = bucketBits;
         this.mask = (1 << bucketBits) - 1;
+        this.mode = mode;
     }
 
     public int bucketBits() {
@@ -51,31 +82,39 @@ public final class TfidfFeaturizer {
         return 1 << bucketBits;
     }
 
+    public FeatureMode mode() {
+        return mode;
+    }
+
     /** A fresh workspace for this featurizer; one per thread. */
     public Workspace newWorkspace() {
         return new Workspace(buckets());
     }
 
     /**
-     * Counts the hashed uni- and bigrams of {@code text} into {@code workspace}: afterwards {@code
+     * Counts the hashed terms of {@code text} into {@code workspace}: afterwards {@code
      * workspace.size()} distinct buckets are in {@code indices()[0..size)} and their raw term
      * frequencies in {@code values()[0..size)}.
      */
     public void countTerms(CharSequence text, Workspace workspace) {
         workspace.clear();
-        int length = Math.min(text.length(), MAX_CHARS);
+        if (mode.words()) {
+            countWords(text, Math.min(text.length(), MAX_CHARS), workspace);
+        }
+        if (mode.chars()) {
+            countNgrams(text, Math.min(text.length(), MAX_NGRAM_CHARS), workspace);
+        }
+    }
+
+    private void countWords(CharSequence text, int length, Workspace workspace) {
         int hash = SEED;
         int tokenLength = 0;
         int previous = 0;
         boolean hasPrevious = false;
         for (int i = 0; i <= length; i++) {
-            char c = i < length ? text.charAt(i) : ' ';
-            int lower = c < 128 ? ASCII_WORD_LOWER[c] : Character.isLetterOrDigit(c) ? Character.toLowerCase(c) : 0;
+            int lower = i < length ? wordLower(text.charAt(i)) : 0;
             if (lower != 0) {
-                int k = lower * C1;
-                k = Integer.rotateLeft(k, 15) * C2;
-                hash ^= k;
-                hash = Integer.rotateLeft(hash, 13) * 5 + 0xe6546b64;
+                hash = mix(hash, lower);
                 tokenLength++;
             } else if (tokenLength > 0) {
                 if (tokenLength >= MIN_TOKEN_LENGTH) {
@@ -91,6 +130,89 @@ public final class TfidfFeaturizer {
                 tokenLength = 0;
             }
         }
+    }
+
+    /**
+     * Character n-grams of the space-padded words: a window of the last four characters rolls
+     * over the text, and each character of a padded word closes the n-grams that end with it.
+     */
+    private void countNgrams(CharSequence text, int length, Workspace workspace) {
+        // c1..c4: the 1st..4th character before the current one in the padded word; seen: how
+        // many characters of the padded word came before (0 = not inside a word).
+        int c1 = 0;
+        int c2 = 0;
+        int c3 = 0;
+        int c4 = 0;
+        int seen = 0;
+        for (int i = 0; i <= length; i++) {
+            int lower = i < length ? wordLower(text.charAt(i)) : 0;
+            if (lower != 0) {
+                if (seen == 0) {
+                    c1 = ' ';
+                    seen = 1;
+                }
+                addNgramsEndingWith(lower, c1, c2, c3, c4, seen, workspace);
+                c4 = c3;
+                c3 = c2;
+                c2 = c1;
+                c1 = lower;
+                seen++;
+            } else if (seen > 0) {
+                addNgramsEndingWith(' ', c1, c2, c3, c4, seen, workspace);
+                seen = 0;
+            }
+        }
+    }
+
+    /** Adds the n-grams (n = 2..5, as far as {@code before} characters allow) that end with {@code c}. */
+    private void addNgramsEndingWith(int c, int c1, int c2, int c3, int c4, int before, Workspace workspace) {
+        int hash = mix(mix(NGRAM_SEED, c), c1);
+        workspace.add(fmix(hash ^ SALT_2) & mask);
+        if (before < 2) {
+            return;
+        }
+        hash = mix(hash, c2);
+        workspace.add(fmix(hash ^ SALT_3) & mask);
+        if (before < 3) {
+            return;
+        }
+        hash = mix(hash, c3);
+        workspace.add(fmix(hash ^ SALT_4) & mask);
+        if (before < 4) {
+            return;
+        }
+        hash = mix(hash, c4);
+        workspace.add(fmix(hash ^ SALT_5) & mask);
+    }
+
+    /**
+     * The bucket of one character n-gram given as a string (for tests: the same hash as the
+     * rolling window computes, from a plain loop over the n-gram's characters).
+     */
+    int ngramBucket(CharSequence ngram) {
+        int n = ngram.length();
+        if (n < MIN_NGRAM || n > MAX_NGRAM) {
+            throw new IllegalArgumentException("n-gram length must be in [2, 5], was " + n);
+        }
+        int hash = NGRAM_SEED;
+        for (int i = n - 1; i >= 0; i--) {
+            hash = mix(hash, ngram.charAt(i));
+        }
+        int salt = n == 2 ? SALT_2 : n == 3 ? SALT_3 : n == 4 ? SALT_4 : SALT_5;
+        return fmix(hash ^ salt) & mask;
+    }
+
+    /** The lower-cased character if it is a letter or digit, else 0. */
+    private static int wordLower(char c) {
+        return c < 128 ? ASCII_WORD_LOWER[c] : Character.isLetterOrDigit(c) ? Character.toLowerCase(c) : 0;
+    }
+
+    /** One MurmurHash3 (x86, 32-bit) body step over one character. */
+    private static int mix(int hash, int c) {
+        int k = c * C1;
+        k = Integer.rotateLeft(k, 15) * C2;
+        hash ^= k;
+        return Integer.rotateLeft(hash, 13) * 5 + 0xe6546b64;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.sieve.models.gate;
 
+import dev.sieve.gate.model.FeatureMode;
 import dev.sieve.gate.model.GateModelException;
 import dev.sieve.gate.model.LinearGateModel;
 import dev.sieve.gate.model.TfidfFeaturizer;
@@ -47,12 +48,16 @@ public final class GateTrainer {
      * Training settings.
      *
      * @param bucketBits hash bits of the featurizer
+     * @param mode the terms the featurizer counts
      * @param epochs passes over the training data
      * @param learningRate AdaGrad's initial learning rate
      * @param seed Tribuo's shuffling seed
      */
-    public record Options(int bucketBits, int epochs, double learningRate, long seed) {
+    public record Options(int bucketBits, FeatureMode mode, int epochs, double learningRate, long seed) {
         public Options {
+            if (mode == null) {
+                throw new IllegalArgumentException("feature mode must be given");
+            }
             if (epochs < 1) {
                 throw new IllegalArgumentException("epochs must be >= 1, was " + epochs);
             }
@@ -62,15 +67,23 @@ public final class GateTrainer {
         }
 
         public static Options defaults() {
-            return new Options(TfidfFeaturizer.DEFAULT_BUCKET_BITS, 10, 4.0, 42L);
+            return new Options(TfidfFeaturizer.DEFAULT_BUCKET_BITS, FeatureMode.WORDS, 10, 4.0, 42L);
         }
 
         public Options withEpochs(int value) {
-            return new Options(bucketBits, value, learningRate, seed);
+            return new Options(bucketBits, mode, value, learningRate, seed);
         }
 
         public Options withLearningRate(double value) {
-            return new Options(bucketBits, epochs, value, seed);
+            return new Options(bucketBits, mode, epochs, value, seed);
+        }
+
+        public Options withMode(FeatureMode value) {
+            return new Options(bucketBits, value, epochs, learningRate, seed);
+        }
+
+        public Options withBucketBits(int value) {
+            return new Options(value, mode, epochs, learningRate, seed);
         }
     }
 
@@ -93,6 +106,14 @@ public final class GateTrainer {
      * label must be in it); null means the sorted distinct training labels.
      */
     public TrainedGate train(List<LabeledText> train, List<String> labels) {
+        return train(prepare(train, labels));
+    }
+
+    /**
+     * The training texts featurized with this trainer's bucket bits and mode, to train several
+     * learning rates on without featurizing again. {@code labels} as in {@link #train(List, List)}.
+     */
+    public TrainingSet prepare(List<LabeledText> train, List<String> labels) {
         if (train.isEmpty()) {
             throw new GateModelException("cannot train the gate on no examples");
         }
@@ -107,15 +128,26 @@ public final class GateTrainer {
             throw new GateModelException(
                     "the gate needs examples of at least 2 labels; the training data has only " + order);
         }
-        TfidfFeaturizer featurizer = new TfidfFeaturizer(options.bucketBits());
+        TfidfFeaturizer featurizer = new TfidfFeaturizer(options.bucketBits(), options.mode());
         float[] idf = documentFrequencies(train, featurizer);
         // A featurizer-only model (zero weights) turns texts into the TF-IDF vectors Tribuo trains on.
         LinearGateModel features = new LinearGateModel(
                 order, featurizer, idf, new float[featurizer.buckets() * order.size()], new float[order.size()]);
         MutableDataset<Label> dataset =
                 new MutableDataset<>(new SimpleDataSourceProvenance("sieve gate training split", LABELS), LABELS);
+        String[] names = featureNames(featurizer.buckets());
         for (LabeledText example : train) {
-            dataset.add(example(features, example.text(), new Label(example.label())));
+            dataset.add(example(features, example.text(), new Label(example.label()), names));
+        }
+        return new TrainingSet(order, featurizer, idf, dataset);
+    }
+
+    /** Trains on a prepared set, which must have this trainer's bucket bits and mode. */
+    public TrainedGate train(TrainingSet set) {
+        if (set.featurizer.bucketBits() != options.bucketBits() || set.featurizer.mode() != options.mode()) {
+            throw new IllegalArgumentException("the training set was featurized with " + set.featurizer.bucketBits()
+                    + " bits and mode " + set.featurizer.mode() + ", the trainer has " + options.bucketBits()
+                    + " and " + options.mode());
         }
         LinearSGDTrainer trainer = new LinearSGDTrainer(
                 new LogMulticlass(),
@@ -124,8 +156,24 @@ public final class GateTrainer {
                 Integer.MAX_VALUE,
                 1,
                 options.seed());
-        LinearSGDModel tribuoModel = quietly(() -> trainer.train(dataset));
-        return new TrainedGate(leanCopy(tribuoModel, order, featurizer, idf), tribuoModel);
+        LinearSGDModel tribuoModel = quietly(() -> trainer.train(set.dataset));
+        return new TrainedGate(leanCopy(tribuoModel, set.order, set.featurizer, set.idf), tribuoModel);
+    }
+
+    /** Featurized training texts with their idf and label order; see {@link #prepare(List, List)}. */
+    public static final class TrainingSet {
+        private final List<String> order;
+        private final TfidfFeaturizer featurizer;
+        private final float[] idf;
+        private final MutableDataset<Label> dataset;
+
+        private TrainingSet(
+                List<String> order, TfidfFeaturizer featurizer, float[] idf, MutableDataset<Label> dataset) {
+            this.order = order;
+            this.featurizer = featurizer;
+            this.idf = idf;
+            this.dataset = dataset;
+        }
     }
 
     /** Copies the Tribuo model's weights into bucket-major arrays. */
@@ -180,14 +228,28 @@ public final class GateTrainer {
     }
 
     static Example<Label> example(LinearGateModel features, String text, Label label) {
+        return example(features, text, label, null);
+    }
+
+    /** {@code names}, when given, holds {@link #featureName} of every bucket, shared by all examples. */
+    private static Example<Label> example(LinearGateModel features, String text, Label label, String[] names) {
         TfidfFeaturizer.Workspace workspace = features.features(text);
-        String[] names = new String[workspace.size()];
+        String[] exampleNames = new String[workspace.size()];
         double[] values = new double[workspace.size()];
         for (int i = 0; i < workspace.size(); i++) {
-            names[i] = featureName(workspace.indices()[i]);
+            int bucket = workspace.indices()[i];
+            exampleNames[i] = names == null ? featureName(bucket) : names[bucket];
             values[i] = workspace.values()[i];
         }
-        return new ArrayExample<>(label, names, values);
+        return new ArrayExample<>(label, exampleNames, values);
+    }
+
+    private static String[] featureNames(int buckets) {
+        String[] names = new String[buckets];
+        for (int b = 0; b < buckets; b++) {
+            names[b] = featureName(b);
+        }
+        return names;
     }
 
     static String featureName(int bucket) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.sieve.gate.model.FeatureMode;
 import dev.sieve.gate.model.GateModelException;
 import dev.sieve.gate.model.GateThresholds;
 import dev.sieve.gate.model.LinearGateModel;
@@ -18,13 +19,50 @@ import org.junit.jupiter.api.io.TempDir;
 
 class GateTrainerTest {
     private static GateTrainer.TrainedGate gate;
+    private static GateTrainer.TrainedGate charGate;
     private static List<LabeledText> heldOut;
 
     @BeforeAll
     static void train() {
         List<LabeledText> train = GeneratedTexts.generate(150, 1);
         heldOut = GeneratedTexts.generate(40, 2);
-        gate = GateTrainer.create(new GateTrainer.Options(14, 5, 1.0, 42L)).train(train, null);
+        gate = GateTrainer.create(new GateTrainer.Options(14, FeatureMode.WORDS, 5, 1.0, 42L))
+                .train(train, null);
+        charGate = GateTrainer.create(new GateTrainer.Options(14, FeatureMode.BOTH, 5, 1.0, 42L))
+                .train(train, null);
+    }
+
+    @Test
+    void train_whenBothModes_learnsAGateThatReproducesTribuoAndKeepsItsModeOnDisk(@TempDir Path dir)
+            throws IOException {
+        Path file = dir.resolve("gate.bin");
+        charGate.model().save(file);
+        LinearGateModel loaded = LinearGateModel.load(file);
+
+        assertThat(loaded.featurizer().mode()).isEqualTo(FeatureMode.BOTH);
+        long correct = 0;
+        for (LabeledText example : heldOut) {
+            float[] lean = loaded.score(example.text());
+            float[] tribuo = GateTrainer.tribuoProbabilities(charGate, example.text());
+            for (int k = 0; k < lean.length; k++) {
+                assertThat(lean[k]).as(example.id()).isCloseTo(tribuo[k], within(1e-5f));
+            }
+            if (loaded.labels().get(GateThresholds.argmax(lean)).equals(example.label())) {
+                correct++;
+            }
+        }
+        assertThat((double) correct / heldOut.size()).isGreaterThan(0.85);
+    }
+
+    @Test
+    void prepare_thenTrainWithAnotherMode_refuses() {
+        GateTrainer.TrainingSet set = GateTrainer.create(new GateTrainer.Options(10, FeatureMode.CHARS, 1, 1.0, 1L))
+                .prepare(GeneratedTexts.generate(5, 3), null);
+
+        assertThatThrownBy(() -> GateTrainer.create(new GateTrainer.Options(10, FeatureMode.WORDS, 1, 1.0, 1L))
+                        .train(set))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("mode CHARS");
     }
 
     @Test
@@ -65,18 +103,27 @@ class GateTrainerTest {
 
     @Test
     void score_onceWarm_allocatesNothingPerText() {
+        assertScoringAllocatesNothing(gate.model());
+    }
+
+    @Test
+    void score_whenBothModesOnceWarm_allocatesNothingPerText() {
+        assertScoringAllocatesNothing(charGate.model());
+    }
+
+    private static void assertScoringAllocatesNothing(LinearGateModel model) {
         com.sun.management.ThreadMXBean threads =
                 (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-        float[] probabilities = new float[gate.model().labels().size()];
+        float[] probabilities = new float[model.labels().size()];
         for (int round = 0; round < 20; round++) {
             for (LabeledText example : heldOut) {
-                gate.model().score(example.text(), probabilities);
+                model.score(example.text(), probabilities);
             }
         }
         long before = threads.getCurrentThreadAllocatedBytes();
         for (int round = 0; round < 20; round++) {
             for (LabeledText example : heldOut) {
-                gate.model().score(example.text(), probabilities);
+                model.score(example.text(), probabilities);
             }
         }
         long allocated = threads.getCurrentThreadAllocatedBytes() - before;
@@ -125,7 +172,7 @@ class GateTrainerTest {
         List<LabeledText> train =
                 List.of(new LabeledText("x1", "hello there", "ham"), new LabeledText("x2", "buy now", "spma"));
 
-        assertThatThrownBy(() -> GateTrainer.create(new GateTrainer.Options(10, 1, 1.0, 1L))
+        assertThatThrownBy(() -> GateTrainer.create(new GateTrainer.Options(10, FeatureMode.WORDS, 1, 1.0, 1L))
                         .train(train, List.of("ham", "spam")))
                 .isInstanceOf(GateModelException.class)
                 .hasMessageContaining("'x2'")
@@ -136,7 +183,7 @@ class GateTrainerTest {
     void train_whenOnlyOneLabel_refuses() {
         List<LabeledText> train = List.of(new LabeledText("x1", "hello there", "ham"));
 
-        assertThatThrownBy(() -> GateTrainer.create(new GateTrainer.Options(10, 1, 1.0, 1L))
+        assertThatThrownBy(() -> GateTrainer.create(new GateTrainer.Options(10, FeatureMode.WORDS, 1, 1.0, 1L))
                         .train(train, null))
                 .isInstanceOf(GateModelException.class)
                 .hasMessageContaining("at least 2 labels");
