@@ -89,7 +89,7 @@ public final class CalibrateCommand extends ModelCommand {
                 Headline.of(labels, positiveLabel));
         GateThresholds thresholds;
         if (target == null) {
-            thresholds = Calibrator.forBestBlend(validation);
+            thresholds = Calibrator.forCorrections(validation);
         } else if (target.expertRate != null) {
             thresholds = Calibrator.forExpertRate(validation, target.expertRate);
         } else if (target.targetF1 != null) {

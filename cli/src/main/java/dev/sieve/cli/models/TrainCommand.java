@@ -157,7 +157,7 @@ public final class TrainCommand extends ModelCommand {
                 ? Calibrator.forTarget(validation, Calibrator.Target.F1, targetF1)
                 : expertRate != null
                         ? Calibrator.forExpertRate(validation, expertRate)
-                        : Calibrator.forBestBlend(validation);
+                        : Calibrator.forCorrections(validation);
         GateModels.writeThresholds(bundleDir.resolve(GateModels.THRESHOLDS_FILE), thresholds);
         components.put(BundleManifest.THRESHOLDS, GateModels.THRESHOLDS_FILE);
         ModelBundle bundle = ModelBundle.write(bundleDir, order, components, metadata);
@@ -167,7 +167,7 @@ public final class TrainCommand extends ModelCommand {
         out().printf(
                         "gate: validation %s F1 %.4f; thresholds %s; validation expert fraction %.3f%n",
                         headline.kind().replace('_', ' '), gate.validationF1(), thresholds.thresholds(), (double)
-                                thresholds.calibration().get("validation_expert_fraction"));
+                                thresholds.calibration().get(GateThresholds.CALIBRATED_ROUTING_RATE));
         out().println("next: ./sieve eval --bundle " + bundle.directory() + " --json");
         out().flush();
         return 0;

@@ -84,6 +84,99 @@ public final class Calibrator {
     }
 
     /**
+     * The default: for each class the gate predicts, route the prefix of its least confident items (cut
+     * between distinct scores) that maximizes the net corrections on validation: items the expert gets
+     * right and the gate wrong, less items the gate gets right and the expert wrong; on a tie the least
+     * routing. Classes are cut independently, so the thresholds differ where the classes differ.
+     *
+     * <p>Why this and not the best point of the blended-F1 curve: measured on five corpora (SpamAssassin,
+     * its subject lines, first names, AFINN valence, State of the Union eras), picks on the validation
+     * F1 curve follow noise in F1's ratio (a few items of the positive class move it) and routed 31 % of
+     * SpamAssassin for no test gain, while net corrections, an additive count, generalized to every test
+     * split: 2.4 % routed and +0.0075 F1 on SpamAssassin, within 0.005 of the better tier elsewhere.
+     * Without an expert there is nothing to correct, and this is {@link #forBestBlend}.
+     */
+    public static GateThresholds forCorrections(Validation validation) {
+        if (validation.expertPredictions() == null) {
+            return forBestBlend(validation);
+        }
+        List<String> labels = validation.labels();
+        int classes = labels.size();
+        int[] truth = validation.truth();
+        int[] expert = validation.expertPredictions();
+        float[][] probabilities = validation.gateProbabilities();
+        int n = truth.length;
+        Integer[] order = new Integer[n];
+        int[] gate = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+            gate[i] = GateThresholds.argmax(probabilities[i]);
+        }
+        java.util.Arrays.sort(
+                order,
+                (a, b) -> gate[a] != gate[b]
+                        ? Integer.compare(gate[a], gate[b])
+                        : Float.compare(probabilities[a][gate[a]], probabilities[b][gate[b]]));
+        Map<String, Double> cuts = new LinkedHashMap<>();
+        Map<String, Object> corrections = new LinkedHashMap<>();
+        int start = 0;
+        for (int c = 0; c < classes; c++) {
+            int end = start;
+            while (end < n && gate[order[end]] == c) {
+                end++;
+            }
+            int net = 0;
+            int bestNet = 0;
+            double bestCut = 0.0;
+            int fixed = 0;
+            int broken = 0;
+            int bestFixed = 0;
+            int bestBroken = 0;
+            for (int j = start; j < end; j++) {
+                int i = order[j];
+                float score = probabilities[i][c];
+                if (score >= 1.0f) {
+                    break; // a threshold is at most 1: items the gate scores exactly 1 stay with it
+                }
+                fixed += expert[i] == truth[i] && c != truth[i] ? 1 : 0;
+                broken += c == truth[i] && expert[i] != truth[i] ? 1 : 0;
+                net = fixed - broken;
+                boolean lastOfTie = j + 1 == end || probabilities[order[j + 1]][c] != score;
+                if (lastOfTie && net > bestNet) {
+                    bestNet = net;
+                    bestFixed = fixed;
+                    bestBroken = broken;
+                    bestCut = j + 1 == end ? 1.0 : ((double) score + probabilities[order[j + 1]][c]) / 2;
+                }
+            }
+            cuts.put(labels.get(c), bestCut);
+            corrections.put(labels.get(c), Map.of("fixed", bestFixed, "broken", bestBroken));
+            start = end;
+        }
+        GateThresholds chosen = new GateThresholds(labels, cuts, Map.of());
+        int[] blended = new int[n];
+        int routed = 0;
+        for (int i = 0; i < n; i++) {
+            boolean confident = chosen.isConfident(probabilities[i]);
+            blended[i] = confident ? gate[i] : expert[i];
+            routed += confident ? 0 : 1;
+        }
+        Headline headline = validation.headline();
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("method", "net_corrections");
+        facts.put("validation_corrections_by_class", corrections);
+        facts.put("validation_items", n);
+        facts.put(GateThresholds.CALIBRATED_ROUTING_RATE, routed / (double) n);
+        facts.put("validation_f1_blended", headline.f1(Confusion.of(classes, truth, blended), labels));
+        facts.put("validation_f1_gate_only", headline.f1(Confusion.of(classes, truth, gate), labels));
+        facts.put("validation_f1_expert_only", headline.f1(Confusion.of(classes, truth, expert), labels));
+        facts.put(GateThresholds.CALIBRATED_ROUTING_RATE_PER_CLASS, routingByClass(validation, cuts));
+        facts.put("f1_kind", headline.kind());
+        facts.put("escalated_answered_by", "expert");
+        return new GateThresholds(labels, cuts, facts);
+    }
+
+    /**
      * The least routing whose smoothed blended F1 reaches the expert's alone less {@link
      * #PARITY_TOLERANCE}, else the best point.
      */
@@ -199,14 +292,14 @@ public final class Calibrator {
             Validation validation, Frontier frontier, int pick, Map<String, Object> facts) {
         Frontier.Point point = frontier.point(pick);
         facts.put("validation_items", frontier.items());
-        facts.put("validation_expert_fraction", point.routingRate());
+        facts.put(GateThresholds.CALIBRATED_ROUTING_RATE, point.routingRate());
         facts.put("validation_f1_blended", point.f1());
         facts.put("validation_precision_blended", frontier.precision(pick));
         facts.put("validation_f1_gate_only", frontier.gateOnlyF1());
         if (frontier.hasExpert()) {
             facts.put("validation_f1_expert_only", frontier.expertOnlyF1());
         }
-        facts.put("validation_routing_by_class", routingByClass(validation, point));
+        facts.put(GateThresholds.CALIBRATED_ROUTING_RATE_PER_CLASS, routingByClass(validation, point.thresholds()));
         facts.put("smoothing_window_items", smoothingWindow(frontier.items()));
         facts.put("f1_kind", validation.headline().kind());
         facts.put("escalated_answered_by", frontier.hasExpert() ? "expert" : "gate (no expert)");
@@ -214,8 +307,8 @@ public final class Calibrator {
     }
 
     /** Label → share of the items the gate predicts as that label that the point routes. */
-    private static Map<String, Double> routingByClass(Validation validation, Frontier.Point point) {
-        GateThresholds thresholds = new GateThresholds(validation.labels(), point.thresholds(), Map.of());
+    private static Map<String, Double> routingByClass(Validation validation, Map<String, Double> cuts) {
+        GateThresholds thresholds = new GateThresholds(validation.labels(), cuts, Map.of());
         int classes = validation.labels().size();
         int[] items = new int[classes];
         int[] routed = new int[classes];

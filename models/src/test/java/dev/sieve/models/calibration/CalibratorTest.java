@@ -119,6 +119,58 @@ class CalibratorTest {
     }
 
     @Test
+    void forCorrections_routesOnlyTheClassWhereTheExpertFixesMoreThanItBreaks() {
+        // 100 ham predictions: the 10 least confident are spam the gate missed, the expert catches 8 of them.
+        // 100 spam predictions: the 10 least confident are right, and the expert breaks 3 of them.
+        int n = 200;
+        float[][] probabilities = new float[n][];
+        int[] truth = new int[n];
+        int[] expert = new int[n];
+        for (int i = 0; i < 100; i++) {
+            float p = 0.6f + 0.004f * i;
+            probabilities[i] = new float[] {p, 1 - p};
+            truth[i] = i < 10 ? 1 : 0;
+            expert[i] = i < 8 ? 1 : 0;
+            probabilities[100 + i] = new float[] {1 - p, p};
+            truth[100 + i] = 1;
+            expert[100 + i] = i < 3 ? 0 : 1;
+        }
+        Calibrator.Validation validation =
+                new Calibrator.Validation(LABELS, truth, probabilities, expert, Headline.of(LABELS, "spam"));
+
+        GateThresholds thresholds = Calibrator.forCorrections(validation);
+
+        // ham: cut between the 8th and 9th least confident items (net +8); spam: nothing routed (net -3).
+        assertThat(thresholds.thresholds().get("ham")).isCloseTo(0.6 + 0.004 * 7.5, within(1e-6));
+        assertThat(thresholds.thresholds().get("spam")).isEqualTo(0.0);
+        assertThat((double) thresholds.calibration().get(GateThresholds.CALIBRATED_ROUTING_RATE))
+                .isEqualTo(8.0 / 200);
+        assertThat(thresholds.calibration()).containsEntry("method", "net_corrections");
+        assertThat(thresholds.calibratedRoutingRate("ham")).hasValue(0.08);
+        assertThat(thresholds.calibratedRoutingRate("spam")).hasValue(0.0);
+    }
+
+    @Test
+    void forCorrections_whenEveryScoreTies_routesTheWholeTieWhenItHelps() {
+        int n = 50;
+        float[][] probabilities = new float[n][];
+        int[] truth = new int[n];
+        for (int i = 0; i < n; i++) {
+            probabilities[i] = new float[] {0.5f, 0.5f};
+            truth[i] = i % 5 == 0 ? 1 : 0;
+        }
+        Calibrator.Validation validation =
+                new Calibrator.Validation(LABELS, truth, probabilities, truth.clone(), Headline.of(LABELS, "spam"));
+
+        GateThresholds thresholds = Calibrator.forCorrections(validation);
+
+        assertThat((double) thresholds.calibration().get(GateThresholds.CALIBRATED_ROUTING_RATE))
+                .isEqualTo(1.0);
+        assertThat((double) thresholds.calibration().get("validation_f1_blended"))
+                .isEqualTo(1.0);
+    }
+
+    @Test
     void forBestBlend_whenEveryScoreTies_routesEverythingRatherThanNothing() {
         int n = 50;
         float[][] probabilities = new float[n][];
