@@ -102,8 +102,8 @@ public final class ScalingCommand implements Callable<Integer> {
             ScalingPlot.writeCsv(result.ticks(), csv);
             ScalingPlot.writePng(
                     result.ticks(),
-                    "sieve simulate scaling: " + replayed.name() + ", target " + scaling.targetValue()
-                            + " messages/task, max " + scaling.maxCapacity() + " tasks",
+                    "sieve simulate scaling: target " + scaling.targetValue() + " messages/task, max "
+                            + scaling.maxCapacity() + " tasks",
                     png);
             if (json) {
                 stdout.println(Json.write(result.summary()));

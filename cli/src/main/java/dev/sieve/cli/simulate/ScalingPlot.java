@@ -51,7 +51,9 @@ final class ScalingPlot {
                 .xAxisTitle("hours since start")
                 .yAxisTitle("tasks")
                 .build();
-        chart.getStyler().setLegendPosition(LegendPosition.InsideNW);
+        chart.getStyler().setLegendPosition(LegendPosition.InsideNE);
+        chart.getStyler().setXAxisDecimalPattern("0");
+        chart.getStyler().setXAxisTickMarkSpacingHint(80);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setPlotGridLinesColor(new Color(230, 230, 230));
         chart.setYAxisGroupTitle(1, "backlog (messages)");
