@@ -2,6 +2,7 @@ package dev.sieve.worker;
 
 import dev.sieve.shared.bundle.BundleManifest;
 import dev.sieve.shared.bundle.ExpertGraphContract;
+import dev.sieve.shared.bundle.ExpertSpec;
 import dev.sieve.shared.bundle.ModelBundle;
 import dev.sieve.worker.expert.Expert;
 import dev.sieve.worker.expert.OnnxExpert;
@@ -15,9 +16,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The real expert for the integration tests: the MiniLM encoder with a nearest-centroid head fitted to
- * small generated texts (64 tokens, the gate's probabilities as an input), built once per JVM by
- * {@link ClassifierGraphs} and opened with {@link OnnxExpert} on the CPU.
+ * The real expert for the integration tests: a standard-layout classifier (MiniLM encoder with a
+ * nearest-centroid head fitted to small generated texts, output {@code logits}, no gate input), built
+ * once per JVM by {@link ClassifierGraphs}, declared in the manifest as {@code ExpertSpec.logits(64, 16)}
+ * and opened with {@link OnnxExpert} on the CPU, which applies softmax: the worker serves a Hugging Face
+ * style export unchanged.
  */
 final class TestExperts {
     private static final List<String> LABELS = List.of("ham", "spam");
@@ -44,12 +47,9 @@ final class TestExperts {
                         LABELS.size(),
                         texts,
                         classes,
-                        ClassifierGraphs.Output.PROBABILITIES,
-                        true,
-                        Map.of(
-                                ExpertGraphContract.META_MAX_TOKENS, "64",
-                                ExpertGraphContract.META_TAIL_TOKENS, "16",
-                                ExpertGraphContract.META_LABELS, String.join("\n", LABELS)),
+                        ClassifierGraphs.Output.LOGITS,
+                        false,
+                        Map.of(),
                         dir.resolve(ExpertGraphContract.EXPERT_FILE));
                 Files.copy(
                         ClassifierGraphs.resource(ClassifierGraphs.TOKENIZER_RESOURCE, ENCODER_CACHE),
@@ -60,6 +60,7 @@ final class TestExperts {
                         Map.of(
                                 BundleManifest.EXPERT, ExpertGraphContract.EXPERT_FILE,
                                 BundleManifest.TOKENIZER, ExpertGraphContract.TOKENIZER_FILE),
+                        ExpertSpec.logits(64, 16),
                         Map.of());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

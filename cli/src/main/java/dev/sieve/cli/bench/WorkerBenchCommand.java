@@ -444,6 +444,7 @@ public final class WorkerBenchCommand implements Callable<Integer> {
                 benchDir,
                 labels,
                 trained.components(),
+                trained.spec(),
                 Map.of("purpose", "sieve bench worker: throughput only", "expert", trained.metadata()));
     }
 

@@ -1,5 +1,6 @@
 package dev.sieve.cli.models;
 
+import dev.sieve.models.expert.HuggingFaceExport;
 import dev.sieve.shared.bundle.BundleManifest;
 import dev.sieve.shared.bundle.ModelBundle;
 import java.io.IOException;
@@ -12,19 +13,103 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
-/** {@code sieve bundle publish}: a new model is an immutable upload plus a deploy, never an overwrite. */
+/**
+ * {@code sieve bundle import}: a bundle around the user's own classifier; {@code sieve bundle publish}: a
+ * new model is an immutable upload plus a deploy, never an overwrite.
+ */
 @Command(
         name = "bundle",
         mixinStandardHelpOptions = true,
-        description = "Model bundles in a deployed stack's bucket.",
-        subcommands = {BundleCommand.Publish.class})
+        description = "Model bundles: import your own expert, publish to a deployed stack's bucket.",
+        subcommands = {BundleCommand.Import.class, BundleCommand.Publish.class})
 public final class BundleCommand {
+
+    @Command(
+            name = "import",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Makes a bundle whose expert is your own Hugging Face sequence-classification export: an ONNX graph"
+                        + " with inputs input_ids, attention_mask (optionally token_type_ids) and output logits"
+                        + " [batch, classes], its tokenizer.json and its config.json (id2label). The graph is copied"
+                        + " unchanged; the worker applies softmax to its logits.",
+                "The gate is trained and calibrated on --data exactly as by 'sieve train' (same split); the data's"
+                        + " labels must be id2label's. Options of 'sieve train' other than --encoder, --int8,"
+                        + " --skip-expert and --labels (e.g. --expert-rate, --target-f1, --positive-label, --seed,"
+                        + " --no-tune) are passed on."
+            })
+    static final class Import extends ModelCommand {
+        @Option(names = "--onnx", required = true, paramLabel = "FILE", description = "The classifier's ONNX graph.")
+        Path onnx;
+
+        @Option(names = "--tokenizer", required = true, paramLabel = "FILE", description = "Its tokenizer.json.")
+        Path tokenizer;
+
+        @Option(names = "--config", required = true, paramLabel = "FILE", description = "Its config.json (id2label).")
+        Path config;
+
+        @Option(names = "--data", paramLabel = "FILE", description = "Labeled JSON Lines (default: SpamAssassin).")
+        Path data;
+
+        @Option(names = "--out", paramLabel = "DIR", description = "Bundle directory (default as for sieve train).")
+        Path out;
+
+        @Option(
+                names = "--max-tokens",
+                paramLabel = "N",
+                description = "Tokens fed to the graph (default: 256, at most max_position_embeddings).")
+        Integer maxTokens;
+
+        @Option(
+                names = "--tail-tokens",
+                defaultValue = "0",
+                paramLabel = "N",
+                description = "Of those, tokens kept from the end of long texts (default: ${DEFAULT-VALUE}, plain"
+                        + " truncation).")
+        int tailTokens;
+
+        @CommandLine.Unmatched
+        List<String> trainOptions = new ArrayList<>();
+
+        @Override
+        protected int execute() {
+            for (String option : trainOptions) {
+                String name = option.split("=", 2)[0];
+                if (List.of("--encoder", "--int8", "--skip-expert", "--labels").contains(name)) {
+                    throw new UserInputException(
+                            name + " does not apply to an imported expert (its id2label fixes" + " the labels)");
+                }
+            }
+            HuggingFaceExport export = HuggingFaceExport.open(onnx, tokenizer, config);
+            int tokens = export.maxTokens(maxTokens);
+            if (tailTokens < 0 || tailTokens > tokens / 2) {
+                throw new UserInputException("--tail-tokens must be between 0 and half of --max-tokens (" + tokens / 2
+                        + "), got " + tailTokens);
+            }
+            List<String> args = new ArrayList<>(trainOptions);
+            if (data != null) {
+                args.addAll(List.of("--data", data.toString()));
+            }
+            if (out != null) {
+                args.addAll(List.of("--out", out.toString()));
+            }
+            if (cacheDir != null) {
+                args.addAll(List.of("--cache-dir", cacheDir.toString()));
+            }
+            progress("import: " + onnx + " (id2label " + export.labels() + ", " + tokens + " tokens)");
+            return new CommandLine(new TrainCommand(new ImportedExpertStage(export, tokens, tailTokens)))
+                    .setCommandName("bundle import")
+                    .setOut(out())
+                    .setErr(err())
+                    .execute(args.toArray(String[]::new));
+        }
+    }
 
     @Command(
             name = "publish",

@@ -100,8 +100,7 @@ public final class CalibrateCommand extends ModelCommand {
         GateModels.writeThresholds(bundle.directory().resolve(GateModels.THRESHOLDS_FILE), thresholds);
         Map<String, String> components = new LinkedHashMap<>(bundle.manifest().components());
         components.put(BundleManifest.THRESHOLDS, GateModels.THRESHOLDS_FILE);
-        ModelBundle rewritten = ModelBundle.write(
-                bundle.directory(), labels, components, bundle.manifest().metadata());
+        ModelBundle rewritten = bundle.rewrite(components, bundle.manifest().metadata());
         out().println("thresholds: " + thresholds.thresholds() + " " + thresholds.calibration());
         out().println("bundle: " + rewritten.directory() + " (version " + rewritten.version() + ")");
         out().flush();

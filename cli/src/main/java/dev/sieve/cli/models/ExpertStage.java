@@ -1,5 +1,6 @@
 package dev.sieve.cli.models;
 
+import dev.sieve.shared.bundle.ExpertSpec;
 import dev.sieve.shared.bundle.ModelBundle;
 import dev.sieve.shared.corpus.LabeledText;
 import java.nio.file.Path;
@@ -56,14 +57,22 @@ interface ExpertStage {
         return null;
     }
 
+    /**
+     * The label order of the bundle, given the labels found in the data (sorted); an expert with its own
+     * label order (an imported classifier) reconciles the two here.
+     */
+    default List<String> labelOrder(List<String> dataLabels) {
+        return dataLabels;
+    }
+
     /** Opens the bundle's expert, or empty when the bundle has none. */
     Optional<Runner> open(ModelBundle bundle, boolean int8, int threads);
 
     /** Expert training settings from the command line. */
     record Settings(String encoder, boolean int8, Path cacheDir) {}
 
-    /** The expert's files and facts. */
-    record Trained(Map<String, String> components, Map<String, Object> metadata) {}
+    /** The expert's files, how the worker serves them, and facts. */
+    record Trained(Map<String, String> components, ExpertSpec spec, Map<String, Object> metadata) {}
 
     /** A loaded expert. */
     interface Runner extends AutoCloseable {

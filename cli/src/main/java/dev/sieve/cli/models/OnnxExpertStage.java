@@ -44,7 +44,7 @@ final class OnnxExpertStage implements ExpertStage {
                 .withCacheDir(settings.cacheDir());
         ExpertTrainer.TrainedExpert trained = ExpertTrainer.create(options)
                 .train(train, Arrays.asList(trainGate), validation, Arrays.asList(validationGate), labels, bundleDir);
-        return new Trained(trained.components(), trained.metadata());
+        return new Trained(trained.components(), trained.spec(), trained.metadata());
     }
 
     @Override

@@ -10,6 +10,7 @@ import dev.sieve.models.calibration.ClassificationReport;
 import dev.sieve.models.calibration.Headline;
 import dev.sieve.models.gate.GateTrainer;
 import dev.sieve.shared.bundle.BundleManifest;
+import dev.sieve.shared.bundle.ExpertSpec;
 import dev.sieve.shared.bundle.ModelBundle;
 import dev.sieve.shared.corpus.Dataset;
 import dev.sieve.shared.corpus.StratifiedSplit;
@@ -95,19 +96,30 @@ public final class TrainCommand extends ModelCommand {
                     + " validation split: both, learning rate 4.")
     boolean noTune;
 
+    private final ExpertStage expert;
+
+    public TrainCommand() {
+        this(ExpertStage.create());
+    }
+
+    /** A train command whose expert comes from {@code expert} (e.g. an imported graph, {@code sieve bundle import}). */
+    TrainCommand(ExpertStage expert) {
+        this.expert = expert;
+    }
+
     @Override
     protected int execute() throws Exception {
         if (expertRate != null && targetF1 != null) {
             throw new UserInputException("give either --expert-rate or --target-f1, not both");
         }
-        ExpertStage expert = ExpertStage.create();
         progress("data: loading " + (data == null ? "the SpamAssassin corpus" : data.toString()) + " ...");
         TrainingData trainingData = TrainingData.load(data, cacheDir());
         if (labels != null && !labels.isEmpty()) {
             trainingData.requireLabels(labels);
         }
         Dataset dataset = trainingData.split(seed);
-        List<String> order = labels != null && !labels.isEmpty() ? List.copyOf(labels) : dataset.labels();
+        List<String> order =
+                labels != null && !labels.isEmpty() ? List.copyOf(labels) : expert.labelOrder(dataset.labels());
         progress("data: " + trainingData.examples().size() + " examples ("
                 + (trainingData.rawCount() - trainingData.examples().size()) + " duplicates dropped), labels " + order
                 + "; split "
@@ -127,6 +139,7 @@ public final class TrainCommand extends ModelCommand {
         metadata.put("gate", gate.facts());
         float[][] validationGate = GateRuns.score(gate.trained().model(), dataset.validation());
         int[] expertValidation = null;
+        ExpertSpec expertSpec = null;
         if (!skipExpert) {
             progress("expert: training (" + encoder + ") ...");
             float[][] trainGate = GateRuns.score(gate.trained().model(), dataset.train());
@@ -140,10 +153,11 @@ public final class TrainCommand extends ModelCommand {
                     bundleDir);
             components.putAll(trainedExpert.components());
             metadata.put("expert", trainedExpert.metadata());
+            expertSpec = trainedExpert.spec();
             expertValidation = ExpertStage.crossFittedValidation(
                     metadata, dataset.validation().size());
             if (expertValidation == null) {
-                ModelBundle partial = ModelBundle.write(bundleDir, order, components, metadata);
+                ModelBundle partial = ModelBundle.write(bundleDir, order, components, expertSpec, metadata);
                 try (ExpertStage.Runner runner = expert.open(partial, false, 1).orElseThrow()) {
                     progress("expert: scoring the validation split for calibration ...");
                     expertValidation =
@@ -160,7 +174,7 @@ public final class TrainCommand extends ModelCommand {
                         : Calibrator.forCorrections(validation);
         GateModels.writeThresholds(bundleDir.resolve(GateModels.THRESHOLDS_FILE), thresholds);
         components.put(BundleManifest.THRESHOLDS, GateModels.THRESHOLDS_FILE);
-        ModelBundle bundle = ModelBundle.write(bundleDir, order, components, metadata);
+        ModelBundle bundle = ModelBundle.write(bundleDir, order, components, expertSpec, metadata);
 
         out().println("bundle: " + bundle.directory() + " (version " + bundle.version() + ", components "
                 + bundle.manifest().components().keySet() + ")");

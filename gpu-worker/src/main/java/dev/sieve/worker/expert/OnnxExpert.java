@@ -6,35 +6,43 @@ import ai.onnxruntime.OrtSession;
 import dev.sieve.shared.bundle.BundleException;
 import dev.sieve.shared.bundle.BundleManifest;
 import dev.sieve.shared.bundle.ExpertGraphContract;
+import dev.sieve.shared.bundle.ExpertSpec;
 import dev.sieve.shared.bundle.ModelBundle;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The expert of a model bundle: its {@code tokenizer.json} plus the ONNX graph that {@link
- * ExpertTrainer} wrote (encoder + pooling + head, output {@code probabilities}). Token limits come from
- * the graph's metadata; whether the head reads the gate's probabilities comes from the graph's inputs.
+ * The expert of a model bundle: its {@code tokenizer.json} plus an ONNX graph, served as the manifest's
+ * {@link ExpertSpec} declares (output {@code probabilities}, or {@code logits} to which softmax is
+ * applied here; whether the graph takes the gate's probabilities; token limits). The declaration is
+ * checked against the graph's inputs and outputs when the bundle is opened. Bundles written before the
+ * manifest declared the expert carry the same facts in the graph's metadata ({@code sieve.*}).
  */
 public final class OnnxExpert implements Expert {
     private static final Pattern CUDA = Pattern.compile("cuda:(\\d+)");
+    private static final Set<String> TOKEN_INPUTS = Set.of(
+            ExpertGraphContract.INPUT_IDS, ExpertGraphContract.ATTENTION_MASK, ExpertGraphContract.TOKEN_TYPE_IDS);
 
     private final List<String> labels;
     private final ExpertTokenizer tokenizer;
     private final OrtSession session;
     private final PaddedBatch batch;
-    private final boolean usesGate;
+    private final ExpertSpec spec;
 
-    private OnnxExpert(List<String> labels, ExpertTokenizer tokenizer, OrtSession session) {
+    private OnnxExpert(List<String> labels, ExpertTokenizer tokenizer, OrtSession session, ExpertSpec spec) {
         this.labels = List.copyOf(labels);
         this.tokenizer = tokenizer;
         this.session = session;
-        this.usesGate = session.getInputNames().contains(ExpertGraphContract.GATE_PROBABILITIES);
+        this.spec = spec;
         this.batch = new PaddedBatch(session.getInputNames());
     }
 
@@ -85,19 +93,15 @@ public final class OnnxExpert implements Expert {
         }
         try {
             Map<String, String> graphMetadata = session.getMetadata().getCustomMetadata();
-            int maxTokens = intMetadata(graphMetadata, ExpertGraphContract.META_MAX_TOKENS, model);
-            int tailTokens = intMetadata(graphMetadata, ExpertGraphContract.META_TAIL_TOKENS, model);
             String graphLabels = graphMetadata.get(ExpertGraphContract.META_LABELS);
             if (graphLabels != null && !List.of(graphLabels.split("\n")).equals(bundle.labels())) {
                 throw new BundleException("bundle " + bundle.version() + ": the expert graph was trained for labels "
                         + List.of(graphLabels.split("\n")) + " but the manifest lists " + bundle.labels());
             }
-            if (!session.getOutputNames().contains(ExpertGraphContract.PROBABILITIES)) {
-                throw new BundleException("bundle " + bundle.version() + ": the expert graph " + model
-                        + " has no output '" + ExpertGraphContract.PROBABILITIES + "'");
-            }
-            ExpertTokenizer tokenizer = ExpertTokenizer.open(tokenizerJson, maxTokens, tailTokens);
-            return new OnnxExpert(bundle.labels(), tokenizer, session);
+            ExpertSpec spec = bundle.expertSpec().orElseGet(() -> legacySpec(session, graphMetadata, model));
+            checkGraph(bundle, model, session, spec);
+            ExpertTokenizer tokenizer = ExpertTokenizer.open(tokenizerJson, spec.maxTokens(), spec.tailTokens());
+            return new OnnxExpert(bundle.labels(), tokenizer, session, spec);
         } catch (OrtException | RuntimeException e) {
             closeQuietly(session);
             if (e instanceof BundleException bundleException) {
@@ -108,13 +112,56 @@ public final class OnnxExpert implements Expert {
         }
     }
 
+    /** The declaration of a bundle written before manifests declared the expert: from the graph's metadata. */
+    private static ExpertSpec legacySpec(OrtSession session, Map<String, String> metadata, Path model) {
+        return ExpertSpec.probabilities(
+                session.getInputNames().contains(ExpertGraphContract.GATE_PROBABILITIES),
+                intMetadata(metadata, ExpertGraphContract.META_MAX_TOKENS, model),
+                intMetadata(metadata, ExpertGraphContract.META_TAIL_TOKENS, model));
+    }
+
     private static int intMetadata(Map<String, String> metadata, String key, Path model) {
         String value = metadata.get(key);
         if (value == null) {
-            throw new BundleException(
-                    "expert graph " + model + " lacks metadata '" + key + "'; it was not written by ExpertTrainer");
+            throw new BundleException("expert graph " + model + " lacks metadata '" + key
+                    + "' and the bundle's manifest declares no 'expert' (output, gate_feature, max_tokens,"
+                    + " tail_tokens); import the graph with 'sieve bundle import'");
         }
         return Integer.parseInt(value);
+    }
+
+    /** Refuses a graph whose inputs or outputs differ from what the manifest declares. */
+    private static void checkGraph(ModelBundle bundle, Path model, OrtSession session, ExpertSpec spec) {
+        String where = "bundle " + bundle.version() + ": the expert graph " + model.getFileName();
+        Set<String> inputs = session.getInputNames();
+        String output = spec.output().tensorName();
+        if (!session.getOutputNames().contains(output)) {
+            throw new BundleException(where + " has no output '" + output + "' (the manifest declares expert.output "
+                    + spec.output().name().toLowerCase(Locale.ROOT) + "); its outputs are " + session.getOutputNames());
+        }
+        for (String required : List.of(ExpertGraphContract.INPUT_IDS, ExpertGraphContract.ATTENTION_MASK)) {
+            if (!inputs.contains(required)) {
+                throw new BundleException(where + " has no input '" + required + "'; its inputs are " + inputs);
+            }
+        }
+        boolean hasGate = inputs.contains(ExpertGraphContract.GATE_PROBABILITIES);
+        if (hasGate != spec.gateFeature()) {
+            throw new BundleException(where + (hasGate ? " takes" : " does not take") + " the input '"
+                    + ExpertGraphContract.GATE_PROBABILITIES + "' but the manifest declares expert.gate_feature "
+                    + spec.gateFeature());
+        }
+        for (String input : inputs) {
+            if (!TOKEN_INPUTS.contains(input) && !input.equals(ExpertGraphContract.GATE_PROBABILITIES)) {
+                throw new BundleException(where + " has the input '" + input + "', which the worker cannot feed;"
+                        + " it feeds " + TOKEN_INPUTS + " and, with the gate feature, "
+                        + ExpertGraphContract.GATE_PROBABILITIES);
+            }
+        }
+    }
+
+    /** How the bundle declares this expert is served. */
+    public ExpertSpec spec() {
+        return spec;
     }
 
     @Override
@@ -129,7 +176,7 @@ public final class OnnxExpert implements Expert {
 
     /** Whether the head reads the gate's probabilities. */
     public boolean usesGate() {
-        return usesGate;
+        return spec.gateFeature();
     }
 
     @Override
@@ -138,7 +185,7 @@ public final class OnnxExpert implements Expert {
             throw new IllegalArgumentException("gateProbabilities has " + gateProbabilities.length
                     + " values but the expert has " + labels.size() + " labels " + labels);
         }
-        return new ExpertInput(tokenizer.tokenize(text), usesGate ? gateProbabilities : null);
+        return new ExpertInput(tokenizer.tokenize(text), spec.gateFeature() ? gateProbabilities : null);
     }
 
     @Override
@@ -147,7 +194,7 @@ public final class OnnxExpert implements Expert {
             return new float[0][];
         }
         List<long[]> ids = new ArrayList<>(inputs.size());
-        List<float[]> gate = usesGate ? new ArrayList<>(inputs.size()) : null;
+        List<float[]> gate = spec.gateFeature() ? new ArrayList<>(inputs.size()) : null;
         for (ExpertInput input : inputs) {
             if (input.tokens() > maxTokens()) {
                 throw new ExpertException("an input has " + input.tokens() + " tokens; this expert accepts at most "
@@ -162,12 +209,22 @@ public final class OnnxExpert implements Expert {
         try {
             tensors = batch.tensors(ids, gate, labels.size());
             try (OrtSession.Result result = session.run(tensors)) {
-                OnnxTensor output = (OnnxTensor)
-                        result.get(ExpertGraphContract.PROBABILITIES).orElseThrow();
+                OnnxTensor output =
+                        (OnnxTensor) result.get(spec.output().tensorName()).orElseThrow();
+                long[] shape = output.getInfo().getShape();
+                if (shape.length != 2 || shape[0] != inputs.size() || shape[1] != labels.size()) {
+                    throw new ExpertException(
+                            "the expert graph's output '" + spec.output().tensorName()
+                                    + "' has shape " + Arrays.toString(shape) + "; expected [" + inputs.size() + ", "
+                                    + labels.size() + "] (batch, labels " + labels + ")");
+                }
                 FloatBuffer values = output.getFloatBuffer();
                 float[][] probabilities = new float[inputs.size()][labels.size()];
                 for (float[] row : probabilities) {
                     values.get(row);
+                    if (spec.output() == ExpertSpec.Output.LOGITS) {
+                        softmaxInPlace(row);
+                    }
                 }
                 return probabilities;
             }
@@ -178,6 +235,22 @@ public final class OnnxExpert implements Expert {
             if (tensors != null) {
                 tensors.values().forEach(OnnxTensor::close);
             }
+        }
+    }
+
+    /** Softmax of one row of logits, shifted by the row's maximum so large logits cannot overflow. */
+    public static void softmaxInPlace(float[] row) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (float v : row) {
+            max = Math.max(max, v);
+        }
+        double sum = 0;
+        for (int c = 0; c < row.length; c++) {
+            row[c] = (float) Math.exp(row[c] - max);
+            sum += row[c];
+        }
+        for (int c = 0; c < row.length; c++) {
+            row[c] = (float) (row[c] / sum);
         }
     }
 

@@ -10,6 +10,7 @@ import dev.sieve.models.expert.internal.ExpertGraphBuilder;
 import dev.sieve.models.expert.internal.HeadTrainer;
 import dev.sieve.shared.bundle.BundleManifest;
 import dev.sieve.shared.bundle.ExpertGraphContract;
+import dev.sieve.shared.bundle.ExpertSpec;
 import dev.sieve.shared.corpus.LabeledText;
 import dev.sieve.worker.expert.ExpertTokenizer;
 import dev.sieve.worker.expert.OnnxExpert;
@@ -62,6 +63,8 @@ public final class ExpertTrainer {
      * @param maxTokens longest token sequence per item (default 256)
      * @param tailTokens tokens kept from the end of long texts (head+tail truncation; 0 = plain truncation)
      * @param useGateFeature whether the head also reads the gate's probabilities (the default design)
+     * @param output the graph's output: {@code probabilities} (default) or {@code logits}, the layout of a
+     *     Hugging Face sequence-classification export (no gate feature then)
      * @param exportInt8 also write {@value #EXPERT_INT8_FILE}: the same head on the int8 twin encoder
      * @param cacheDir encoder files and embedding cache (default {@code ~/.cache/sieve})
      * @param threads ONNX Runtime intra-op threads while embedding
@@ -72,6 +75,7 @@ public final class ExpertTrainer {
             int maxTokens,
             int tailTokens,
             boolean useGateFeature,
+            ExpertSpec.Output output,
             boolean exportInt8,
             Path cacheDir,
             int threads,
@@ -80,6 +84,11 @@ public final class ExpertTrainer {
             Objects.requireNonNull(encoder, "encoder");
             Objects.requireNonNull(cacheDir, "cacheDir");
             Objects.requireNonNull(progress, "progress");
+            Objects.requireNonNull(output, "output");
+            if (output == ExpertSpec.Output.LOGITS && useGateFeature) {
+                throw new IllegalArgumentException(
+                        "output logits (a standard classifier layout) cannot take the gate feature; use withGateFeature(false)");
+            }
             if (maxTokens < 8 || maxTokens > 512) {
                 throw new IllegalArgumentException(
                         "maxTokens must be between 8 and 512 (the encoders' limit), got " + maxTokens);
@@ -100,6 +109,7 @@ public final class ExpertTrainer {
                     256,
                     64,
                     true,
+                    ExpertSpec.Output.PROBABILITIES,
                     true,
                     Path.of(System.getProperty("user.home"), ".cache", "sieve"),
                     2,
@@ -107,31 +117,42 @@ public final class ExpertTrainer {
         }
 
         public Options withEncoder(Encoder value) {
-            return new Options(value, maxTokens, tailTokens, useGateFeature, exportInt8, cacheDir, threads, progress);
+            return new Options(
+                    value, maxTokens, tailTokens, useGateFeature, output, exportInt8, cacheDir, threads, progress);
         }
 
         public Options withTokens(int max, int tail) {
-            return new Options(encoder, max, tail, useGateFeature, exportInt8, cacheDir, threads, progress);
+            return new Options(encoder, max, tail, useGateFeature, output, exportInt8, cacheDir, threads, progress);
         }
 
         public Options withGateFeature(boolean value) {
-            return new Options(encoder, maxTokens, tailTokens, value, exportInt8, cacheDir, threads, progress);
+            return new Options(encoder, maxTokens, tailTokens, value, output, exportInt8, cacheDir, threads, progress);
+        }
+
+        /** The graph's output; {@code logits} also turns the gate feature off (a standard classifier layout). */
+        public Options withOutput(ExpertSpec.Output value) {
+            boolean gate = value == ExpertSpec.Output.PROBABILITIES && useGateFeature;
+            return new Options(encoder, maxTokens, tailTokens, gate, value, exportInt8, cacheDir, threads, progress);
         }
 
         public Options withInt8(boolean value) {
-            return new Options(encoder, maxTokens, tailTokens, useGateFeature, value, cacheDir, threads, progress);
+            return new Options(
+                    encoder, maxTokens, tailTokens, useGateFeature, output, value, cacheDir, threads, progress);
         }
 
         public Options withCacheDir(Path value) {
-            return new Options(encoder, maxTokens, tailTokens, useGateFeature, exportInt8, value, threads, progress);
+            return new Options(
+                    encoder, maxTokens, tailTokens, useGateFeature, output, exportInt8, value, threads, progress);
         }
 
         public Options withThreads(int value) {
-            return new Options(encoder, maxTokens, tailTokens, useGateFeature, exportInt8, cacheDir, value, progress);
+            return new Options(
+                    encoder, maxTokens, tailTokens, useGateFeature, output, exportInt8, cacheDir, value, progress);
         }
 
         public Options withProgress(ProgressListener value) {
-            return new Options(encoder, maxTokens, tailTokens, useGateFeature, exportInt8, cacheDir, threads, value);
+            return new Options(
+                    encoder, maxTokens, tailTokens, useGateFeature, output, exportInt8, cacheDir, threads, value);
         }
     }
 
@@ -139,12 +160,17 @@ public final class ExpertTrainer {
      * The files written into the bundle directory and the facts about them.
      *
      * @param components role → file name, for {@code ModelBundle.write}
+     * @param spec how the worker serves the graph, for the manifest
      * @param metadata encoder, pooling, tokens, head kind, validation metrics, max_abs_diff, what was tried
      */
     public record TrainedExpert(
-            Map<String, String> components, Map<String, Object> metadata, List<float[]> crossFittedValidation) {
+            Map<String, String> components,
+            ExpertSpec spec,
+            Map<String, Object> metadata,
+            List<float[]> crossFittedValidation) {
         public TrainedExpert {
             components = Map.copyOf(components);
+            Objects.requireNonNull(spec, "spec");
             metadata = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
             crossFittedValidation = List.copyOf(crossFittedValidation);
         }
@@ -232,6 +258,7 @@ public final class ExpertTrainer {
                         ExpertGraphBuilder.load(Embeddings.encoderFile(encoder, options.cacheDir())),
                         encoder.pooling(),
                         head,
+                        options.output(),
                         graphMetadata),
                 expertFile);
         Files.copy(
@@ -305,6 +332,7 @@ public final class ExpertTrainer {
                             ExpertGraphBuilder.load(Embeddings.encoderFile(twin, options.cacheDir())),
                             twin.pooling(),
                             head,
+                            options.output(),
                             graphMetadata),
                     int8File);
             components.put(BundleManifest.EXPERT_INT8, EXPERT_INT8_FILE);
@@ -325,7 +353,9 @@ public final class ExpertTrainer {
                         "head+tail truncation (192+64) vs plain truncation (256)",
                         "int8 encoder with the fp32-trained head",
                         "see docs/decisions/0002-expert-design.md for the figures"));
-        return new TrainedExpert(components, metadata, trained.crossFittedValidation());
+        ExpertSpec spec =
+                new ExpertSpec(options.output(), head.gateClasses() > 0, options.maxTokens(), options.tailTokens());
+        return new TrainedExpert(components, spec, metadata, trained.crossFittedValidation());
     }
 
     private static DenseHead trainedEmbeddingOnly(HeadTrainer.Result trained, DenseHead head) {
@@ -361,12 +391,15 @@ public final class ExpertTrainer {
                 Map<String, OnnxTensor> inputs =
                         batch.tensors(ids, gate == null ? null : gate.subList(from, to), classes);
                 try (OrtSession.Result result = session.run(inputs)) {
-                    FloatBuffer values = ((OnnxTensor) result.get(ExpertGraphContract.PROBABILITIES)
-                                    .orElseThrow())
+                    FloatBuffer values = ((OnnxTensor)
+                                    result.get(options.output().tensorName()).orElseThrow())
                             .getFloatBuffer();
                     for (int i = from; i < to; i++) {
                         float[] row = new float[classes];
                         values.get(row);
+                        if (options.output() == ExpertSpec.Output.LOGITS) {
+                            OnnxExpert.softmaxInPlace(row);
+                        }
                         out.add(row);
                     }
                 } finally {

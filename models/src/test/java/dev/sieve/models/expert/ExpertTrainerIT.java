@@ -45,7 +45,8 @@ class OnnxExpertIT {
                 .withProgress(ProgressListener.silent());
         trained = ExpertTrainer.create(options)
                 .train(train, gate(train, random), validation, gate(validation, random), LABELS, bundleDir);
-        bundle = ModelBundle.write(bundleDir, LABELS, trained.components(), Map.of("expert", trained.metadata()));
+        bundle = ModelBundle.write(
+                bundleDir, LABELS, trained.components(), trained.spec(), Map.of("expert", trained.metadata()));
         expert = OnnxExpert.open(ModelBundle.open(bundleDir), OnnxExpert.Options.cpu(2));
     }
 

@@ -18,6 +18,8 @@ import java.util.TreeMap;
  *     {@code expert_int8 → expert-int8.onnx}, {@code tokenizer → tokenizer.json},
  *     {@code thresholds → thresholds.json}
  * @param files file name → checksum and size, for every file of the bundle except the manifest
+ * @param expert how the {@code expert} component is served; null for a bundle without an expert, or one
+ *     written before this field existed (its graph then carries the same facts as metadata)
  * @param metadata free-form facts about how the bundle was made (data checksum, encoder, metrics)
  */
 public record BundleManifest(
@@ -27,6 +29,7 @@ public record BundleManifest(
         List<String> labels,
         SortedMap<String, String> components,
         SortedMap<String, FileEntry> files,
+        ExpertSpec expert,
         Map<String, Object> metadata) {
 
     public static final String FORMAT = "sieve-bundle/1";

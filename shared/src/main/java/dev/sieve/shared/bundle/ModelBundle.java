@@ -81,10 +81,29 @@ public final class ModelBundle {
 
     /**
      * Writes {@code manifest.json} into {@code directory} for the component files already there and
-     * returns the opened bundle.
+     * returns the opened bundle; a bundle without an expert declaration (gate only).
      */
     public static ModelBundle write(
             Path directory, List<String> labels, Map<String, String> components, Map<String, Object> metadata) {
+        return write(directory, labels, components, null, metadata);
+    }
+
+    /**
+     * Writes {@code manifest.json} as {@link #write(Path, List, Map, Map)} does, declaring how the expert
+     * component is served.
+     *
+     * @param expert null when the bundle has no expert
+     */
+    public static ModelBundle write(
+            Path directory,
+            List<String> labels,
+            Map<String, String> components,
+            ExpertSpec expert,
+            Map<String, Object> metadata) {
+        if (expert != null && !components.containsKey(BundleManifest.EXPERT)) {
+            throw new BundleException("cannot write bundle manifest: an expert is declared but there is no '"
+                    + BundleManifest.EXPERT + "' component among " + components.keySet());
+        }
         SortedMap<String, BundleManifest.FileEntry> files = new TreeMap<>();
         for (Map.Entry<String, String> component : components.entrySet()) {
             Path path = resolveInside(directory, component.getValue());
@@ -101,6 +120,7 @@ public final class ModelBundle {
                 labels,
                 new TreeMap<>(components),
                 files,
+                expert,
                 metadata);
         try {
             Path tmp = directory.resolve(BundleManifest.FILE_NAME + ".tmp");
@@ -114,6 +134,19 @@ public final class ModelBundle {
             throw new BundleException("cannot write bundle manifest in " + directory + ": " + e.getMessage(), e);
         }
         return new ModelBundle(directory, manifest);
+    }
+
+    /**
+     * Rewrites this bundle's manifest with new components and metadata (labels and the expert
+     * declaration are kept), e.g. after recalibrating its thresholds; returns the rewritten bundle.
+     */
+    public ModelBundle rewrite(Map<String, String> components, Map<String, Object> metadata) {
+        return write(directory, manifest.labels(), components, manifest.expert(), metadata);
+    }
+
+    /** How the expert is served, if the manifest declares it. */
+    public Optional<ExpertSpec> expertSpec() {
+        return Optional.ofNullable(manifest.expert());
     }
 
     public Path directory() {

@@ -13,6 +13,7 @@ import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.google.protobuf.ByteString;
 import dev.sieve.models.expert.Encoder;
 import dev.sieve.shared.bundle.ExpertGraphContract;
+import dev.sieve.shared.bundle.ExpertSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -88,6 +89,20 @@ public final class ExpertGraphBuilder {
      */
     public static ModelProto withHead(
             ModelProto encoder, Encoder.Pooling pooling, DenseHead head, Map<String, String> metadata) {
+        return withHead(encoder, pooling, head, ExpertSpec.Output.PROBABILITIES, metadata);
+    }
+
+    /**
+     * As {@link #withHead(ModelProto, Encoder.Pooling, DenseHead, Map)}, ending in {@code output}: {@value
+     * #PROBABILITIES} (Softmax appended) or {@code logits} (the head's scores, the layout of a Hugging
+     * Face sequence-classification export).
+     */
+    public static ModelProto withHead(
+            ModelProto encoder,
+            Encoder.Pooling pooling,
+            DenseHead head,
+            ExpertSpec.Output output,
+            Map<String, String> metadata) {
         ExpertGraphBuilder builder = start(encoder);
         String h = builder.pool(pooling);
         if (head.gateClasses() > 0) {
@@ -108,8 +123,13 @@ public final class ExpertGraphBuilder {
                 h = builder.op("Relu", List.of(h), List.of());
             }
         }
-        builder.graph.addNode(builder.node("Softmax", List.of(h), PROBABILITIES, List.of(intAttribute("axis", 1))));
-        builder.graph.addOutput(floatMatrix(PROBABILITIES, head.classes()));
+        String name = output.tensorName();
+        if (output == ExpertSpec.Output.PROBABILITIES) {
+            builder.graph.addNode(builder.node("Softmax", List.of(h), name, List.of(intAttribute("axis", 1))));
+        } else {
+            builder.graph.addNode(builder.node("Identity", List.of(h), name, List.of()));
+        }
+        builder.graph.addOutput(floatMatrix(name, head.classes()));
         ModelProto.Builder model = encoder.toBuilder().setGraph(builder.graph);
         metadata.forEach((key, value) -> model.addMetadataProps(
                 StringStringEntryProto.newBuilder().setKey(key).setValue(value)));

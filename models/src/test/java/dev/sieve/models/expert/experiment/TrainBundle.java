@@ -30,7 +30,7 @@ public final class TrainBundle {
                         gate.probabilities(validation, labels),
                         labels,
                         bundleDir);
-        ModelBundle.write(bundleDir, labels, expert.components(), Map.of("expert", expert.metadata()));
+        ModelBundle.write(bundleDir, labels, expert.components(), expert.spec(), Map.of("expert", expert.metadata()));
         System.out.println(Json.mapper().writeValueAsString(expert.metadata()));
     }
 }
