@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code sieve train}: data → split → gate (+ expert) → calibrated thresholds → bundle. */
@@ -58,6 +59,9 @@ public final class TrainCommand extends ModelCommand {
 
     @Option(names = "--int8", description = "Also write an int8-quantized expert.")
     boolean int8;
+
+    @Mixin
+    FineTuneStage fineTune;
 
     @Option(names = "--skip-expert", description = "Train and bundle the gate only.")
     boolean skipExpert;
@@ -121,9 +125,12 @@ public final class TrainCommand extends ModelCommand {
         int[] expertValidation = null;
         if (!skipExpert) {
             progress("expert: training (" + encoder + ") ...");
+            FineTuneStage.EncoderSource source =
+                    fineTune.prepare(encoder, int8, dataset.train(), order, cacheDir(), this::progress);
+            source.facts().ifPresent(facts -> metadata.put("fine_tune", facts));
             float[][] trainGate = GateRuns.score(gate.trained().model(), dataset.train());
             ExpertStage.Trained trainedExpert = expert.train(
-                    new ExpertStage.Settings(encoder, int8, cacheDir()),
+                    new ExpertStage.Settings(encoder, int8, source.cacheDir()),
                     dataset.train(),
                     trainGate,
                     dataset.validation(),

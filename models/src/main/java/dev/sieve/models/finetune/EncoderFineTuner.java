@@ -45,7 +45,8 @@ import java.util.stream.IntStream;
  *
  * <p>Training: the encoder ({@link BertModel}, DJL's PyTorch engine on the CPU) with the encoder's own
  * pooling and a linear head, class-weighted cross-entropy, AdamW with linear warm-up and decay, hidden
- * dropout. The head is only a training aid: the bundle's head is trained afterwards on the tuned
+ * dropout. The word-embedding table (half of MiniLM's weights) stays frozen: its gradient touches only
+ * the tokens of a batch yet costs a dense 30522 x 384 update per step. The head is only a training aid: the bundle's head is trained afterwards on the tuned
  * embeddings by the expert trainer. A checkpoint is written after every epoch; {@link Options#resume()}
  * continues from the last complete one. Before training and after export the Java forward pass is
  * compared with ONNX Runtime on the same texts (a mismatch above {@value #MAX_ABS_DIFF} is an error).
@@ -324,6 +325,28 @@ public final class EncoderFineTuner {
                     progress);
         }
 
+        public Options withWorkDir(Path value) {
+            return new Options(
+                    encoder,
+                    epochs,
+                    batchSize,
+                    maxTokens,
+                    tailTokens,
+                    learningRate,
+                    headLearningRate,
+                    weightDecay,
+                    warmupFraction,
+                    dropout,
+                    evaluationItems,
+                    verifyItems,
+                    seed,
+                    resume,
+                    cacheDir,
+                    value,
+                    threads,
+                    progress);
+        }
+
         public Options withProgress(ProgressListener value) {
             return new Options(
                     encoder,
@@ -469,7 +492,7 @@ public final class EncoderFineTuner {
             }
             Map<String, float[]> saved = checkpoint.map(Checkpoint::arrays).orElse(Map.of());
             BertModel model = BertModel.load(weights, saved, encoder.pooling(), manager);
-            Map<String, NDArray> parameters = new LinkedHashMap<>(model.parameters());
+            Map<String, NDArray> parameters = new LinkedHashMap<>(model.trainable());
             NDArray headWeight = parameter(
                     manager,
                     "head.weight",
@@ -728,7 +751,8 @@ public final class EncoderFineTuner {
         return indices;
     }
 
-    private String fingerprint(List<LabeledText> train, List<String> labels) {
+    /** Hex SHA-256 of the settings that change the weights, the labels and the training data. */
+    public String fingerprint(List<LabeledText> train, List<String> labels) {
         MessageDigest digest = sha256();
         digest.update(options.describe().getBytes(StandardCharsets.UTF_8));
         digest.update(String.join("\n", labels).getBytes(StandardCharsets.UTF_8));

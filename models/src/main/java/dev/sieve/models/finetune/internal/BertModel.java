@@ -18,6 +18,8 @@ import java.util.Map;
  */
 public final class BertModel {
     private static final float MASKED = -10000f;
+    /** Not trained: see {@code EncoderFineTuner}. */
+    public static final String WORD_EMBEDDINGS = "embeddings.word_embeddings.weight";
 
     private final Map<String, NDArray> parameters;
     private final int layers;
@@ -59,15 +61,18 @@ public final class BertModel {
             }
             NDArray array = manager.create(values, new Shape(tensor.shape()));
             array.setName(role);
-            array.setRequiresGradient(true);
+            array.setRequiresGradient(!role.equals(WORD_EMBEDDINGS));
             parameters.put(role, array);
         }
         return new BertModel(
                 parameters, weights.layers(), weights.hidden(), weights.heads(), weights.layerNormEpsilon(), pooling);
     }
 
-    public Map<String, NDArray> parameters() {
-        return parameters;
+    /** The parameters that are trained (all but the word embeddings). */
+    public Map<String, NDArray> trainable() {
+        Map<String, NDArray> trainable = new LinkedHashMap<>(parameters);
+        trainable.remove(WORD_EMBEDDINGS);
+        return trainable;
     }
 
     public int hidden() {
@@ -100,7 +105,7 @@ public final class BertModel {
         NDManager manager = ids.getManager();
         NDArray positions = manager.arange(0, (int) length, 1, DataType.INT64).expandDims(0);
         NDArray types = manager.zeros(new Shape(batch, length), DataType.INT64);
-        NDArray x = embed(ids, "embeddings.word_embeddings.weight")
+        NDArray x = embed(ids, WORD_EMBEDDINGS)
                 .add(embed(types, "embeddings.token_type_embeddings.weight"))
                 .add(embed(positions, "embeddings.position_embeddings.weight"));
         x = layerNorm(x, "embeddings.LayerNorm");
