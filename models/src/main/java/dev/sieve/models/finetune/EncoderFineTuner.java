@@ -422,7 +422,10 @@ public final class EncoderFineTuner {
         /** The facts as bundle metadata. */
         public Map<String, Object> facts(Options options, int trainItems) {
             Map<String, Object> facts = new LinkedHashMap<>();
-            facts.put("library", "DJL " + ai.djl.engine.Engine.getDjlVersion() + " PyTorch engine, CPU");
+            facts.put(
+                    "library",
+                    "DJL API " + ai.djl.engine.Engine.getDjlVersion() + ", libtorch "
+                            + FineTuneEngine.engine().getVersion() + " on the CPU");
             facts.put("encoder", options.encoder().name());
             facts.put("train_items", trainItems);
             facts.put("epochs", epochs);
