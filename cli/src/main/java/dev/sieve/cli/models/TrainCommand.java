@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code sieve train}: data → split → gate (+ expert) → calibrated thresholds → bundle. */
@@ -64,6 +65,9 @@ public final class TrainCommand extends ModelCommand {
 
     @Option(names = "--int8", description = "Also write an int8-quantized expert.")
     boolean int8;
+
+    @Mixin
+    FineTuneStage fineTune;
 
     @Option(names = "--skip-expert", description = "Train and bundle the gate only.")
     boolean skipExpert;
@@ -142,9 +146,12 @@ public final class TrainCommand extends ModelCommand {
         ExpertSpec expertSpec = null;
         if (!skipExpert) {
             progress("expert: training (" + encoder + ") ...");
+            FineTuneStage.EncoderSource source =
+                    fineTune.prepare(encoder, int8, dataset.train(), order, cacheDir(), this::progress);
+            source.facts().ifPresent(facts -> metadata.put("fine_tune", facts));
             float[][] trainGate = GateRuns.score(gate.trained().model(), dataset.train());
             ExpertStage.Trained trainedExpert = expert.train(
-                    new ExpertStage.Settings(encoder, int8, cacheDir()),
+                    new ExpertStage.Settings(encoder, int8, source.cacheDir()),
                     dataset.train(),
                     trainGate,
                     dataset.validation(),
