@@ -1,9 +1,9 @@
 package dev.sieve.cli.models;
 
+import dev.sieve.models.expert.Encoder;
+import dev.sieve.models.expert.internal.EncoderFiles;
 import dev.sieve.models.finetune.EncoderFineTuner;
 import dev.sieve.shared.corpus.LabeledText;
-import dev.sieve.worker.expert.Encoder;
-import dev.sieve.worker.expert.internal.EncoderFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

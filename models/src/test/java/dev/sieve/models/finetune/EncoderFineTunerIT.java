@@ -6,12 +6,12 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import dev.sieve.models.expert.Encoder;
+import dev.sieve.models.expert.ProgressListener;
+import dev.sieve.models.expert.internal.EncoderFiles;
+import dev.sieve.models.expert.internal.ExpertGraphBuilder;
 import dev.sieve.models.finetune.internal.Checkpoint;
 import dev.sieve.shared.corpus.LabeledText;
-import dev.sieve.worker.expert.Encoder;
-import dev.sieve.worker.expert.ProgressListener;
-import dev.sieve.worker.expert.internal.EncoderFiles;
-import dev.sieve.worker.expert.internal.ExpertGraphBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

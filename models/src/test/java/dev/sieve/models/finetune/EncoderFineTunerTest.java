@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.sieve.worker.expert.Encoder;
+import dev.sieve.models.expert.Encoder;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 

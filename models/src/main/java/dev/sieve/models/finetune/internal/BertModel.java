@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
-import dev.sieve.worker.expert.Encoder;
+import dev.sieve.models.expert.Encoder;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
