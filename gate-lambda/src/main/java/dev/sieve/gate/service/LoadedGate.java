@@ -30,9 +30,13 @@ public record LoadedGate(GateScorer scorer, GateThresholds thresholds, String bu
         float[] probabilities = scorer.score(text);
         int top = GateThresholds.argmax(probabilities);
         return new Verdict(
-                scorer.labels().get(top), probabilities[top], thresholds.isConfident(probabilities), probabilities);
+                scorer.labels().get(top),
+                top,
+                probabilities[top],
+                thresholds.isConfident(probabilities),
+                probabilities);
     }
 
-    /** The gate's verdict on one item. */
-    public record Verdict(String label, double confidence, boolean confident, float[] probabilities) {}
+    /** The gate's verdict on one item; {@code labelIndex} is {@code label}'s position in the labels. */
+    public record Verdict(String label, int labelIndex, double confidence, boolean confident, float[] probabilities) {}
 }

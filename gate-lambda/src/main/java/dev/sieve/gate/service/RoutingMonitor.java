@@ -57,10 +57,9 @@ public final class RoutingMonitor {
         }
 
         public void add(LoadedGate.Verdict verdict) {
-            int label = gate.scorer().labels().indexOf(verdict.label());
-            items[label]++;
+            items[verdict.labelIndex()]++;
             if (!verdict.confident()) {
-                escalated[label]++;
+                escalated[verdict.labelIndex()]++;
             }
         }
     }

@@ -106,11 +106,10 @@ public final class Calibrator {
         int[] expert = validation.expertPredictions();
         float[][] probabilities = validation.gateProbabilities();
         int n = truth.length;
+        int[] gate = Cascade.argmax(probabilities);
         Integer[] order = new Integer[n];
-        int[] gate = new int[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
-            gate[i] = GateThresholds.argmax(probabilities[i]);
         }
         java.util.Arrays.sort(
                 order,
@@ -153,21 +152,14 @@ public final class Calibrator {
             corrections.put(labels.get(c), Map.of("fixed", bestFixed, "broken", bestBroken));
             start = end;
         }
-        GateThresholds chosen = new GateThresholds(labels, cuts, Map.of());
-        int[] blended = new int[n];
-        int routed = 0;
-        for (int i = 0; i < n; i++) {
-            boolean confident = chosen.isConfident(probabilities[i]);
-            blended[i] = confident ? gate[i] : expert[i];
-            routed += confident ? 0 : 1;
-        }
+        Cascade.Outcome outcome = Cascade.run(new GateThresholds(labels, cuts, Map.of()), probabilities, expert);
         Headline headline = validation.headline();
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("method", "net_corrections");
         facts.put("validation_corrections_by_class", corrections);
         facts.put("validation_items", n);
-        facts.put(GateThresholds.CALIBRATED_ROUTING_RATE, routed / (double) n);
-        facts.put("validation_f1_blended", headline.f1(Confusion.of(classes, truth, blended), labels));
+        facts.put(GateThresholds.CALIBRATED_ROUTING_RATE, outcome.expertFraction());
+        facts.put("validation_f1_blended", headline.f1(Confusion.of(classes, truth, outcome.predictions()), labels));
         facts.put("validation_f1_gate_only", headline.f1(Confusion.of(classes, truth, gate), labels));
         facts.put("validation_f1_expert_only", headline.f1(Confusion.of(classes, truth, expert), labels));
         facts.put(GateThresholds.CALIBRATED_ROUTING_RATE_PER_CLASS, routingByClass(validation, cuts));
