@@ -1,5 +1,6 @@
 package dev.sieve.gate;
 
+import dev.sieve.contract.BundleLocator;
 import dev.sieve.gate.api.ApiRoutes;
 import dev.sieve.gate.batch.CompletionEvents;
 import dev.sieve.gate.batch.JobService;
@@ -44,8 +45,10 @@ public record GateRuntime(
      * model_not_loaded} until a bundle is published at {@code SIEVE_BUNDLE_URI}.
      */
     public static GateRuntime lambda(GateConfig config, AwsClients clients, Metrics metrics, Clock clock) {
-        LazyGate gate =
-                new LazyGate(config.bundleUri(), () -> BundleLocator.loadGate(config.bundleUri(), clients.s3()), clock);
+        LazyGate gate = new LazyGate(
+                config.bundleUri(),
+                () -> GateLoading.load(BundleLocator.open(config.bundleUri(), clients.s3())),
+                clock);
         gate.preload();
         return create(config, clients, gate, metrics, new LogCompletionEvents(metrics), clock);
     }

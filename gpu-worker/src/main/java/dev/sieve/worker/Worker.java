@@ -1,5 +1,6 @@
 package dev.sieve.worker;
 
+import dev.sieve.contract.PayloadReader;
 import dev.sieve.shared.config.EnvironmentVariables;
 import dev.sieve.shared.json.Json;
 import dev.sieve.shared.metrics.MetricNames;
@@ -16,7 +17,6 @@ import dev.sieve.worker.internal.AwsResultSink;
 import dev.sieve.worker.internal.DynamicBatcher;
 import dev.sieve.worker.internal.InFlightMessage;
 import dev.sieve.worker.internal.MessageQueues;
-import dev.sieve.worker.internal.PayloadReader;
 import dev.sieve.worker.internal.PollOrder;
 import dev.sieve.worker.internal.QueueRef;
 import dev.sieve.worker.internal.ReceivedMessage;

@@ -1,5 +1,6 @@
 package dev.sieve.worker;
 
+import dev.sieve.contract.BundleLocator;
 import dev.sieve.shared.bundle.BundleException;
 import dev.sieve.shared.bundle.ModelBundle;
 import dev.sieve.shared.config.ConfigException;
@@ -7,7 +8,6 @@ import dev.sieve.shared.metrics.EmfMetrics;
 import dev.sieve.worker.expert.Expert;
 import dev.sieve.worker.expert.OnnxExpert;
 import dev.sieve.worker.internal.AwsClients;
-import dev.sieve.worker.internal.BundleLocator;
 import dev.sieve.worker.internal.EcsTaskProtection;
 import dev.sieve.worker.internal.TaskProtection;
 import java.net.http.HttpClient;

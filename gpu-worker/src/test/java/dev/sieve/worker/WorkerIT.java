@@ -3,6 +3,9 @@ package dev.sieve.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sieve.contract.DynamoDbJobStore;
+import dev.sieve.contract.DynamoDbRequestStore;
+import dev.sieve.contract.PayloadReader;
 import dev.sieve.localaws.LocalAws;
 import dev.sieve.localaws.SieveResources;
 import dev.sieve.shared.job.JobTask;
@@ -17,12 +20,10 @@ import dev.sieve.shared.result.TableSchema;
 import dev.sieve.shared.result.Tier;
 import dev.sieve.worker.expert.Expert;
 import dev.sieve.worker.internal.AwsResultSink;
-import dev.sieve.worker.internal.PayloadReader;
 import dev.sieve.worker.internal.SqsMessageQueues;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -168,7 +169,7 @@ class WorkerIT {
     void worker_whenItCountsAJobsLastChunk_sendsAnAssembleTaskToTheJobsQueue() throws Exception {
         String jobsQueue = sqs.createQueue(r -> r.queueName("wk-jobs-" + System.nanoTime()))
                 .queueUrl();
-        putJobMeta("job-asm", 2, "RUNNING");
+        putJobMeta("job-asm", 2);
         send(Priority.BATCH, jobChunk("job-asm", 0, 3));
         send(Priority.BATCH, jobChunk("job-asm", 1, 2));
 
@@ -190,13 +191,10 @@ class WorkerIT {
         assertThat(drainQueue(jobsQueue)).containsExactly(Json.write(JobTask.assemble("job-asm")));
 
         // Once assembled (COMPLETE), a redelivery sends nothing.
-        dynamo.updateItem(r -> r.tableName(resources.tableName())
-                .key(Map.of(
-                        TableSchema.PK, AttributeValue.fromS(TableSchema.jobKey("job-asm")),
-                        TableSchema.SK, AttributeValue.fromS(TableSchema.META)))
-                .updateExpression("SET #state = :complete")
-                .expressionAttributeNames(Map.of("#state", TableSchema.STATE))
-                .expressionAttributeValues(Map.of(":complete", AttributeValue.fromS("COMPLETE"))));
+        DynamoDbJobStore jobs = new DynamoDbJobStore(dynamo, resources.tableName());
+        assertThat(jobs.beginAssembly("job-asm")).isTrue();
+        assertThat(jobs.complete("job-asm", "s3://b/jobs/out/job-asm.out", 0, 0, 0))
+                .isTrue();
         send(Priority.BATCH, jobChunk("job-asm", 0, 3));
         await(() -> queueEmpty(Priority.BATCH), Duration.ofSeconds(30));
         assertThat(drainQueue(jobsQueue)).isEmpty();
@@ -317,31 +315,15 @@ class WorkerIT {
     }
 
     private void putRequestMeta(String requestId, int expected) {
-        dynamo.putItem(r -> r.tableName(resources.tableName())
-                .item(Map.of(
-                        TableSchema.PK, AttributeValue.fromS(TableSchema.requestKey(requestId)),
-                        TableSchema.SK, AttributeValue.fromS(TableSchema.META),
-                        TableSchema.EXPECTED, AttributeValue.fromN(Integer.toString(expected)),
-                        TableSchema.ANSWERED, AttributeValue.fromN("0"),
-                        TableSchema.STATE, AttributeValue.fromS("PENDING"))));
+        new DynamoDbRequestStore(dynamo, s3, resources.tableName(), resources.bucketName())
+                .create(requestId, "async", "test", List.of(), expected, System.currentTimeMillis(), 0);
     }
 
+    /** A RUNNING job of {@code chunks} chunks, as the gate leaves it after scanning. */
     private void putJobMeta(String jobId, int chunks) {
-        dynamo.putItem(r -> r.tableName(resources.tableName())
-                .item(Map.of(
-                        TableSchema.PK, AttributeValue.fromS(TableSchema.jobKey(jobId)),
-                        TableSchema.SK, AttributeValue.fromS(TableSchema.META),
-                        TableSchema.CHUNKS, AttributeValue.fromN(Integer.toString(chunks)))));
-    }
-
-    private void putJobMeta(String jobId, int chunks, String state) {
-        dynamo.putItem(r -> r.tableName(resources.tableName())
-                .item(Map.of(
-                        TableSchema.PK, AttributeValue.fromS(TableSchema.jobKey(jobId)),
-                        TableSchema.SK, AttributeValue.fromS(TableSchema.META),
-                        TableSchema.CHUNKS, AttributeValue.fromN(Integer.toString(chunks)),
-                        TableSchema.CHUNKS_DONE, AttributeValue.fromN("0"),
-                        TableSchema.STATE, AttributeValue.fromS(state))));
+        DynamoDbJobStore jobs = new DynamoDbJobStore(dynamo, resources.tableName());
+        jobs.create(jobId, "s3://" + resources.bucketName() + "/jobs/in/" + jobId + ".jsonl", 0, 0);
+        jobs.startRunning(jobId, chunks, chunks);
     }
 
     /** Receives (and deletes) every message on the queue; empty once a 1 s long poll finds none. */
@@ -406,7 +388,7 @@ class WorkerIT {
     private double meanCompletion(String prefix) {
         double sum = 0;
         for (int r = 0; r < 8; r++) {
-            sum += Instant.parse(meta(prefix + r, TableSchema.COMPLETED_AT)).toEpochMilli();
+            sum += Long.parseLong(meta(prefix + r, TableSchema.COMPLETED_AT));
         }
         return sum / 8;
     }

@@ -4,6 +4,7 @@ import static dev.sieve.worker.WorkerIT.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sieve.contract.DynamoDbRequestStore;
 import dev.sieve.localaws.LocalAws;
 import dev.sieve.localaws.SieveResources;
 import dev.sieve.shared.bundle.ModelBundle;
@@ -124,12 +125,8 @@ class WorkerProcessIT {
             for (int i = 0; i < ITEMS; i++) {
                 items.add(QueueItem.of("i" + i, texts.get(i), new float[] {0.5f, 0.5f}));
             }
-            dynamo.putItem(p -> p.tableName(resources.tableName())
-                    .item(Map.of(
-                            TableSchema.PK, AttributeValue.fromS(TableSchema.requestKey(id)),
-                            TableSchema.SK, AttributeValue.fromS(TableSchema.META),
-                            TableSchema.EXPECTED, AttributeValue.fromN(Integer.toString(ITEMS)),
-                            TableSchema.ANSWERED, AttributeValue.fromN("0"))));
+            new DynamoDbRequestStore(dynamo, s3, resources.tableName(), resources.bucketName())
+                    .create(id, "async", "test", List.of(), ITEMS, now, 0);
             String body = Json.write(QueueMessage.inline(
                     QueueMessage.Kind.REQUEST, id, 0, Priority.ASYNC, now + 60_000, version, now, items));
             sqs.sendMessage(m -> m.queueUrl(resources.queueUrl(Priority.ASYNC)).messageBody(body));

@@ -4,6 +4,10 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.sieve.contract.DynamoDbRequestStore;
+import dev.sieve.contract.QueuePublisher;
+import dev.sieve.contract.RequestState;
+import dev.sieve.contract.RequestStore;
 import dev.sieve.localaws.LocalAws;
 import dev.sieve.localaws.SieveResources;
 import dev.sieve.models.corpus.SpamAssassinCorpus;
@@ -16,7 +20,6 @@ import dev.sieve.shared.metrics.Metrics;
 import dev.sieve.shared.queue.Priority;
 import dev.sieve.shared.queue.QueueItem;
 import dev.sieve.shared.queue.QueueMessage;
-import dev.sieve.shared.result.TableSchema;
 import dev.sieve.worker.Worker;
 import dev.sieve.worker.WorkerConfig;
 import dev.sieve.worker.expert.ExpertInput;
@@ -36,11 +39,8 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 /**
  * {@code sieve bench worker}: the whole worker (SQS polling, tokenization, dynamic batching, ONNX
@@ -217,7 +217,7 @@ public final class WorkerBenchCommand implements Callable<Integer> {
             List<List<ExpertInput>> batches)
             throws InterruptedException {
         String version = bundle.version();
-        List<String> requestIds = enqueue(sqs, dynamo, resources, version, texts);
+        List<String> requestIds = enqueue(sqs, dynamo, s3, resources, version, texts);
         Map<String, String> env = new HashMap<>(resources.environment());
         env.put("SIEVE_BUNDLE_URI", bundle.directory().toString());
         env.put("SIEVE_MAX_BATCH_ITEMS", Integer.toString(batchItems));
@@ -233,7 +233,8 @@ public final class WorkerBenchCommand implements Callable<Integer> {
         long start = System.nanoTime();
         worker.start();
         try {
-            awaitComplete(dynamo, resources.tableName(), requestIds);
+            awaitComplete(
+                    new DynamoDbRequestStore(dynamo, s3, resources.tableName(), resources.bucketName()), requestIds);
             return new WorkerRun((System.nanoTime() - start) / 1e9, worker.stats());
         } finally {
             worker.drain(Duration.ZERO);
@@ -241,10 +242,15 @@ public final class WorkerBenchCommand implements Callable<Integer> {
     }
 
     private List<String> enqueue(
-            SqsClient sqs, DynamoDbClient dynamo, SieveResources resources, String version, List<String> texts) {
+            SqsClient sqs,
+            DynamoDbClient dynamo,
+            S3Client s3,
+            SieveResources resources,
+            String version,
+            List<String> texts) {
+        RequestStore store = new DynamoDbRequestStore(dynamo, s3, resources.tableName(), resources.bucketName());
         List<String> requestIds = new ArrayList<>();
-        List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
-        List<WriteRequest> metas = new ArrayList<>();
+        List<QueueMessage> messages = new ArrayList<>();
         long now = System.currentTimeMillis();
         for (int from = 0, n = 0; from < texts.size(); from += messageItems, n++) {
             String requestId = "bench-" + n;
@@ -253,47 +259,25 @@ public final class WorkerBenchCommand implements Callable<Integer> {
                 list.add(QueueItem.of("i" + i, texts.get(i), new float[] {0.5f, 0.5f}));
             }
             requestIds.add(requestId);
-            metas.add(WriteRequest.builder()
-                    .putRequest(p -> p.item(Map.of(
-                            TableSchema.PK, AttributeValue.fromS(TableSchema.requestKey(requestId)),
-                            TableSchema.SK, AttributeValue.fromS(TableSchema.META),
-                            TableSchema.EXPECTED, AttributeValue.fromN(Integer.toString(list.size())),
-                            TableSchema.ANSWERED, AttributeValue.fromN("0"))))
-                    .build());
-            entries.add(SendMessageBatchRequestEntry.builder()
-                    .id(Integer.toString(n))
-                    .messageBody(Json.write(QueueMessage.inline(
-                            QueueMessage.Kind.REQUEST,
-                            requestId,
-                            0,
-                            Priority.ASYNC,
-                            now + 600_000,
-                            version,
-                            now,
-                            list)))
-                    .build());
+            store.create(requestId, "async", "bench", List.of(), list.size(), now, 0);
+            messages.add(QueueMessage.inline(
+                    QueueMessage.Kind.REQUEST, requestId, 0, Priority.ASYNC, now + 600_000, version, now, list));
         }
-        for (int i = 0; i < metas.size(); i += 25) {
-            List<WriteRequest> slice = metas.subList(i, Math.min(metas.size(), i + 25));
-            dynamo.batchWriteItem(r -> r.requestItems(Map.of(resources.tableName(), slice)));
-        }
-        for (int i = 0; i < entries.size(); i += 10) {
-            List<SendMessageBatchRequestEntry> slice = entries.subList(i, Math.min(entries.size(), i + 10));
-            sqs.sendMessageBatch(
-                    r -> r.queueUrl(resources.queueUrl(Priority.ASYNC)).entries(slice));
-        }
+        new QueuePublisher(sqs, s3, resources.bucketName()).send(resources.queueUrl(Priority.ASYNC), messages);
         return requestIds;
     }
 
     /** Reads every request's META back until all are COMPLETE (answered == expected). */
-    private static void awaitComplete(DynamoDbClient dynamo, String table, List<String> requestIds)
-            throws InterruptedException {
+    private static void awaitComplete(RequestStore store, List<String> requestIds) throws InterruptedException {
         List<String> pending = new ArrayList<>(requestIds);
         long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
         // Cheap on the shared CPU: one read per 100 ms for the oldest pending request, the rest only
         // once it is complete (requests complete roughly in order).
         while (!pending.isEmpty()) {
-            while (!pending.isEmpty() && complete(dynamo, table, pending.get(0))) {
+            while (!pending.isEmpty()
+                    && store.meta(pending.get(0))
+                            .map(m -> m.state() == RequestState.COMPLETE)
+                            .orElse(false)) {
                 pending.remove(0);
             }
             if (System.nanoTime() > deadline) {
@@ -303,17 +287,6 @@ public final class WorkerBenchCommand implements Callable<Integer> {
                 Thread.sleep(100);
             }
         }
-    }
-
-    private static boolean complete(DynamoDbClient dynamo, String table, String requestId) {
-        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table)
-                        .consistentRead(true)
-                        .key(Map.of(
-                                TableSchema.PK, AttributeValue.fromS(TableSchema.requestKey(requestId)),
-                                TableSchema.SK, AttributeValue.fromS(TableSchema.META))))
-                .item();
-        AttributeValue state = item == null ? null : item.get(TableSchema.STATE);
-        return state != null && "COMPLETE".equals(state.s());
     }
 
     /** The worker's batches through a plain session: same graph, same threads, no spinning. */

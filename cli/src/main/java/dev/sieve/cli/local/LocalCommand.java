@@ -2,7 +2,7 @@ package dev.sieve.cli.local;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
-import dev.sieve.gate.BundleLocator;
+import dev.sieve.gate.GateLoading;
 import dev.sieve.gate.service.LoadedGate;
 import dev.sieve.localaws.LocalAws;
 import dev.sieve.shared.bundle.ModelBundle;
@@ -84,7 +84,7 @@ public final class LocalCommand implements Callable<Integer> {
         LocalModels models = new LocalModels(cache, err::println);
         Path bundleDir = bundle != null ? bundle : models.defaultBundle();
         ModelBundle opened = ModelBundle.open(bundleDir);
-        LoadedGate gate = BundleLocator.loadGate(bundleDir.toString(), null);
+        LoadedGate gate = GateLoading.load(opened);
         err.println("sieve local: bundle " + bundleDir + " (version " + opened.version() + ", components "
                 + opened.manifest().components().keySet() + ")");
         err.println("sieve local: starting embedded SQS, DynamoDB and S3 ...");

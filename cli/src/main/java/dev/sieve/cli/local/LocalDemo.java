@@ -1,8 +1,9 @@
 package dev.sieve.cli.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sieve.contract.DynamoDbRequestStore;
+import dev.sieve.contract.RequestStore;
 import dev.sieve.shared.json.Json;
-import dev.sieve.shared.result.TableSchema;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,8 +25,6 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -227,6 +226,11 @@ final class LocalDemo {
     private int expertRowsForGateItems(List<String> requestIds) throws IOException, InterruptedException {
         int duplicates = 0;
         try (DynamoDbClient dynamoDb = sieve.backend().dynamoDb().get()) {
+            RequestStore store = new DynamoDbRequestStore(
+                    dynamoDb,
+                    null,
+                    sieve.resources().tableName(),
+                    sieve.resources().bucketName());
             for (String requestId : requestIds) {
                 Set<String> gateAnswered = new HashSet<>();
                 JsonNode results = get("/v1/results/" + requestId);
@@ -235,14 +239,7 @@ final class LocalDemo {
                         gateAnswered.add(item.path("id").asText());
                     }
                 }
-                QueryResponse rows =
-                        dynamoDb.query(b -> b.tableName(sieve.resources().tableName())
-                                .keyConditionExpression("pk = :pk AND begins_with(sk, :item)")
-                                .expressionAttributeValues(Map.of(
-                                        ":pk", AttributeValue.fromS(TableSchema.requestKey(requestId)),
-                                        ":item", AttributeValue.fromS(TableSchema.ITEM_PREFIX))));
-                for (Map<String, AttributeValue> row : rows.items()) {
-                    String itemId = row.get(TableSchema.SK).s().substring(TableSchema.ITEM_PREFIX.length());
+                for (String itemId : store.expertResults(requestId).keySet()) {
                     if (gateAnswered.contains(itemId)) {
                         duplicates++;
                     }

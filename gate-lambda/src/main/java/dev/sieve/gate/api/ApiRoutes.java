@@ -1,9 +1,9 @@
 package dev.sieve.gate.api;
 
+import dev.sieve.contract.CapacityException;
 import dev.sieve.gate.JsonLog;
 import dev.sieve.gate.batch.JobService;
 import dev.sieve.gate.service.BodyTooLargeException;
-import dev.sieve.gate.service.CapacityException;
 import dev.sieve.gate.service.GateService;
 import dev.sieve.gate.service.InvalidRequestException;
 import dev.sieve.gate.service.ModelNotLoadedException;

@@ -1,34 +1,32 @@
 package dev.sieve.gate.batch;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.sieve.contract.AwsFailures;
+import dev.sieve.contract.ChunkIndex;
+import dev.sieve.contract.DynamoDbJobStore;
+import dev.sieve.contract.JobState;
+import dev.sieve.contract.JobStore;
+import dev.sieve.contract.PartFiles;
+import dev.sieve.contract.PartLine;
+import dev.sieve.contract.QueuePublisher;
+import dev.sieve.contract.S3Location;
 import dev.sieve.gate.AwsClients;
 import dev.sieve.gate.GateConfig;
 import dev.sieve.gate.JsonLog;
-import dev.sieve.gate.service.AwsFailures;
 import dev.sieve.gate.service.GateProvider;
 import dev.sieve.gate.service.InvalidRequestException;
 import dev.sieve.gate.service.LoadedGate;
 import dev.sieve.gate.service.NotFoundException;
-import dev.sieve.gate.service.QueuePacker;
-import dev.sieve.gate.service.QueueSender;
 import dev.sieve.gate.service.RoutingMonitor;
 import dev.sieve.shared.job.JobTask;
 import dev.sieve.shared.json.Json;
-import dev.sieve.shared.queue.Priority;
 import dev.sieve.shared.queue.QueueItem;
-import dev.sieve.shared.queue.QueueMessage;
 import dev.sieve.shared.result.BucketLayout;
 import dev.sieve.shared.result.ItemResult;
-import dev.sieve.shared.result.PartLine;
-import dev.sieve.shared.result.TableSchema;
 import dev.sieve.shared.result.Tier;
 import java.io.BufferedInputStream;
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,10 +45,6 @@ import java.util.regex.Pattern;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -67,21 +61,13 @@ public final class JobService {
     private static final Pattern JOB_ID = Pattern.compile("[0-9a-f]{24}");
     private static final long BATCH_DEADLINE_MS = Duration.ofHours(24).toMillis();
 
-    /** Values of a job's {@code state} attribute. */
-    public enum JobState {
-        SCANNING,
-        RUNNING,
-        ASSEMBLING,
-        COMPLETE
-    }
-
     private final GateConfig config;
     private final GateProvider gate;
     private final AwsClients clients;
     private final CompletionEvents events;
     private final Clock clock;
-    private final QueueSender sender;
-    private final QueuePacker packer = new QueuePacker();
+    private final QueuePublisher publisher;
+    private final JobStore jobs;
 
     private final RoutingMonitor routing;
 
@@ -98,7 +84,8 @@ public final class JobService {
         this.clients = Objects.requireNonNull(clients, "clients");
         this.events = Objects.requireNonNull(events, "events");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.sender = new QueueSender(clients.sqs());
+        this.publisher = new QueuePublisher(clients.sqs(), clients.s3(), config.bucketName());
+        this.jobs = new DynamoDbJobStore(clients.dynamoDb(), config.tableName());
     }
 
     /**
@@ -130,41 +117,14 @@ public final class JobService {
             throw AwsFailures.classify("S3 HeadObject", e);
         }
         String jobId = jobId(manifestKey, head.eTag());
-        String manifestUri = "s3://" + config.bucketName() + "/" + manifestKey;
-        Map<String, AttributeValue> meta = new HashMap<>();
-        meta.put(TableSchema.PK, s(TableSchema.jobKey(jobId)));
-        meta.put(TableSchema.SK, s(TableSchema.META));
-        meta.put(TableSchema.STATE, s(JobState.SCANNING.name()));
-        meta.put(TableSchema.MANIFEST, s(manifestUri));
-        meta.put(TableSchema.CHUNKS, n(0));
-        meta.put(TableSchema.CHUNKS_DONE, n(0));
-        meta.put(TableSchema.ITEMS, n(0));
-        meta.put(TableSchema.CREATED_AT, n(clock.millis()));
-        meta.put(
-                TableSchema.TTL,
-                n(clock.instant().plus(Duration.ofDays(config.resultsTtlDays())).getEpochSecond()));
-        try {
-            clients.dynamoDb().putItem(b -> b.tableName(config.tableName())
-                    .item(meta)
-                    .conditionExpression("attribute_not_exists(#pk)")
-                    .expressionAttributeNames(Map.of("#pk", TableSchema.PK)));
-        } catch (ConditionalCheckFailedException e) {
+        String manifestUri = new S3Location(config.bucketName(), manifestKey).uri();
+        if (!jobs.create(jobId, manifestUri, clock.millis(), ttl())) {
             return status(jobId);
-        } catch (SdkException e) {
-            throw AwsFailures.classify("DynamoDB PutItem", e);
         }
 
         ChunkIndex index = scan(manifestKey, manifestUri, head.contentLength());
         putObject(ChunkIndex.key(jobId), Json.writeBytes(index), "application/json");
-        JobState next = index.chunks().isEmpty() ? JobState.ASSEMBLING : JobState.RUNNING;
-        update(
-                jobId,
-                "SET #state = :state, #chunks = :chunks, #items = :items",
-                Map.of("#state", TableSchema.STATE, "#chunks", TableSchema.CHUNKS, "#items", TableSchema.ITEMS),
-                Map.of(
-                        ":state", s(next.name()),
-                        ":chunks", n(index.chunks().size()),
-                        ":items", n(index.lines())));
+        jobs.startRunning(jobId, index.chunks().size(), index.lines());
         List<JobTask> tasks = new ArrayList<>();
         for (ChunkIndex.Chunk chunk : index.chunks()) {
             tasks.add(JobTask.chunk(jobId, chunk.index(), chunk.startByte(), chunk.endByte(), chunk.firstLine()));
@@ -193,27 +153,21 @@ public final class JobService {
             throw new NotFoundException(
                     "no job with id '" + (jobId == null ? "" : jobId.replaceAll("[^\\x20-\\x7E]", "?")) + "'");
         }
-        Map<String, AttributeValue> meta = meta(jobId);
-        if (meta == null) {
-            throw new NotFoundException("no job with id '" + jobId + "' (unknown, or older than the "
-                    + config.resultsTtlDays() + "-day retention)");
-        }
-        JobState state = JobState.valueOf(str(meta, TableSchema.STATE));
-        long chunks = num(meta, TableSchema.CHUNKS);
-        long done = num(meta, TableSchema.CHUNKS_DONE);
-        if (state == JobState.RUNNING && done >= chunks) {
+        JobStore.Job job = jobs.job(jobId)
+                .orElseThrow(() -> new NotFoundException("no job with id '" + jobId + "' (unknown, or older than the "
+                        + config.resultsTtlDays() + "-day retention)"));
+        if (job.state() == JobState.RUNNING && job.readyToAssemble()) {
             requestAssembly(jobId);
         }
-        AttributeValue lost = meta.get("lost");
         return new JobView(
                 jobId,
-                state.name().toLowerCase(Locale.ROOT),
-                str(meta, TableSchema.MANIFEST),
-                chunks,
-                done,
-                num(meta, TableSchema.ITEMS),
-                meta.containsKey(TableSchema.OUTPUT) ? str(meta, TableSchema.OUTPUT) : null,
-                lost == null ? null : Long.parseLong(lost.n()),
+                job.state().name().toLowerCase(Locale.ROOT),
+                job.manifestUri(),
+                job.chunks(),
+                job.chunksDone(),
+                job.items(),
+                job.outputUri(),
+                job.lost(),
                 config.apiBaseUrl() + "/v1/jobs/" + jobId);
     }
 
@@ -228,42 +182,38 @@ public final class JobService {
     // ---- chunks ----
 
     private void processChunk(JobTask task) {
-        Map<String, AttributeValue> meta = meta(task.jobId());
-        if (meta == null) {
+        JobStore.Job job = jobs.job(task.jobId()).orElse(null);
+        if (job == null) {
             JsonLog.warn("chunk task for an unknown job", Map.of("job_id", task.jobId(), "chunk", task.chunk()));
             return;
         }
-        String manifestKey = keyOf(str(meta, TableSchema.MANIFEST));
+        String manifestKey = S3Location.parse(job.manifestUri()).key();
         LoadedGate current = gate.current();
         List<String> lines = readLines(manifestKey, task.startByte(), task.endByte());
-        ByteArrayOutputStream gatePart = new ByteArrayOutputStream();
+        List<PartLine> gatePart = new ArrayList<>();
         List<QueueItem> escalated = new ArrayList<>();
         RoutingMonitor.Tally tally = routing.tally(current);
         for (int i = 0; i < lines.size(); i++) {
             long lineNumber = task.firstLine() + i;
             ManifestLine parsed = ManifestLine.parse(lines.get(i), lineNumber);
             if (parsed.error() != null) {
-                writePartLine(
-                        gatePart,
-                        new PartLine(
-                                lineNumber,
-                                new ItemResult(parsed.id(), null, 0, Tier.GATE, null, null, parsed.error())));
+                gatePart.add(new PartLine(
+                        lineNumber, new ItemResult(parsed.id(), null, 0, Tier.GATE, null, null, parsed.error())));
                 continue;
             }
             LoadedGate.Verdict verdict = current.judge(parsed.text());
             tally.add(verdict);
             if (verdict.confident()) {
-                writePartLine(
-                        gatePart,
+                gatePart.add(
                         new PartLine(lineNumber, ItemResult.gate(parsed.id(), verdict.label(), verdict.confidence())));
             } else {
                 escalated.add(new QueueItem(parsed.id(), parsed.text(), verdict.probabilities(), lineNumber));
             }
         }
-        if (gatePart.size() > 0) {
+        if (!gatePart.isEmpty()) {
             putObject(
-                    BucketLayout.part(task.jobId(), "gate", task.chunk()),
-                    gatePart.toByteArray(),
+                    PartFiles.key(task.jobId(), PartFiles.Source.GATE, task.chunk()),
+                    PartFiles.encode(gatePart),
                     "application/x-ndjson");
         }
         routing.record(tally);
@@ -272,71 +222,20 @@ public final class JobService {
             return;
         }
         long now = clock.millis();
-        QueuePacker.Packing packing = packer.pack(escalated);
-        QueueMessage message;
-        if (packing.oversized().isEmpty() && packing.inlineGroups().size() == 1) {
-            message = QueueMessage.inline(
-                    QueueMessage.Kind.JOB_CHUNK,
-                    task.jobId(),
-                    task.chunk(),
-                    Priority.BATCH,
-                    now + BATCH_DEADLINE_MS,
-                    current.bundleVersion(),
-                    now,
-                    escalated);
-        } else {
-            ByteArrayOutputStream payload = new ByteArrayOutputStream();
-            for (QueueItem item : escalated) {
-                payload.writeBytes(Json.writeBytes(item));
-                payload.write('\n');
-            }
-            String key = BucketLayout.payload(task.jobId(), task.chunk());
-            putObject(key, payload.toByteArray(), "application/x-ndjson");
-            message = new QueueMessage(
-                    QueueMessage.SCHEMA,
-                    QueueMessage.Kind.JOB_CHUNK,
-                    task.jobId(),
-                    task.chunk(),
-                    Priority.BATCH,
-                    now + BATCH_DEADLINE_MS,
-                    current.bundleVersion(),
-                    now,
-                    null,
-                    "s3://" + config.bucketName() + "/" + key);
-        }
-        sender.send(config.batchQueueUrl(), List.of(message));
+        publisher.publishChunk(
+                config.batchQueueUrl(),
+                task.jobId(),
+                task.chunk(),
+                now + BATCH_DEADLINE_MS,
+                current.bundleVersion(),
+                now,
+                escalated);
     }
 
-    /** Counts a chunk done exactly once (CHUNK marker + counter in one transaction). */
+    /** Counts a chunk done exactly once and asks for assembly when it was the last. */
     void markChunkDone(String jobId, int chunk) {
-        Map<String, AttributeValue> marker = Map.of(
-                TableSchema.PK, s(TableSchema.jobKey(jobId)),
-                TableSchema.SK, s(TableSchema.chunkKey(chunk)),
-                TableSchema.TTL,
-                        n(clock.instant()
-                                .plus(Duration.ofDays(config.resultsTtlDays()))
-                                .getEpochSecond()));
-        try {
-            clients.dynamoDb()
-                    .transactWriteItems(b -> b.transactItems(
-                            t -> t.put(p -> p.tableName(config.tableName())
-                                    .item(marker)
-                                    .conditionExpression("attribute_not_exists(#sk)")
-                                    .expressionAttributeNames(Map.of("#sk", TableSchema.SK))),
-                            t -> t.update(u -> u.tableName(config.tableName())
-                                    .key(metaKey(jobId))
-                                    .updateExpression("ADD #done :one")
-                                    .expressionAttributeNames(Map.of("#done", TableSchema.CHUNKS_DONE))
-                                    .expressionAttributeValues(Map.of(":one", n(1))))));
-        } catch (TransactionCanceledException e) {
-            // the marker exists: this chunk was counted by an earlier delivery
-        } catch (SdkException e) {
-            throw AwsFailures.classify("DynamoDB TransactWriteItems", e);
-        }
-        Map<String, AttributeValue> meta = meta(jobId);
-        if (meta != null
-                && JobState.valueOf(str(meta, TableSchema.STATE)) == JobState.RUNNING
-                && num(meta, TableSchema.CHUNKS_DONE) >= num(meta, TableSchema.CHUNKS)) {
+        JobStore.ChunkCount count = jobs.countChunkDone(jobId, chunk, ttl());
+        if (count.job().map(JobStore.Job::readyToAssemble).orElse(false)) {
             requestAssembly(jobId);
         }
     }
@@ -351,31 +250,18 @@ public final class JobService {
             tasks.forEach(this::handle);
             return;
         }
-        sender.sendRaw(config.jobsQueueUrl(), tasks.stream().map(Json::write).toList());
+        publisher.sendTasks(config.jobsQueueUrl(), tasks);
     }
 
     // ---- assembly ----
 
     private void assemble(String jobId) {
-        Map<String, AttributeValue> meta = meta(jobId);
-        if (meta == null) {
-            return;
+        if (!jobs.beginAssembly(jobId)) {
+            return; // unknown, premature (the last chunk's owner asks again), complete or failed
         }
-        JobState state = JobState.valueOf(str(meta, TableSchema.STATE));
-        if (state == JobState.COMPLETE || state == JobState.SCANNING) {
-            return;
-        }
-        if (num(meta, TableSchema.CHUNKS_DONE) < num(meta, TableSchema.CHUNKS)) {
-            return; // premature: the last chunk's owner asks again
-        }
-        update(
-                jobId,
-                "SET #state = :assembling",
-                Map.of("#state", TableSchema.STATE),
-                Map.of(":assembling", s(JobState.ASSEMBLING.name())));
-        String manifestUri = str(meta, TableSchema.MANIFEST);
+        String manifestUri = jobs.job(jobId).orElseThrow().manifestUri();
         ChunkIndex index = Json.read(getBytes(ChunkIndex.key(jobId)), ChunkIndex.class);
-        String outputKey = BucketLayout.outputFor(keyOf(manifestUri));
+        String outputKey = BucketLayout.outputFor(S3Location.parse(manifestUri).key());
         long lost = 0;
         long duplicates = 0;
         Path tmp = null;
@@ -384,8 +270,8 @@ public final class JobService {
             try (BufferedWriter out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
                 for (ChunkIndex.Chunk chunk : index.chunks()) {
                     Map<Long, ItemResult> results = new HashMap<>();
-                    duplicates += readPart(BucketLayout.part(jobId, "gate", chunk.index()), results);
-                    duplicates += readPart(BucketLayout.part(jobId, "expert", chunk.index()), results);
+                    duplicates += readPart(PartFiles.key(jobId, PartFiles.Source.GATE, chunk.index()), results);
+                    duplicates += readPart(PartFiles.key(jobId, PartFiles.Source.EXPERT, chunk.index()), results);
                     for (long line = chunk.firstLine(); line < chunk.firstLine() + chunk.lines(); line++) {
                         ItemResult result = results.get(line);
                         OutputLine output;
@@ -427,29 +313,9 @@ public final class JobService {
                 }
             }
         }
-        String outputUri = "s3://" + config.bucketName() + "/" + outputKey;
-        try {
-            long lostFinal = lost;
-            long duplicatesFinal = duplicates;
-            clients.dynamoDb().updateItem(b -> b.tableName(config.tableName())
-                    .key(metaKey(jobId))
-                    .conditionExpression("#state <> :complete")
-                    .updateExpression("SET #state = :complete, #output = :output, #completed = :now, lost = :lost,"
-                            + " duplicates = :dups")
-                    .expressionAttributeNames(Map.of(
-                            "#state", TableSchema.STATE,
-                            "#output", TableSchema.OUTPUT,
-                            "#completed", TableSchema.COMPLETED_AT))
-                    .expressionAttributeValues(Map.of(
-                            ":complete", s(JobState.COMPLETE.name()),
-                            ":output", s(outputUri),
-                            ":now", n(clock.millis()),
-                            ":lost", n(lostFinal),
-                            ":dups", n(duplicatesFinal))));
-        } catch (ConditionalCheckFailedException e) {
+        String outputUri = new S3Location(config.bucketName(), outputKey).uri();
+        if (!jobs.complete(jobId, outputUri, lost, duplicates, clock.millis())) {
             return; // another assembler finished first and owns the event
-        } catch (SdkException e) {
-            throw AwsFailures.classify("DynamoDB UpdateItem", e);
         }
         events.jobCompleted(
                 new CompletionEvents.JobCompleted(jobId, manifestUri, outputUri, index.lines(), lost, duplicates));
@@ -457,23 +323,14 @@ public final class JobService {
 
     /** Reads one part file into {@code results}; returns how many lines repeated a line already there. */
     private int readPart(String key, Map<Long, ItemResult> results) {
-        int repeated = 0;
-        try (ResponseInputStream<GetObjectResponse> in = clients.s3()
-                        .getObject(b -> b.bucket(config.bucketName()).key(key));
-                BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                if (line.isBlank()) {
-                    continue;
+        int[] repeated = {0};
+        try (ResponseInputStream<GetObjectResponse> in =
+                clients.s3().getObject(b -> b.bucket(config.bucketName()).key(key))) {
+            PartFiles.decode(in, line -> {
+                if (results.putIfAbsent(line.line(), line.result()) != null) {
+                    repeated[0]++;
                 }
-                JsonNode node = Json.mapper().readTree(line);
-                long lineNumber = node.path("line").asLong(-1);
-                JsonNode resultNode = node.has("result") ? node.get("result") : node;
-                ItemResult result = Json.mapper().treeToValue(resultNode, ItemResult.class);
-                if (results.putIfAbsent(lineNumber, result) != null) {
-                    repeated++;
-                }
-            }
+            });
         } catch (NoSuchKeyException e) {
             return 0;
         } catch (S3Exception e) {
@@ -481,10 +338,12 @@ public final class JobService {
                 return 0;
             }
             throw AwsFailures.classify("S3 GetObject", e);
+        } catch (SdkException e) {
+            throw AwsFailures.classify("S3 GetObject", e);
         } catch (IOException e) {
-            throw new UncheckedIOException("part file " + key + " is not valid JSON Lines", e);
+            throw new UncheckedIOException("cannot read part file " + key, e);
         }
-        return repeated;
+        return repeated[0];
     }
 
     // ---- manifest scanning ----
@@ -562,11 +421,6 @@ public final class JobService {
 
     // ---- helpers ----
 
-    private void writePartLine(ByteArrayOutputStream out, PartLine line) {
-        out.writeBytes(Json.writeBytes(line));
-        out.write('\n');
-    }
-
     private void putObject(String key, byte[] bytes, String contentType) {
         try {
             clients.s3()
@@ -588,36 +442,6 @@ public final class JobService {
         }
     }
 
-    private Map<String, AttributeValue> meta(String jobId) {
-        GetItemResponse response;
-        try {
-            response = clients.dynamoDb()
-                    .getItem(b ->
-                            b.tableName(config.tableName()).key(metaKey(jobId)).consistentRead(true));
-        } catch (SdkException e) {
-            throw AwsFailures.classify("DynamoDB GetItem", e);
-        }
-        return response.hasItem() && !response.item().isEmpty() ? response.item() : null;
-    }
-
-    private void update(
-            String jobId, String expression, Map<String, String> names, Map<String, AttributeValue> values) {
-        try {
-            clients.dynamoDb().updateItem(b -> b.tableName(config.tableName())
-                    .key(metaKey(jobId))
-                    .updateExpression(expression)
-                    .expressionAttributeNames(names)
-                    .expressionAttributeValues(values));
-        } catch (SdkException e) {
-            throw AwsFailures.classify("DynamoDB UpdateItem", e);
-        }
-    }
-
-    private String keyOf(String uri) {
-        String prefix = "s3://" + config.bucketName() + "/";
-        return uri.startsWith(prefix) ? uri.substring(prefix.length()) : uri;
-    }
-
     static String jobId(String key, String eTag) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
@@ -628,25 +452,7 @@ public final class JobService {
         }
     }
 
-    private static Map<String, AttributeValue> metaKey(String jobId) {
-        return Map.of(TableSchema.PK, s(TableSchema.jobKey(jobId)), TableSchema.SK, s(TableSchema.META));
-    }
-
-    private static AttributeValue s(String value) {
-        return AttributeValue.fromS(value);
-    }
-
-    private static AttributeValue n(long value) {
-        return AttributeValue.fromN(Long.toString(value));
-    }
-
-    private static String str(Map<String, AttributeValue> item, String name) {
-        AttributeValue value = item.get(name);
-        return value == null ? null : value.s();
-    }
-
-    private static long num(Map<String, AttributeValue> item, String name) {
-        AttributeValue value = item.get(name);
-        return value == null || value.n() == null ? 0 : Long.parseLong(value.n());
+    private long ttl() {
+        return clock.instant().plus(Duration.ofDays(config.resultsTtlDays())).getEpochSecond();
     }
 }

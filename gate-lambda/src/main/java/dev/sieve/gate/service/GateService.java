@@ -1,5 +1,11 @@
 package dev.sieve.gate.service;
 
+import dev.sieve.contract.AwsFailures;
+import dev.sieve.contract.DynamoDbRequestStore;
+import dev.sieve.contract.GateEntry;
+import dev.sieve.contract.QueuePublisher;
+import dev.sieve.contract.RequestState;
+import dev.sieve.contract.RequestStore;
 import dev.sieve.gate.AwsClients;
 import dev.sieve.gate.GateConfig;
 import dev.sieve.shared.json.Json;
@@ -9,10 +15,8 @@ import dev.sieve.shared.mode.ModeSelector;
 import dev.sieve.shared.mode.ModeSelector.Mode;
 import dev.sieve.shared.queue.Priority;
 import dev.sieve.shared.queue.QueueItem;
-import dev.sieve.shared.queue.QueueMessage;
 import dev.sieve.shared.result.BucketLayout;
 import dev.sieve.shared.result.ItemResult;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,7 +28,6 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.presigner.model.PresignedPutObjectRequest;
 
@@ -45,8 +48,7 @@ public final class GateService {
     private final Clock clock;
     private final RequestValidator validator;
     private final ModeSelector modeSelector;
-    private final QueuePacker packer = new QueuePacker();
-    private final QueueSender sender;
+    private final QueuePublisher publisher;
     private final RequestStore store;
 
     public GateService(
@@ -64,8 +66,9 @@ public final class GateService {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.validator = new RequestValidator(config.maxRequestItems());
         this.modeSelector = new ModeSelector(config.realtimeMaxItems(), GateConfig.REALTIME_MAX_BODY_BYTES);
-        this.sender = new QueueSender(clients.sqs());
-        this.store = new RequestStore(clients.dynamoDb(), clients.s3(), config.tableName(), config.bucketName());
+        this.publisher = new QueuePublisher(clients.sqs(), clients.s3(), config.bucketName());
+        this.store =
+                new DynamoDbRequestStore(clients.dynamoDb(), clients.s3(), config.tableName(), config.bucketName());
     }
 
     /** HTTP status and body of a classify call: 200 (real-time) or 202 (async). */
@@ -138,7 +141,7 @@ public final class GateService {
                     null,
                     error);
         }
-        List<GateEntry> entries = store.gateEntries(meta);
+        List<GateEntry> entries = store.gateEntries(requestId);
         Map<String, ItemResult> expert = meta.expected() == 0 ? Map.of() : store.expertResults(requestId);
         List<RequestView.ItemView> items = RequestView.merge(entries, expert);
         RequestView.Counts counts = RequestView.count(items);
@@ -193,6 +196,7 @@ public final class GateService {
             if (size > GateConfig.MAX_UPLOAD_BYTES) {
                 store.fail(
                         requestId,
+                        "invalid_request",
                         "body",
                         "uploaded body of " + size + " bytes exceeds the limit of " + GateConfig.MAX_UPLOAD_BYTES
                                 + " bytes; use a batch manifest");
@@ -210,7 +214,7 @@ public final class GateService {
         try {
             request = validator.parse(body);
         } catch (InvalidRequestException e) {
-            store.fail(requestId, e.field(), e.rule());
+            store.fail(requestId, "invalid_request", e.field(), e.rule());
             return;
         }
         ModeSelector.Selection selection = new ModeSelector.Selection(Mode.ASYNC, "uploaded body");
@@ -251,64 +255,21 @@ public final class GateService {
             boolean realtime = selection.mode() == Mode.REALTIME;
             Priority priority = realtime ? Priority.REALTIME : Priority.ASYNC;
             long deadline = now.toEpochMilli() + (realtime ? config.realtimeBudgetMs() : ASYNC_DEADLINE_MS);
-            List<QueueMessage> messages =
-                    messages(requestId, current.bundleVersion(), escalated, priority, deadline, now.toEpochMilli());
             try {
-                sender.send(realtime ? config.realtimeQueueUrl() : config.asyncQueueUrl(), messages);
+                publisher.publishRequest(
+                        realtime ? config.realtimeQueueUrl() : config.asyncQueueUrl(),
+                        requestId,
+                        priority,
+                        deadline,
+                        current.bundleVersion(),
+                        now.toEpochMilli(),
+                        escalated);
             } catch (RuntimeException e) {
-                store.fail(requestId, "items", "could not be queued for the expert; retry the request");
+                store.fail(requestId, "unavailable", "items", "could not be queued for the expert; retry the request");
                 throw e;
             }
         }
         return new Accepted(entries, escalated.size(), tally);
-    }
-
-    private List<QueueMessage> messages(
-            String requestId,
-            String bundleVersion,
-            List<QueueItem> escalated,
-            Priority priority,
-            long deadline,
-            long nowMs) {
-        QueuePacker.Packing packing = packer.pack(escalated);
-        List<QueueMessage> messages = new ArrayList<>();
-        for (List<QueueItem> group : packing.inlineGroups()) {
-            messages.add(QueueMessage.inline(
-                    QueueMessage.Kind.REQUEST, requestId, 0, priority, deadline, bundleVersion, nowMs, group));
-        }
-        int sequence = 0;
-        for (QueueItem large : packing.oversized()) {
-            String key = BucketLayout.payload(requestId, sequence++);
-            putJsonLines(key, List.of(large));
-            messages.add(new QueueMessage(
-                    QueueMessage.SCHEMA,
-                    QueueMessage.Kind.REQUEST,
-                    requestId,
-                    0,
-                    priority,
-                    deadline,
-                    bundleVersion,
-                    nowMs,
-                    null,
-                    "s3://" + config.bucketName() + "/" + key));
-        }
-        return messages;
-    }
-
-    private void putJsonLines(String key, List<QueueItem> items) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (QueueItem item : items) {
-            out.writeBytes(Json.writeBytes(item));
-            out.write('\n');
-        }
-        try {
-            clients.s3()
-                    .putObject(
-                            b -> b.bucket(config.bucketName()).key(key).contentType("application/x-ndjson"),
-                            RequestBody.fromBytes(out.toByteArray()));
-        } catch (SdkException e) {
-            throw AwsFailures.classify("S3 PutObject", e);
-        }
     }
 
     private Map<String, ItemResult> awaitExpert(String requestId, long deadlineNanos) {

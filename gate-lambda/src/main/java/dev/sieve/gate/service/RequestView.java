@@ -1,5 +1,6 @@
 package dev.sieve.gate.service;
 
+import dev.sieve.contract.GateEntry;
 import dev.sieve.shared.result.ItemResult;
 import dev.sieve.shared.result.Tier;
 import java.util.ArrayList;

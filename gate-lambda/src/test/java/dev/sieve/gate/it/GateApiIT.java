@@ -44,7 +44,7 @@ class GateApiIT {
     private GateRuntime runtime;
     private HttpApiHandler api;
     private S3JobHandler jobs;
-    private ContractResponder responder;
+    private OppositeExpert responder;
     private SieveResources resources;
     private String jobsQueueUrl;
     private final List<CompletionEvents.JobCompleted> completed = new CopyOnWriteArrayList<>();
@@ -83,7 +83,7 @@ class GateApiIT {
                 Clock.systemUTC());
         api = new HttpApiHandler(runtime.routes());
         jobs = new S3JobHandler(runtime);
-        responder = new ContractResponder(
+        responder = new OppositeExpert(
                 clients.sqs(),
                 clients.dynamoDb(),
                 clients.s3(),

@@ -2,6 +2,7 @@ package dev.sieve.gate.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sieve.contract.GateEntry;
 import dev.sieve.shared.result.ItemResult;
 import dev.sieve.shared.result.Tier;
 import java.util.List;

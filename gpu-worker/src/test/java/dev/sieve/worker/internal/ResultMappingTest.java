@@ -2,6 +2,8 @@ package dev.sieve.worker.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sieve.contract.ExpertResultWriter;
+import dev.sieve.contract.PartFiles;
 import dev.sieve.shared.queue.QueueItem;
 import dev.sieve.shared.result.ItemResult;
 import dev.sieve.shared.result.Tier;
@@ -38,26 +40,19 @@ class ResultMappingTest {
     }
 
     @Test
-    void partFile_ordersLinesByManifestLineAndCarriesIt() {
+    void partFile_ordersLinesByManifestLineInThePartLineShape() {
         List<QueueItem> items = List.of(new QueueItem("b", "t", null, 7L), new QueueItem("a", "t", null, 3L));
         List<ItemResult> results = List.of(
                 ItemResult.expert("b", "spam", 0.9, "spam", 0.6), ItemResult.expert("a", "ham", 0.8, "ham", 0.7));
 
-        String part = new String(AwsResultSink.partFile(items, results), StandardCharsets.UTF_8);
+        String part =
+                new String(PartFiles.encode(ExpertResultWriter.partLines(items, results)), StandardCharsets.UTF_8);
 
         assertThat(part.lines().toList())
                 .hasSize(2)
                 .first()
                 .asString()
                 .contains("\"id\":\"a\"")
-                .contains("\"line\":3");
-    }
-
-    @Test
-    void s3Location_parsesBucketAndKey() {
-        PayloadReader.S3Location loc = PayloadReader.S3Location.parse("s3://my-bucket/payloads/r1/000001.jsonl");
-
-        assertThat(loc.bucket()).isEqualTo("my-bucket");
-        assertThat(loc.key()).isEqualTo("payloads/r1/000001.jsonl");
+                .startsWith("{\"line\":3,\"result\":");
     }
 }

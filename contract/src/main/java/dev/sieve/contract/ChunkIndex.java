@@ -1,5 +1,6 @@
-package dev.sieve.gate.batch;
+package dev.sieve.contract;
 
+import dev.sieve.shared.result.BucketLayout;
 import java.util.List;
 
 /**
@@ -15,6 +16,6 @@ public record ChunkIndex(String manifest, long lines, List<Chunk> chunks) {
     public record Chunk(int index, long startByte, long endByte, long firstLine, long lines) {}
 
     public static String key(String jobId) {
-        return dev.sieve.shared.result.BucketLayout.JOBS_PARTS + jobId + "/index.json";
+        return BucketLayout.JOBS_PARTS + jobId + "/index.json";
     }
 }

@@ -1,12 +1,18 @@
-package dev.sieve.gate.service;
+package dev.sieve.contract;
 
+import dev.sieve.shared.job.JobTask;
 import dev.sieve.shared.json.Json;
+import dev.sieve.shared.queue.Priority;
+import dev.sieve.shared.queue.QueueItem;
 import dev.sieve.shared.queue.QueueMessage;
+import dev.sieve.shared.result.BucketLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
@@ -14,18 +20,118 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 
 /**
- * Sends queue messages with {@code SendMessageBatch}: up to 10 per call and at most {@value
+ * Puts work on the queues: packs items into as few messages as fit {@link QueueMessage#MAX_INLINE_BYTES}
+ * ({@link QueuePacker}), offloads what does not fit to S3 ({@link BucketLayout#payload}, read back by
+ * {@link PayloadReader}), and sends with {@code SendMessageBatch}: up to 10 per call and at most {@value
  * #MAX_BATCH_BYTES} bytes per call; failed entries are retried a few times, then the whole send fails
  * with a {@link CapacityException} (the caller may retry: item ids are stable).
  */
-public final class QueueSender {
+public final class QueuePublisher {
     static final int MAX_BATCH_BYTES = 250 * 1024;
     private static final int ATTEMPTS = 4;
 
     private final SqsClient sqs;
+    private final S3Client s3;
+    private final String bucket;
+    private final QueuePacker packer = new QueuePacker();
 
-    public QueueSender(SqsClient sqs) {
+    /**
+     * @param s3 where payloads too large for SQS go
+     * @param bucket their bucket
+     */
+    public QueuePublisher(SqsClient sqs, S3Client s3, String bucket) {
         this.sqs = sqs;
+        this.s3 = s3;
+        this.bucket = bucket;
+    }
+
+    /** Sends an API request's escalated items: as many inline messages as needed, one S3 payload per oversized item. */
+    public void publishRequest(
+            String queueUrl,
+            String requestId,
+            Priority priority,
+            long deadlineEpochMs,
+            String bundleVersion,
+            long nowMs,
+            List<QueueItem> items) {
+        QueuePacker.Packing packing = packer.pack(items);
+        List<QueueMessage> messages = new ArrayList<>();
+        for (List<QueueItem> group : packing.inlineGroups()) {
+            messages.add(QueueMessage.inline(
+                    QueueMessage.Kind.REQUEST, requestId, 0, priority, deadlineEpochMs, bundleVersion, nowMs, group));
+        }
+        int sequence = 0;
+        for (QueueItem large : packing.oversized()) {
+            String uri = offload(BucketLayout.payload(requestId, sequence++), List.of(large));
+            messages.add(new QueueMessage(
+                    QueueMessage.SCHEMA,
+                    QueueMessage.Kind.REQUEST,
+                    requestId,
+                    0,
+                    priority,
+                    deadlineEpochMs,
+                    bundleVersion,
+                    nowMs,
+                    null,
+                    uri));
+        }
+        send(queueUrl, messages);
+    }
+
+    /**
+     * Sends a job chunk's escalated items as exactly one message (the worker counts the chunk done when
+     * it has written that message's results): inline when it fits, else through one S3 payload.
+     */
+    public void publishChunk(
+            String queueUrl,
+            String jobId,
+            int chunk,
+            long deadlineEpochMs,
+            String bundleVersion,
+            long nowMs,
+            List<QueueItem> items) {
+        QueuePacker.Packing packing = packer.pack(items);
+        QueueMessage message;
+        if (packing.oversized().isEmpty() && packing.inlineGroups().size() == 1) {
+            message = QueueMessage.inline(
+                    QueueMessage.Kind.JOB_CHUNK,
+                    jobId,
+                    chunk,
+                    Priority.BATCH,
+                    deadlineEpochMs,
+                    bundleVersion,
+                    nowMs,
+                    items);
+        } else {
+            message = new QueueMessage(
+                    QueueMessage.SCHEMA,
+                    QueueMessage.Kind.JOB_CHUNK,
+                    jobId,
+                    chunk,
+                    Priority.BATCH,
+                    deadlineEpochMs,
+                    bundleVersion,
+                    nowMs,
+                    null,
+                    offload(BucketLayout.payload(jobId, chunk), items));
+        }
+        send(queueUrl, List.of(message));
+    }
+
+    /** Sends job tasks (CHUNK, ASSEMBLE) to the jobs queue. */
+    public void sendTasks(String queueUrl, List<JobTask> tasks) {
+        sendRaw(queueUrl, tasks.stream().map(Json::write).toList());
+    }
+
+    private String offload(String key, List<QueueItem> items) {
+        try {
+            s3.putObject(
+                    b -> b.bucket(bucket).key(key).contentType("application/x-ndjson"),
+                    RequestBody.fromBytes(PayloadReader.encode(items)));
+        } catch (SdkException e) {
+            throw AwsFailures.classify("S3 PutObject", e);
+        }
+        return new S3Location(bucket, key).uri();
     }
 
     public void send(String queueUrl, List<QueueMessage> messages) {
@@ -53,8 +159,7 @@ public final class QueueSender {
         }
     }
 
-    /** Sends one raw body (control messages such as job tasks). */
-    public void sendRaw(String queueUrl, List<String> bodies) {
+    private void sendRaw(String queueUrl, List<String> bodies) {
         List<SendMessageBatchRequestEntry> batch = new ArrayList<>(10);
         for (String body : bodies) {
             if (batch.size() == 10) {

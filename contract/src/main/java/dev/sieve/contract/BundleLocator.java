@@ -1,4 +1,4 @@
-package dev.sieve.worker.internal;
+package dev.sieve.contract;
 
 import dev.sieve.shared.bundle.BundleException;
 import dev.sieve.shared.bundle.ModelBundle;
@@ -10,20 +10,33 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * Opens the bundle named by {@code SIEVE_BUNDLE_URI}: a local directory as is, or an
- * {@code s3://bucket/prefix/} whose objects are downloaded into a cache directory first. Either way
- * {@link ModelBundle#open} then verifies every file against the manifest.
+ * Opens the bundle named by {@code SIEVE_BUNDLE_URI}, for the gate and the worker alike: a local
+ * directory as is, or an {@code s3://bucket/prefix/} whose objects (sub-directories included) are
+ * downloaded into a cache directory first. Either way {@link ModelBundle#open} then verifies every
+ * file against the manifest.
  */
 public final class BundleLocator {
     private BundleLocator() {}
 
-    public static ModelBundle open(String uri, Path cacheDir, S3Client s3) {
-        if (!uri.startsWith("s3://")) {
+    /** Opens the bundle, downloading an S3 one under a fresh directory in the JVM's temp directory. */
+    public static ModelBundle open(String uri, S3Client s3) {
+        if (!S3Location.isS3(uri)) {
             return ModelBundle.open(Path.of(uri));
         }
-        PayloadReader.S3Location location = PayloadReader.S3Location.parse(uri);
-        String prefix =
-                location.key().isEmpty() || location.key().endsWith("/") ? location.key() : location.key() + "/";
+        try {
+            return open(uri, Files.createTempDirectory("sieve-bundle-"), s3);
+        } catch (IOException e) {
+            throw new BundleException("cannot create a directory for bundle " + uri + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Opens the bundle, downloading an S3 one into a sub-directory of {@code cacheDir}. */
+    public static ModelBundle open(String uri, Path cacheDir, S3Client s3) {
+        if (!S3Location.isS3(uri)) {
+            return ModelBundle.open(Path.of(uri));
+        }
+        S3Location location = S3Location.parse(uri);
+        String prefix = location.prefix();
         Path target = cacheDir.resolve(Integer.toHexString((location.bucket() + "/" + prefix).hashCode()));
         try {
             Files.createDirectories(target);

@@ -1,4 +1,4 @@
-package dev.sieve.worker.internal;
+package dev.sieve.contract;
 
 import dev.sieve.shared.json.Json;
 import dev.sieve.shared.queue.QueueItem;
@@ -6,7 +6,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +13,10 @@ import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 
-/** Reads a message's items from {@code payloadUri} ({@code s3://bucket/key}, JSON Lines of {@link QueueItem}). */
+/**
+ * Reads a message's items from its {@code payloadUri}: the JSON Lines of {@link QueueItem} that {@link
+ * QueuePublisher} offloads to S3 (the format's one writer and one reader).
+ */
 public final class PayloadReader {
     private final S3Client s3;
 
@@ -40,20 +42,13 @@ public final class PayloadReader {
         return items;
     }
 
-    /** {@code s3://bucket/key} split into its parts. */
-    public record S3Location(String bucket, String key) {
-        public static S3Location parse(String uri) {
-            URI parsed;
-            try {
-                parsed = URI.create(uri);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("'" + uri + "' is not an s3://bucket/key URI", e);
-            }
-            if (!"s3".equals(parsed.getScheme()) || parsed.getHost() == null) {
-                throw new IllegalArgumentException("'" + uri + "' is not an s3://bucket/key URI");
-            }
-            String key = parsed.getPath() == null ? "" : parsed.getPath().replaceFirst("^/", "");
-            return new S3Location(parsed.getHost(), key);
+    /** The payload body: one {@link QueueItem} per line. */
+    static byte[] encode(List<QueueItem> items) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (QueueItem item : items) {
+            out.writeBytes(Json.writeBytes(item));
+            out.write('\n');
         }
+        return out.toByteArray();
     }
 }

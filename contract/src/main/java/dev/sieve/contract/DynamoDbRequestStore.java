@@ -1,12 +1,16 @@
-package dev.sieve.gate.service;
+package dev.sieve.contract;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.sieve.contract.internal.Conditions;
+import dev.sieve.contract.internal.Transactions;
 import dev.sieve.shared.json.Json;
 import dev.sieve.shared.result.BucketLayout;
 import dev.sieve.shared.result.ItemResult;
 import dev.sieve.shared.result.TableSchema;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,18 +22,24 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * API requests in the table ({@link TableSchema}): the META item with the counters the worker
- * increments and the gate's answers for every item (inline when small, in S3 when large), and the
- * worker's {@code ITEM#} result rows.
+ * {@link RequestStore} on the DynamoDB table, with gate answers over {@value #INLINE_GATE_RESULTS_BYTES}
+ * bytes in S3 ({@link BucketLayout#gateResults}). Conditions come from {@link Conditions}; AWS failures
+ * that are worth retrying become {@link CapacityException}s ({@link AwsFailures}).
  */
-public final class RequestStore {
+public final class DynamoDbRequestStore implements RequestStore {
     /** Gate answers larger than this go to S3 instead of the META item (DynamoDB items max 400 KB). */
     static final int INLINE_GATE_RESULTS_BYTES = 300 * 1024;
+
+    /** TransactWriteItems allows 100 actions; one is the META counter. */
+    static final int ITEMS_PER_TRANSACTION = 99;
 
     static final String GATE_RESULTS = "gate_results";
     static final String GATE_RESULTS_URI = "gate_results_uri";
@@ -42,26 +52,14 @@ public final class RequestStore {
     private final String table;
     private final String bucket;
 
-    public RequestStore(DynamoDbClient dynamoDb, S3Client s3, String table, String bucket) {
+    public DynamoDbRequestStore(DynamoDbClient dynamoDb, S3Client s3, String table, String bucket) {
         this.dynamoDb = dynamoDb;
         this.s3 = s3;
         this.table = table;
         this.bucket = bucket;
     }
 
-    /** The META item of a request, as read. */
-    public record Meta(
-            String requestId,
-            RequestState state,
-            String mode,
-            String modeReason,
-            long expected,
-            long answered,
-            long createdAtMs,
-            String error,
-            Map<String, AttributeValue> raw) {}
-
-    /** Writes a new request's META item (state PENDING, or COMPLETE when nothing was escalated). */
+    @Override
     public void create(
             String requestId,
             String mode,
@@ -89,7 +87,7 @@ public final class RequestStore {
         }
     }
 
-    /** Records that an upload URL was handed out for {@code requestId}. */
+    @Override
     public void createAwaitingUpload(String requestId, long nowMs, long ttlEpochSeconds) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put(TableSchema.PK, s(TableSchema.requestKey(requestId)));
@@ -108,10 +106,7 @@ public final class RequestStore {
         }
     }
 
-    /**
-     * Moves an uploaded request from AWAITING_UPLOAD to PENDING/COMPLETE; false when another
-     * invocation already did (a redelivered S3 event).
-     */
+    @Override
     public boolean startUploaded(String requestId, List<GateEntry> entries, long expected) {
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":awaiting", s(RequestState.AWAITING_UPLOAD.name()));
@@ -125,7 +120,7 @@ public final class RequestStore {
         try {
             dynamoDb.updateItem(b -> b.tableName(table)
                     .key(metaKey(requestId))
-                    .conditionExpression("#state = :awaiting")
+                    .conditionExpression(Conditions.REQUEST_AWAITING_UPLOAD)
                     .updateExpression("SET #state = :state, #expected = :expected, #items = :items, #gate = :gate")
                     .expressionAttributeNames(Map.of(
                             "#state", TableSchema.STATE,
@@ -141,13 +136,13 @@ public final class RequestStore {
         }
     }
 
-    /** Marks a request FAILED with a JSON error (field + message), unless it already progressed. */
-    public void fail(String requestId, String field, String message) {
-        String error = Json.write(Map.of("code", "invalid_request", "field", field, "message", message));
+    @Override
+    public boolean fail(String requestId, String code, String field, String message) {
+        String error = errorJson(code, field, message);
         try {
             dynamoDb.updateItem(b -> b.tableName(table)
                     .key(metaKey(requestId))
-                    .conditionExpression("#state = :awaiting OR #state = :pending")
+                    .conditionExpression(Conditions.REQUEST_UNFINISHED)
                     .updateExpression("SET #state = :failed, #error = :error")
                     .expressionAttributeNames(Map.of("#state", TableSchema.STATE, "#error", TableSchema.ERROR))
                     .expressionAttributeValues(Map.of(
@@ -155,57 +150,50 @@ public final class RequestStore {
                             ":pending", s(RequestState.PENDING.name()),
                             ":failed", s(RequestState.FAILED.name()),
                             ":error", s(error))));
+            return true;
         } catch (ConditionalCheckFailedException e) {
-            // already complete or failed: nothing to do
+            return false; // already complete or failed
         } catch (SdkException e) {
             throw AwsFailures.classify("DynamoDB UpdateItem", e);
         }
     }
 
+    @Override
     public Optional<Meta> meta(String requestId) {
-        GetItemResponse response;
-        try {
-            response = dynamoDb.getItem(
-                    b -> b.tableName(table).key(metaKey(requestId)).consistentRead(true));
-        } catch (SdkException e) {
-            throw AwsFailures.classify("DynamoDB GetItem", e);
-        }
-        if (!response.hasItem() || response.item().isEmpty()) {
-            return Optional.empty();
-        }
-        Map<String, AttributeValue> item = response.item();
-        return Optional.of(new Meta(
-                requestId,
-                RequestState.valueOf(str(item, TableSchema.STATE, RequestState.PENDING.name())),
-                str(item, TableSchema.MODE, ""),
-                str(item, MODE_REASON, ""),
-                num(item, TableSchema.EXPECTED),
-                num(item, TableSchema.ANSWERED),
-                num(item, TableSchema.CREATED_AT),
-                str(item, TableSchema.ERROR, null),
-                item));
+        return rawMeta(requestId)
+                .map(item -> new Meta(
+                        requestId,
+                        RequestState.valueOf(str(item, TableSchema.STATE, RequestState.PENDING.name())),
+                        str(item, TableSchema.MODE, ""),
+                        str(item, MODE_REASON, ""),
+                        num(item, TableSchema.EXPECTED),
+                        num(item, TableSchema.ANSWERED),
+                        num(item, TableSchema.CREATED_AT),
+                        str(item, TableSchema.ERROR, null)));
     }
 
-    /** The gate's answers stored with the request, in request order. */
-    public List<GateEntry> gateEntries(Meta meta) {
-        AttributeValue inline = meta.raw().get(GATE_RESULTS);
+    @Override
+    public List<GateEntry> gateEntries(String requestId) {
+        Map<String, AttributeValue> item = rawMeta(requestId).orElse(Map.of());
+        AttributeValue inline = item.get(GATE_RESULTS);
         if (inline != null) {
-            return readEntries(inline.s().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return readEntries(inline.s().getBytes(StandardCharsets.UTF_8));
         }
-        AttributeValue uri = meta.raw().get(GATE_RESULTS_URI);
+        AttributeValue uri = item.get(GATE_RESULTS_URI);
         if (uri == null) {
             return List.of();
         }
-        String key = uri.s().substring(("s3://" + bucket + "/").length());
+        S3Location location = S3Location.parse(uri.s());
         try {
             return readEntries(
-                    s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray());
+                    s3.getObjectAsBytes(b -> b.bucket(location.bucket()).key(location.key()))
+                            .asByteArray());
         } catch (SdkException e) {
             throw AwsFailures.classify("S3 GetObject", e);
         }
     }
 
-    /** The expert results written by the worker, by item id. */
+    @Override
     public Map<String, ItemResult> expertResults(String requestId) {
         Map<String, ItemResult> results = new LinkedHashMap<>();
         Map<String, AttributeValue> startKey = null;
@@ -241,10 +229,83 @@ public final class RequestStore {
         return results;
     }
 
+    @Override
+    public int recordExpertResults(String requestId, List<ItemResult> results, long ttlEpochSeconds) {
+        String pk = TableSchema.requestKey(requestId);
+        int written = 0;
+        for (int from = 0; from < results.size(); from += ITEMS_PER_TRANSACTION) {
+            List<ItemResult> slice =
+                    new ArrayList<>(results.subList(from, Math.min(results.size(), from + ITEMS_PER_TRANSACTION)));
+            written += Transactions.writeOnce(
+                    dynamoDb,
+                    slice,
+                    r -> TransactWriteItem.builder()
+                            .put(Put.builder()
+                                    .tableName(table)
+                                    .item(Map.of(
+                                            TableSchema.PK, s(pk),
+                                            TableSchema.SK, s(TableSchema.itemKey(r.id())),
+                                            TableSchema.RESULT, s(Json.write(r)),
+                                            TableSchema.TTL, n(ttlEpochSeconds)))
+                                    .conditionExpression(Conditions.NEW_ROW)
+                                    .expressionAttributeNames(Map.of("#sk", TableSchema.SK))
+                                    .build())
+                            .build(),
+                    count -> TransactWriteItem.builder()
+                            .update(Update.builder()
+                                    .tableName(table)
+                                    .key(metaKey(requestId))
+                                    .updateExpression("ADD #answered :n")
+                                    .expressionAttributeNames(Map.of("#answered", TableSchema.ANSWERED))
+                                    .expressionAttributeValues(Map.of(":n", n(count)))
+                                    .build())
+                            .build());
+        }
+        return written;
+    }
+
+    @Override
+    public boolean tryComplete(String requestId, long nowMs) {
+        try {
+            dynamoDb.updateItem(r -> r.tableName(table)
+                    .key(metaKey(requestId))
+                    .updateExpression("SET #state = :complete, #completed = :now")
+                    .conditionExpression(Conditions.REQUEST_ALL_ANSWERED)
+                    .expressionAttributeNames(Map.of(
+                            "#state", TableSchema.STATE,
+                            "#completed", TableSchema.COMPLETED_AT,
+                            "#answered", TableSchema.ANSWERED,
+                            "#expected", TableSchema.EXPECTED))
+                    .expressionAttributeValues(Map.of(
+                            ":complete", s(RequestState.COMPLETE.name()),
+                            ":pending", s(RequestState.PENDING.name()),
+                            ":now", n(nowMs))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        } catch (SdkException e) {
+            throw AwsFailures.classify("DynamoDB UpdateItem", e);
+        }
+    }
+
+    private Optional<Map<String, AttributeValue>> rawMeta(String requestId) {
+        GetItemResponse response;
+        try {
+            response = dynamoDb.getItem(
+                    b -> b.tableName(table).key(metaKey(requestId)).consistentRead(true));
+        } catch (SdkException e) {
+            throw AwsFailures.classify("DynamoDB GetItem", e);
+        }
+        if (!response.hasItem() || response.item().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(response.item());
+    }
+
     private void putGateEntries(String requestId, List<GateEntry> entries, Map<String, AttributeValue> item) {
         byte[] json = Json.writeBytes(entries);
         if (json.length <= INLINE_GATE_RESULTS_BYTES) {
-            item.put(GATE_RESULTS, s(new String(json, java.nio.charset.StandardCharsets.UTF_8)));
+            item.put(GATE_RESULTS, s(new String(json, StandardCharsets.UTF_8)));
             return;
         }
         String key = BucketLayout.gateResults(requestId);
@@ -253,10 +314,14 @@ public final class RequestStore {
         } catch (SdkException e) {
             throw AwsFailures.classify("S3 PutObject", e);
         }
-        item.put(GATE_RESULTS_URI, s("s3://" + bucket + "/" + key));
+        item.put(GATE_RESULTS_URI, s(new S3Location(bucket, key).uri()));
     }
 
-    private static List<GateEntry> readEntries(byte[] json) {
+    static String errorJson(String code, String field, String message) {
+        return Json.write(Map.of("code", code, "field", field, "message", message));
+    }
+
+    static List<GateEntry> readEntries(byte[] json) {
         try {
             return Json.mapper().readValue(json, ENTRIES);
         } catch (IOException e) {

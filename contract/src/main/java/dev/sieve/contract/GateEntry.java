@@ -1,4 +1,4 @@
-package dev.sieve.gate.service;
+package dev.sieve.contract;
 
 /**
  * What the gate decided for one item of an API request, stored with the request (in request order)

@@ -1,4 +1,4 @@
-package dev.sieve.gate.service;
+package dev.sieve.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

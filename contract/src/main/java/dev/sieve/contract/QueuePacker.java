@@ -1,4 +1,4 @@
-package dev.sieve.gate.service;
+package dev.sieve.contract;
 
 import dev.sieve.shared.json.Json;
 import dev.sieve.shared.queue.QueueItem;

@@ -1,4 +1,4 @@
-package dev.sieve.gate.service;
+package dev.sieve.contract;
 
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;

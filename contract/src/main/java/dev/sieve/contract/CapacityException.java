@@ -1,4 +1,4 @@
-package dev.sieve.gate.service;
+package dev.sieve.contract;
 
 /**
  * A dependency (SQS, DynamoDB, S3) throttled or was unreachable; answered with 429 (throttled) or 503

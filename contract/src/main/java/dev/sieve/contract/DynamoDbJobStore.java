@@ -1,0 +1,210 @@
+package dev.sieve.contract;
+
+import static dev.sieve.contract.DynamoDbRequestStore.n;
+import static dev.sieve.contract.DynamoDbRequestStore.num;
+import static dev.sieve.contract.DynamoDbRequestStore.s;
+import static dev.sieve.contract.DynamoDbRequestStore.str;
+
+import dev.sieve.contract.internal.Conditions;
+import dev.sieve.contract.internal.Transactions;
+import dev.sieve.shared.result.TableSchema;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+
+/** {@link JobStore} on the DynamoDB table; conditions from {@link Conditions}. */
+public final class DynamoDbJobStore implements JobStore {
+    static final String LOST = "lost";
+    static final String DUPLICATES = "duplicates";
+
+    private final DynamoDbClient dynamoDb;
+    private final String table;
+
+    public DynamoDbJobStore(DynamoDbClient dynamoDb, String table) {
+        this.dynamoDb = dynamoDb;
+        this.table = table;
+    }
+
+    @Override
+    public boolean create(String jobId, String manifestUri, long nowMs, long ttlEpochSeconds) {
+        Map<String, AttributeValue> meta = new HashMap<>();
+        meta.put(TableSchema.PK, s(TableSchema.jobKey(jobId)));
+        meta.put(TableSchema.SK, s(TableSchema.META));
+        meta.put(TableSchema.STATE, s(JobState.SCANNING.name()));
+        meta.put(TableSchema.MANIFEST, s(manifestUri));
+        meta.put(TableSchema.CHUNKS, n(0));
+        meta.put(TableSchema.CHUNKS_DONE, n(0));
+        meta.put(TableSchema.ITEMS, n(0));
+        meta.put(TableSchema.CREATED_AT, n(nowMs));
+        meta.put(TableSchema.TTL, n(ttlEpochSeconds));
+        try {
+            dynamoDb.putItem(b -> b.tableName(table)
+                    .item(meta)
+                    .conditionExpression(Conditions.NEW_ROW)
+                    .expressionAttributeNames(Map.of("#sk", TableSchema.SK)));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        } catch (SdkException e) {
+            throw AwsFailures.classify("DynamoDB PutItem", e);
+        }
+    }
+
+    @Override
+    public Optional<Job> job(String jobId) {
+        GetItemResponse response;
+        try {
+            response =
+                    dynamoDb.getItem(b -> b.tableName(table).key(metaKey(jobId)).consistentRead(true));
+        } catch (SdkException e) {
+            throw AwsFailures.classify("DynamoDB GetItem", e);
+        }
+        if (!response.hasItem() || response.item().isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, AttributeValue> item = response.item();
+        return Optional.of(new Job(
+                jobId,
+                JobState.valueOf(str(item, TableSchema.STATE, JobState.SCANNING.name())),
+                str(item, TableSchema.MANIFEST, null),
+                num(item, TableSchema.CHUNKS),
+                num(item, TableSchema.CHUNKS_DONE),
+                num(item, TableSchema.ITEMS),
+                str(item, TableSchema.OUTPUT, null),
+                item.containsKey(LOST) ? num(item, LOST) : null,
+                item.containsKey(DUPLICATES) ? num(item, DUPLICATES) : null,
+                str(item, TableSchema.ERROR, null),
+                num(item, TableSchema.CREATED_AT)));
+    }
+
+    @Override
+    public boolean startRunning(String jobId, long chunks, long items) {
+        JobState next = chunks == 0 ? JobState.ASSEMBLING : JobState.RUNNING;
+        return conditionalUpdate(
+                jobId,
+                "SET #state = :next, #chunks = :chunks, #items = :items",
+                Conditions.JOB_SCANNING,
+                Map.of("#state", TableSchema.STATE, "#chunks", TableSchema.CHUNKS, "#items", TableSchema.ITEMS),
+                Map.of(
+                        ":scanning", s(JobState.SCANNING.name()),
+                        ":next", s(next.name()),
+                        ":chunks", n(chunks),
+                        ":items", n(items)));
+    }
+
+    @Override
+    public ChunkCount countChunkDone(String jobId, int chunk, long ttlEpochSeconds) {
+        String pk = TableSchema.jobKey(jobId);
+        int counted = Transactions.writeOnce(
+                dynamoDb,
+                List.of(chunk),
+                c -> TransactWriteItem.builder()
+                        .put(Put.builder()
+                                .tableName(table)
+                                .item(Map.of(
+                                        TableSchema.PK, s(pk),
+                                        TableSchema.SK, s(TableSchema.chunkKey(c)),
+                                        TableSchema.TTL, n(ttlEpochSeconds)))
+                                .conditionExpression(Conditions.NEW_ROW)
+                                .expressionAttributeNames(Map.of("#sk", TableSchema.SK))
+                                .build())
+                        .build(),
+                count -> TransactWriteItem.builder()
+                        .update(Update.builder()
+                                .tableName(table)
+                                .key(metaKey(jobId))
+                                .updateExpression("ADD #done :n")
+                                .expressionAttributeNames(Map.of("#done", TableSchema.CHUNKS_DONE))
+                                .expressionAttributeValues(Map.of(":n", n(count)))
+                                .build())
+                        .build());
+        return new ChunkCount(counted > 0, job(jobId));
+    }
+
+    @Override
+    public boolean beginAssembly(String jobId) {
+        return conditionalUpdate(
+                jobId,
+                "SET #state = :assembling",
+                Conditions.JOB_READY_TO_ASSEMBLE,
+                Map.of("#state", TableSchema.STATE, "#done", TableSchema.CHUNKS_DONE, "#chunks", TableSchema.CHUNKS),
+                Map.of(
+                        ":running", s(JobState.RUNNING.name()),
+                        ":assembling", s(JobState.ASSEMBLING.name())));
+    }
+
+    @Override
+    public boolean complete(String jobId, String outputUri, long lost, long duplicates, long nowMs) {
+        return conditionalUpdate(
+                jobId,
+                "SET #state = :complete, #output = :output, #completed = :now, #lost = :lost, #dups = :dups",
+                Conditions.JOB_ASSEMBLING,
+                Map.of(
+                        "#state", TableSchema.STATE,
+                        "#output", TableSchema.OUTPUT,
+                        "#completed", TableSchema.COMPLETED_AT,
+                        "#lost", LOST,
+                        "#dups", DUPLICATES),
+                Map.of(
+                        ":assembling", s(JobState.ASSEMBLING.name()),
+                        ":complete", s(JobState.COMPLETE.name()),
+                        ":output", s(outputUri),
+                        ":now", n(nowMs),
+                        ":lost", n(lost),
+                        ":dups", n(duplicates)));
+    }
+
+    @Override
+    public boolean fail(String jobId, String reason, long nowMs) {
+        return conditionalUpdate(
+                jobId,
+                "SET #state = :failed, #error = :error, #completed = :now",
+                Conditions.JOB_UNFINISHED,
+                Map.of(
+                        "#state",
+                        TableSchema.STATE,
+                        "#error",
+                        TableSchema.ERROR,
+                        "#completed",
+                        TableSchema.COMPLETED_AT),
+                Map.of(
+                        ":complete", s(JobState.COMPLETE.name()),
+                        ":failed", s(JobState.FAILED.name()),
+                        ":error", s(reason),
+                        ":now", n(nowMs)));
+    }
+
+    private boolean conditionalUpdate(
+            String jobId,
+            String update,
+            String condition,
+            Map<String, String> names,
+            Map<String, AttributeValue> values) {
+        try {
+            dynamoDb.updateItem(b -> b.tableName(table)
+                    .key(metaKey(jobId))
+                    .updateExpression(update)
+                    .conditionExpression(condition)
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        } catch (SdkException e) {
+            throw AwsFailures.classify("DynamoDB UpdateItem", e);
+        }
+    }
+
+    private static Map<String, AttributeValue> metaKey(String jobId) {
+        return Map.of(TableSchema.PK, s(TableSchema.jobKey(jobId)), TableSchema.SK, s(TableSchema.META));
+    }
+}
