@@ -192,14 +192,15 @@ public final class QueuePublisher {
             List<String> failedIds =
                     response.failed().stream().map(BatchResultErrorEntry::id).toList();
             boolean senderFault = response.failed().stream().anyMatch(BatchResultErrorEntry::senderFault);
-            if (senderFault || attempt == ATTEMPTS) {
-                BatchResultErrorEntry first = response.failed().get(0);
-                throw new CapacityException(
-                        "SQS rejected " + failedIds.size() + " of " + pending.size() + " messages (" + first.code()
-                                + ": " + first.message() + ")",
-                        !senderFault,
-                        2,
-                        null);
+            BatchResultErrorEntry first = response.failed().get(0);
+            String what = "SQS rejected " + failedIds.size() + " of " + pending.size() + " messages (" + first.code()
+                    + ": " + first.message() + ")";
+            if (senderFault) {
+                // Our message is at fault: retrying it will never succeed, so it is not "over capacity".
+                throw new QueueRejectedException(what);
+            }
+            if (attempt == ATTEMPTS) {
+                throw new CapacityException(what, true, 2, null);
             }
             pending = pending.stream().filter(e -> failedIds.contains(e.id())).toList();
             sleep(50L << attempt);

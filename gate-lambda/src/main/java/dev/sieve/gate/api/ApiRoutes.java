@@ -107,7 +107,7 @@ public final class ApiRoutes {
             }
         }
         if (parts.length == 4) {
-            String id = java.net.URLDecoder.decode(parts[3], StandardCharsets.UTF_8);
+            String id = decodeId(parts[3]);
             switch (resource) {
                 case "results" -> {
                     requireMethod(method, "GET", path);
@@ -123,6 +123,16 @@ public final class ApiRoutes {
             }
         }
         return notFound(method, path);
+    }
+
+    /** The id path segment, percent-decoded; a malformed escape ({@code %zz}) is the caller's error. */
+    private static String decodeId(String segment) {
+        try {
+            return java.net.URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(
+                    "id", "must be a valid percent-encoded path segment (got '" + sanitize(segment) + "')");
+        }
     }
 
     private static void requireMethod(String actual, String expected, String path) {

@@ -81,6 +81,7 @@ public final class RequestValidator {
                 throw new InvalidRequestException(path, "must be an object with string fields 'id' and 'text'");
             }
             String id = requireString(item, path + ".id");
+            requireWellFormed(id, path + ".id");
             if (id.length() > GateConfig.MAX_ID_LENGTH) {
                 throw new InvalidRequestException(
                         path + ".id", "must be at most " + GateConfig.MAX_ID_LENGTH + " characters");
@@ -96,9 +97,30 @@ public final class RequestValidator {
                 throw new InvalidRequestException(
                         path + ".text", "must be at most " + GateConfig.MAX_TEXT_BYTES + " bytes of UTF-8");
             }
+            requireWellFormed(text, path + ".text");
             items.add(new ClassifyRequest.Item(id, text));
         }
         return new ClassifyRequest(items, mode);
+    }
+
+    /**
+     * Rejects a lone surrogate (JSON's {@code \\ud800} without its pair): it is not Unicode, SQS refuses
+     * the message and UTF-8 cannot encode it, so it would fail after the request was accepted.
+     */
+    private static void requireWellFormed(String value, String path) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c)
+                    && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new InvalidRequestException(
+                        path,
+                        "must be valid Unicode: a lone surrogate (U+"
+                                + Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT) + ") at character " + i);
+            }
+        }
     }
 
     private static String requireString(JsonNode item, String path) {

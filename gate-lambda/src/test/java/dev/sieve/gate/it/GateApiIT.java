@@ -354,6 +354,13 @@ class GateApiIT {
         assertThat(call("GET", "/v1/jobs/ffffffffffffffffffffffff", null).status())
                 .isEqualTo(404);
         assertThat(call("GET", "/v1/classify", null).status()).isEqualTo(405);
+        Reply badEscape = call("GET", "/v1/results/%zz", null);
+        assertThat(badEscape.status()).isEqualTo(400);
+        assertThat(badEscape.json().path("error").path("field").asText()).isEqualTo("id");
+        assertThat(call("GET", "/v1/jobs/%e", null).status()).isEqualTo(400);
+        Reply loneSurrogate = call("POST", "/v1/classify", "{\"items\":[{\"id\":\"a\",\"text\":\"x\\ud800\"}]}");
+        assertThat(loneSurrogate.status()).isEqualTo(400);
+        assertThat(loneSurrogate.json().path("error").path("field").asText()).isEqualTo("items[0].text");
         Reply tooLarge = call(
                 "POST",
                 "/v1/classify",

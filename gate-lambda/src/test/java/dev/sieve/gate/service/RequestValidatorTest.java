@@ -31,6 +31,23 @@ class RequestValidatorTest {
     }
 
     @Test
+    void parse_whenTextHasALoneSurrogate_rejectsNamingTheField() {
+        assertRejected(
+                "{\"items\":[{\"id\":\"a\",\"text\":\"ok\"},{\"id\":\"b\",\"text\":\"x\\ud800y\"}]}",
+                "items[1].text",
+                "lone surrogate (U+D800) at character 1");
+        assertRejected("{\"items\":[{\"id\":\"\\udc00\",\"text\":\"x\"}]}", "items[0].id", "lone surrogate");
+        assertRejected("{\"items\":[{\"id\":\"a\",\"text\":\"x\\ud83d\"}]}", "items[0].text", "lone surrogate");
+    }
+
+    @Test
+    void parse_whenTextHasASurrogatePair_acceptsIt() {
+        ClassifyRequest request =
+                validator.parse(utf8("{\"items\":[{\"id\":\"a\",\"text\":\"smile \\ud83d\\ude00\"}]}"));
+        assertThat(request.items().get(0).text()).isEqualTo("smile \uD83D\uDE00");
+    }
+
+    @Test
     void parse_whenModeAbsent_defaultsToAuto() {
         assertThat(validator
                         .parse(utf8("{\"items\":[{\"id\":\"a\",\"text\":\"x\"}]}"))

@@ -1,0 +1,134 @@
+package dev.sieve.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sieve.shared.json.Json;
+import dev.sieve.shared.result.ItemResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The request state machine every {@link RequestStore} implements; {@link InMemoryRequestStoreTest} and
+ * {@code DynamoDbRequestStoreIT} run it against the two implementations.
+ */
+abstract class RequestStoreContract {
+    protected abstract RequestStore store();
+
+    private static String id() {
+        return UUID.randomUUID().toString();
+    }
+
+    private static List<GateEntry> entries(int n) {
+        List<GateEntry> entries = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            entries.add(new GateEntry("i" + i, "ham", 0.6, true));
+        }
+        return entries;
+    }
+
+    private static List<ItemResult> results(int from, int to) {
+        List<ItemResult> results = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            results.add(ItemResult.expert("i" + i, "spam", 0.9, "ham", 0.6));
+        }
+        return results;
+    }
+
+    @Test
+    void create_whenNothingEscalated_startsComplete() {
+        String id = id();
+        store().create(id, "realtime", "small", List.of(new GateEntry("a", "ham", 0.99, false)), 0, 5, 0);
+
+        RequestStore.Meta meta = store().meta(id).orElseThrow();
+        assertThat(meta.state()).isEqualTo(RequestState.COMPLETE);
+        assertThat(meta.createdAtMs()).isEqualTo(5);
+        assertThat(store().gateEntries(id)).containsExactly(new GateEntry("a", "ham", 0.99, false));
+    }
+
+    @Test
+    void meta_whenUnknown_isEmpty() {
+        assertThat(store().meta(id())).isEmpty();
+        assertThat(store().gateEntries(id())).isEmpty();
+    }
+
+    @Test
+    void recordExpertResults_whenRedelivered_countsEachItemOnce() {
+        String id = id();
+        store().create(id, "async", "asked", entries(150), 150, 0, 0);
+
+        assertThat(store().recordExpertResults(id, results(0, 120), 0)).isEqualTo(120);
+        assertThat(store().recordExpertResults(id, results(100, 150), 0)).isEqualTo(30);
+        assertThat(store().recordExpertResults(id, results(0, 150), 0)).isZero();
+
+        assertThat(store().meta(id).orElseThrow().answered()).isEqualTo(150);
+        assertThat(store().expertResults(id)).hasSize(150).containsKey("i149");
+    }
+
+    @Test
+    void tryComplete_onlyWhenEveryItemAnswered_andOnlyOnce() {
+        String id = id();
+        store().create(id, "async", "asked", entries(3), 3, 0, 0);
+        store().recordExpertResults(id, results(0, 2), 0);
+        assertThat(store().tryComplete(id, 10)).isFalse();
+
+        store().recordExpertResults(id, results(2, 3), 0);
+        assertThat(store().tryComplete(id, 10)).isTrue();
+        assertThat(store().tryComplete(id, 11)).isFalse();
+        assertThat(store().meta(id).orElseThrow().state()).isEqualTo(RequestState.COMPLETE);
+    }
+
+    @Test
+    void fail_whenPending_failsWithTheReason_andNothingCompletesItLater() {
+        String id = id();
+        store().create(id, "async", "asked", entries(1), 1, 0, 0);
+
+        assertThat(store().fail(id, "deadline", "items", "not answered in time"))
+                .isTrue();
+        store().recordExpertResults(id, results(0, 1), 0);
+
+        assertThat(store().tryComplete(id, 1)).isFalse();
+        RequestStore.Meta meta = store().meta(id).orElseThrow();
+        assertThat(meta.state()).isEqualTo(RequestState.FAILED);
+        assertThat(Json.read(meta.error(), java.util.Map.class))
+                .containsEntry("code", "deadline")
+                .containsEntry("field", "items");
+    }
+
+    @Test
+    void fail_whenComplete_changesNothing() {
+        String id = id();
+        store().create(id, "realtime", "small", entries(1), 0, 0, 0);
+
+        assertThat(store().fail(id, "deadline", "items", "late")).isFalse();
+        assertThat(store().meta(id).orElseThrow().state()).isEqualTo(RequestState.COMPLETE);
+    }
+
+    @Test
+    void startUploaded_movesAwaitingUploadOnce() {
+        String id = id();
+        store().createAwaitingUpload(id, 0, 0);
+        assertThat(store().meta(id).orElseThrow().state()).isEqualTo(RequestState.AWAITING_UPLOAD);
+
+        assertThat(store().startUploaded(id, entries(2), 2)).isTrue();
+        assertThat(store().startUploaded(id, entries(2), 2)).isFalse();
+
+        RequestStore.Meta meta = store().meta(id).orElseThrow();
+        assertThat(meta.state()).isEqualTo(RequestState.PENDING);
+        assertThat(meta.expected()).isEqualTo(2);
+        assertThat(store().gateEntries(id)).hasSize(2);
+    }
+
+    @Test
+    void gateEntries_whenLargerThanAnItemHolds_roundTrip() {
+        String id = id();
+        List<GateEntry> many = new ArrayList<>();
+        for (int i = 0; i < 6000; i++) {
+            many.add(new GateEntry("item-with-a-long-identifier-" + i, "ham", 0.75, i % 2 == 0));
+        }
+        store().create(id, "async", "large", many, 3000, 0, 0);
+
+        assertThat(store().gateEntries(id)).isEqualTo(many);
+    }
+}
