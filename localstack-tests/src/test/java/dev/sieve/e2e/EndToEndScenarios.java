@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sieve.cli.local.AwsBackend;
 import dev.sieve.cli.local.LocalModels;
 import dev.sieve.cli.local.LocalSieve;
-import dev.sieve.gate.BundleLocator;
+import dev.sieve.gate.GateLoading;
 import dev.sieve.gate.GateRuntime;
 import dev.sieve.gate.api.OpenApiValidator;
 import dev.sieve.localaws.SieveResources;
@@ -62,7 +62,7 @@ abstract class EndToEndScenarios {
                                 EnvironmentVariables.BATCH_CHUNK_ITEMS, "7",
                                 EnvironmentVariables.MAX_REQUEST_ITEMS, "500",
                                 EnvironmentVariables.REALTIME_MAX_ITEMS, "200")),
-                BundleLocator.loadGate(bundle.toString(), null),
+                GateLoading.load(opened),
                 bundle.toString());
         sieve.launchWorkers(new LocalModels(Path.of("target"), System.err::println).workerLauncher(opened));
     }
