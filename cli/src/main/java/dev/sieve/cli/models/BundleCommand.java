@@ -1,5 +1,6 @@
 package dev.sieve.cli.models;
 
+import dev.sieve.models.expert.Encoder;
 import dev.sieve.models.expert.HuggingFaceExport;
 import dev.sieve.shared.bundle.BundleManifest;
 import dev.sieve.shared.bundle.ModelBundle;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine;
@@ -35,14 +37,17 @@ public final class BundleCommand {
             name = "import",
             mixinStandardHelpOptions = true,
             description = {
-                "Makes a bundle whose expert is your own Hugging Face sequence-classification export: an ONNX graph"
-                        + " with inputs input_ids, attention_mask (optionally token_type_ids) and output logits"
-                        + " [batch, classes], its tokenizer.json and its config.json (id2label). The graph is copied"
+                "Makes a bundle whose expert is your own Hugging Face export. A sequence-classification export (an"
+                        + " ONNX graph with inputs input_ids, attention_mask, optionally token_type_ids, and output"
+                        + " logits [batch, classes], its tokenizer.json and its config.json with id2label) is copied"
                         + " unchanged; the worker applies softmax to its logits.",
-                "The gate is trained and calibrated on --data exactly as by 'sieve train' (same split); the data's"
-                        + " labels must be id2label's. Options of 'sieve train' other than --encoder, --int8,"
-                        + " --skip-expert and --labels (e.g. --expert-rate, --target-f1, --positive-label, --seed,"
-                        + " --no-tune) are passed on."
+                "An encoder-only export (output last_hidden_state, e.g. your own fine-tuned BERT without its"
+                        + " head; config.json optional) gets Sieve's pooling (--pooling) and a classifier head"
+                        + " trained on --data, exactly as 'sieve train' does for the built-in encoders.",
+                "The gate is trained and calibrated on --data exactly as by 'sieve train' (same split); for a"
+                        + " classifier the data's labels must be id2label's. Options of 'sieve train' other than"
+                        + " --encoder, --int8, --skip-expert, --labels and the --fine-tune ones (e.g. --expert-rate,"
+                        + " --target-f1, --positive-label, --seed, --no-tune) are passed on."
             })
     static final class Import extends ModelCommand {
         @Option(names = "--onnx", required = true, paramLabel = "FILE", description = "The classifier's ONNX graph.")
@@ -51,8 +56,20 @@ public final class BundleCommand {
         @Option(names = "--tokenizer", required = true, paramLabel = "FILE", description = "Its tokenizer.json.")
         Path tokenizer;
 
-        @Option(names = "--config", required = true, paramLabel = "FILE", description = "Its config.json (id2label).")
+        @Option(
+                names = "--config",
+                paramLabel = "FILE",
+                description = "Its config.json: required for a classifier (id2label), optional for an encoder"
+                        + " (max_position_embeddings).")
         Path config;
+
+        @Option(
+                names = "--pooling",
+                defaultValue = "mean",
+                paramLabel = "mean|cls",
+                description = "Encoder-only exports: mean (mean over tokens + L2, sentence-transformers) or cls"
+                        + " (the first token, BERT/bge) (default: ${DEFAULT-VALUE}).")
+        String pooling;
 
         @Option(names = "--data", paramLabel = "FILE", description = "Labeled JSON Lines (default: SpamAssassin).")
         Path data;
@@ -82,15 +99,42 @@ public final class BundleCommand {
             for (String option : trainOptions) {
                 String name = option.split("=", 2)[0];
                 if (List.of("--encoder", "--int8", "--skip-expert", "--labels").contains(name)) {
-                    throw new UserInputException(
-                            name + " does not apply to an imported expert (its id2label fixes" + " the labels)");
+                    throw new UserInputException(name + " does not apply to an imported expert (the export is the"
+                            + " expert, and a classifier's id2label fixes the labels)");
+                }
+                if (name.startsWith("--fine-tune") || name.equals("--resume")) {
+                    throw new UserInputException(name + " does not apply to an imported expert: fine-tune it"
+                            + " before exporting, or use sieve train --fine-tune with a built-in encoder");
                 }
             }
-            HuggingFaceExport export = HuggingFaceExport.open(onnx, tokenizer, config);
-            int tokens = export.maxTokens(maxTokens);
-            if (tailTokens < 0 || tailTokens > tokens / 2) {
-                throw new UserInputException("--tail-tokens must be between 0 and half of --max-tokens (" + tokens / 2
-                        + "), got " + tailTokens);
+            HuggingFaceExport.Layout layout = HuggingFaceExport.layout(onnx);
+            ExpertStage stage;
+            int tokens;
+            String what;
+            if (layout == HuggingFaceExport.Layout.CLASSIFIER) {
+                if (config == null) {
+                    throw new UserInputException("--config is required for a sequence-classification export: its"
+                            + " id2label names the classes of the logits");
+                }
+                HuggingFaceExport export = HuggingFaceExport.open(onnx, tokenizer, config);
+                tokens = export.maxTokens(maxTokens);
+                checkTail(tokens);
+                stage = new ImportedExpertStage(export, tokens, tailTokens);
+                what = "classifier, id2label " + export.labels();
+            } else {
+                Encoder.Pooling mode =
+                        switch (pooling.toLowerCase(Locale.ROOT)) {
+                            case "mean" -> Encoder.Pooling.MEAN_L2;
+                            case "cls" -> Encoder.Pooling.CLS;
+                            default ->
+                                throw new UserInputException("--pooling must be mean or cls, got '" + pooling + "'");
+                        };
+                tokens = HuggingFaceExport.maxTokens(
+                        maxTokens, config == null ? 0 : HuggingFaceExport.maxPositions(config));
+                checkTail(tokens);
+                Encoder encoder = Encoder.fromFiles(onnx, tokenizer, mode);
+                stage = OnnxExpertStage.onEncoder(encoder, tokens, tailTokens);
+                what = "encoder " + encoder.name() + ", " + pooling + " pooling; Sieve trains the head";
             }
             List<String> args = new ArrayList<>(trainOptions);
             if (data != null) {
@@ -102,12 +146,19 @@ public final class BundleCommand {
             if (cacheDir != null) {
                 args.addAll(List.of("--cache-dir", cacheDir.toString()));
             }
-            progress("import: " + onnx + " (id2label " + export.labels() + ", " + tokens + " tokens)");
-            return new CommandLine(new TrainCommand(new ImportedExpertStage(export, tokens, tailTokens)))
+            progress("import: " + onnx + " (" + what + ", " + tokens + " tokens)");
+            return new CommandLine(new TrainCommand(stage))
                     .setCommandName("bundle import")
                     .setOut(out())
                     .setErr(err())
                     .execute(args.toArray(String[]::new));
+        }
+
+        private void checkTail(int tokens) {
+            if (tailTokens < 0 || tailTokens > tokens / 2) {
+                throw new UserInputException("--tail-tokens must be between 0 and half of --max-tokens (" + tokens / 2
+                        + "), got " + tailTokens);
+            }
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.sieve.cli.models;
 
 import dev.sieve.models.expert.Encoder;
-import dev.sieve.models.expert.internal.EncoderFiles;
 import dev.sieve.models.finetune.EncoderFineTuner;
 import dev.sieve.shared.corpus.LabeledText;
 import java.io.IOException;
@@ -101,13 +100,13 @@ public final class FineTuneStage {
         // the pooled graph and the embeddings cached beside an earlier tuned encoder are stale now
         deleteTree(runDir.resolve("encoders"));
         deleteTree(runDir.resolve("embeddings"));
-        Path tuned = runDir.resolve("encoders").resolve(encoder.onnxResource());
+        Path tuned = runDir.resolve("encoders")
+                .resolve(encoder.onnxFile(cacheDir).getFileName().toString());
         progress.accept("fine-tune: " + encoder + " on " + sample.size() + " items, " + epochs + " epoch(s), "
                 + maxTokens + " tokens, in " + runDir + (resume ? " (resuming)" : "") + " ...");
         EncoderFineTuner.Result result = EncoderFineTuner.create(options).tune(sample, labels, tuned);
         String digest = sha256(tuned);
-        if (!EncoderFiles.cached(encoder.onnxResource(), runDir).equals(tuned)
-                || !sha256(tuned).equals(digest)) {
+        if (!encoder.onnxFile(runDir).equals(tuned) || !sha256(tuned).equals(digest)) {
             throw new IllegalStateException("the tuned encoder " + tuned + " was replaced by the original encoder");
         }
         progress.accept(String.format(

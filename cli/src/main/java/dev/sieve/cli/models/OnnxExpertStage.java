@@ -16,6 +16,29 @@ import java.util.Optional;
 
 /** The expert of this build: gpu-worker's {@link ExpertTrainer} and {@link OnnxExpert} on the CPU. */
 final class OnnxExpertStage implements ExpertStage {
+    /** The encoder to train on instead of {@code --encoder}'s, with its token lengths; null for the built-ins. */
+    private final Encoder encoder;
+
+    private final int maxTokens;
+    private final int tailTokens;
+
+    OnnxExpertStage() {
+        this(null, 0, 0);
+    }
+
+    private OnnxExpertStage(Encoder encoder, int maxTokens, int tailTokens) {
+        this.encoder = encoder;
+        this.maxTokens = maxTokens;
+        this.tailTokens = tailTokens;
+    }
+
+    /**
+     * The expert of {@code sieve bundle import} with an encoder-only export: Sieve's pooling and head
+     * trained on the user's encoder, served like a built-in one.
+     */
+    static OnnxExpertStage onEncoder(Encoder encoder, int maxTokens, int tailTokens) {
+        return new OnnxExpertStage(encoder, maxTokens, tailTokens);
+    }
 
     static Encoder encoder(String name) {
         return switch (name.toLowerCase(Locale.ROOT)) {
@@ -39,9 +62,12 @@ final class OnnxExpertStage implements ExpertStage {
             List<String> labels,
             Path bundleDir) {
         ExpertTrainer.Options options = ExpertTrainer.Options.defaults()
-                .withEncoder(encoder(settings.encoder()))
+                .withEncoder(encoder != null ? encoder : encoder(settings.encoder()))
                 .withInt8(settings.int8())
                 .withCacheDir(settings.cacheDir());
+        if (encoder != null) {
+            options = options.withTokens(maxTokens, tailTokens);
+        }
         ExpertTrainer.TrainedExpert trained = ExpertTrainer.create(options)
                 .train(train, Arrays.asList(trainGate), validation, Arrays.asList(validationGate), labels, bundleDir);
         return new Trained(trained.components(), trained.spec(), trained.metadata());

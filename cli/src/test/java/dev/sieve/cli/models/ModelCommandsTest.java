@@ -11,10 +11,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,25 +40,7 @@ class ModelCommandsTest {
 
     @BeforeAll
     static void train() throws IOException {
-        String[][] words = {
-            {"goal", "match", "team", "score", "league", "coach", "referee", "stadium"},
-            {"server", "kernel", "compile", "java", "database", "network", "cloud", "latency"},
-            {"recipe", "garlic", "oven", "butter", "flour", "simmer", "spicy", "dinner"}
-        };
-        String[] labels = {"sports", "tech", "food"};
-        Random random = new Random(3);
-        List<String> lines = new ArrayList<>();
-        for (int c = 0; c < 3; c++) {
-            for (int i = 0; i < 60; i++) {
-                StringBuilder text = new StringBuilder();
-                for (int w = 0; w < 8; w++) {
-                    String[] vocabulary = random.nextDouble() < 0.2 ? words[random.nextInt(3)] : words[c];
-                    text.append(vocabulary[random.nextInt(vocabulary.length)]).append(' ');
-                }
-                lines.add(Json.write(Map.of("id", labels[c] + "-" + i, "text", text.toString(), "label", labels[c])));
-            }
-        }
-        data = Files.write(dir.resolve("topics.jsonl"), lines, StandardCharsets.UTF_8);
+        data = TopicCorpus.write(dir.resolve("topics.jsonl"), 60, 3);
         bundle = dir.resolve("bundle");
         trained = run(
                 "train",

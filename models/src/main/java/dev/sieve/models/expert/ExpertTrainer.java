@@ -224,6 +224,11 @@ public final class ExpertTrainer {
         }
     }
 
+    private static IllegalArgumentException noInt8Twin(Encoder encoder) {
+        return new IllegalArgumentException("encoder " + encoder
+                + " has no int8 twin (only the built-in encoders ship a quantized graph); train without int8");
+    }
+
     private TrainedExpert trainChecked(
             List<LabeledText> train,
             List<LabeledText> validation,
@@ -235,6 +240,9 @@ public final class ExpertTrainer {
             throws OrtException, IOException {
         int classes = labels.size();
         Encoder encoder = options.encoder();
+        if (options.exportInt8() && encoder.int8Twin().isEmpty()) {
+            throw noInt8Twin(encoder);
+        }
         List<float[]> trainEmbeddings;
         List<float[]> validationEmbeddings;
         try (Embeddings embeddings = new Embeddings(
@@ -325,7 +333,7 @@ public final class ExpertTrainer {
         metadata.put("fp32_ms_per_item_verify", round(fp32.millisPerItem()));
 
         if (options.exportInt8()) {
-            Encoder twin = encoder.int8Twin();
+            Encoder twin = encoder.int8Twin().orElseThrow(() -> noInt8Twin(encoder));
             Path int8File = bundleDir.resolve(EXPERT_INT8_FILE);
             ExpertGraphBuilder.save(
                     ExpertGraphBuilder.withHead(

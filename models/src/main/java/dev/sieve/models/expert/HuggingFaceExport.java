@@ -66,6 +66,54 @@ public final class HuggingFaceExport {
         return new HuggingFaceExport(onnx, tokenizer, labels, maxPositions);
     }
 
+    /** What an ONNX export computes, read from its outputs. */
+    public enum Layout {
+        /** A sequence classifier: output {@code logits [batch, classes]}, served unchanged. */
+        CLASSIFIER,
+        /** An encoder only: output {@code last_hidden_state [batch, tokens, hidden]}; Sieve trains a head. */
+        ENCODER
+    }
+
+    /**
+     * The layout of {@code onnx}: {@link Layout#CLASSIFIER} when it has a {@code logits} output, {@link
+     * Layout#ENCODER} when it has {@code last_hidden_state} instead.
+     *
+     * @throws IllegalArgumentException when it is neither, or when the token inputs are missing
+     */
+    public static Layout layout(Path onnx) {
+        requireFile(onnx, "--onnx");
+        try (OrtSession session = SessionFactory.open(onnx, -1, 1)) {
+            Set<String> inputs = session.getInputNames();
+            Set<String> outputs = session.getOutputNames();
+            for (String required : List.of(ExpertGraphContract.INPUT_IDS, ExpertGraphContract.ATTENTION_MASK)) {
+                if (!inputs.contains(required)) {
+                    throw new IllegalArgumentException("--onnx " + onnx + " has no input '" + required + "' (inputs "
+                            + inputs + "); a Hugging Face export takes input_ids and attention_mask");
+                }
+            }
+            if (outputs.contains(ExpertGraphContract.LOGITS)) {
+                return Layout.CLASSIFIER;
+            }
+            if (outputs.contains(ExpertGraphContract.LAST_HIDDEN_STATE)) {
+                return Layout.ENCODER;
+            }
+            throw new IllegalArgumentException("--onnx " + onnx + " has neither a 'logits' output (a sequence"
+                    + " classifier) nor 'last_hidden_state' (an encoder); outputs " + outputs);
+        } catch (OrtException e) {
+            throw new IllegalArgumentException(
+                    "--onnx " + onnx + " is not an ONNX graph ONNX Runtime can load: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The {@code max_position_embeddings} of a {@code config.json}, or 0 when it has none.
+     *
+     * @throws IllegalArgumentException when the file is not a JSON object
+     */
+    public static int maxPositions(Path config) {
+        return readConfig(config).get("max_position_embeddings") instanceof Number n ? n.intValue() : 0;
+    }
+
     /** The classes, in the order of the graph's logits ({@code id2label} by id). */
     public List<String> labels() {
         return labels;
@@ -105,6 +153,14 @@ public final class HuggingFaceExport {
 
     /** The token length to feed: {@code requested}, else 256 capped by the model's {@code max_position_embeddings}. */
     public int maxTokens(Integer requested) {
+        return maxTokens(requested, maxPositions);
+    }
+
+    /**
+     * The token length to feed a graph whose {@code max_position_embeddings} is {@code maxPositions} (0:
+     * unknown): {@code requested}, else 256 capped by the model's limit.
+     */
+    public static int maxTokens(Integer requested, int maxPositions) {
         int limit = maxPositions > 0 ? maxPositions : 8192;
         if (requested != null) {
             if (requested > limit) {
@@ -216,7 +272,7 @@ public final class HuggingFaceExport {
             if (!outputs.contains(ExpertGraphContract.LOGITS)) {
                 problems.add("no output '" + ExpertGraphContract.LOGITS + "'"
                         + (outputs.contains(ExpertGraphContract.LAST_HIDDEN_STATE)
-                                ? " (it is an encoder-only export; train a head on it with sieve train instead)"
+                                ? " (it is an encoder-only export: import it without --config and Sieve trains a head)"
                                 : ""));
             } else {
                 NodeInfo logits = session.getOutputInfo().get(ExpertGraphContract.LOGITS);

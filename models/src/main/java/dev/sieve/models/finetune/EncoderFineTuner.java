@@ -8,7 +8,6 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnxruntime.OrtException;
 import dev.sieve.models.expert.Encoder;
 import dev.sieve.models.expert.ProgressListener;
-import dev.sieve.models.expert.internal.EncoderFiles;
 import dev.sieve.models.expert.internal.ExpertGraphBuilder;
 import dev.sieve.models.expert.internal.PooledEncoder;
 import dev.sieve.models.finetune.internal.AdamW;
@@ -469,13 +468,11 @@ public final class EncoderFineTuner {
         }
         int[] truth = labelIndices(train, labels);
         Encoder encoder = options.encoder();
-        ModelProto original = ExpertGraphBuilder.load(EncoderFiles.cached(encoder.onnxResource(), options.cacheDir()));
+        ModelProto original = ExpertGraphBuilder.load(encoder.onnxFile(options.cacheDir()));
         BertWeights weights = BertWeights.read(original);
         List<long[]> tokens;
         try (ExpertTokenizer tokenizer = ExpertTokenizer.open(
-                EncoderFiles.cached(encoder.tokenizerResource(), options.cacheDir()),
-                options.maxTokens(),
-                options.tailTokens())) {
+                encoder.tokenizerFile(options.cacheDir()), options.maxTokens(), options.tailTokens())) {
             tokens = train.parallelStream()
                     .map(item -> tokenizer.tokenize(item.text()))
                     .toList();
@@ -658,7 +655,7 @@ public final class EncoderFineTuner {
         ExpertGraphBuilder.save(
                 ExpertGraphBuilder.withPooling(encoderGraph, options.encoder().pooling()), pooled);
         try (ExpertTokenizer tokenizer = ExpertTokenizer.open(
-                        EncoderFiles.cached(options.encoder().tokenizerResource(), options.cacheDir()),
+                        options.encoder().tokenizerFile(options.cacheDir()),
                         options.maxTokens(),
                         options.tailTokens());
                 PooledEncoder session = new PooledEncoder(pooled, tokenizer, options.threads())) {

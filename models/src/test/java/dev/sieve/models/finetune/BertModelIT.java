@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDManager;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.sieve.models.expert.Encoder;
 import dev.sieve.models.expert.ProgressListener;
-import dev.sieve.models.expert.internal.EncoderFiles;
 import dev.sieve.models.expert.internal.ExpertGraphBuilder;
 import dev.sieve.models.expert.internal.PooledEncoder;
 import dev.sieve.models.finetune.internal.BertModel;
@@ -30,7 +29,7 @@ class BertModelIT {
     @Test
     void pooled_matchesOnnxRuntimeOnTheOriginalWeights() throws Exception {
         Encoder encoder = Encoder.MINILM_L6;
-        ModelProto onnx = ExpertGraphBuilder.load(EncoderFiles.cached(encoder.onnxResource(), CACHE));
+        ModelProto onnx = ExpertGraphBuilder.load(encoder.onnxFile(CACHE));
         BertWeights weights = BertWeights.read(onnx);
         assertThat(weights.layers()).isEqualTo(6);
         assertThat(weights.hidden()).isEqualTo(384);
@@ -40,8 +39,7 @@ class BertModelIT {
                 "Hi Bob, the meeting moved to Thursday at 10.",
                 "short",
                 "The quarterly report is attached; let me know if the numbers look right to you.");
-        try (ExpertTokenizer tokenizer =
-                        ExpertTokenizer.open(EncoderFiles.cached(encoder.tokenizerResource(), CACHE), 32, 8);
+        try (ExpertTokenizer tokenizer = ExpertTokenizer.open(encoder.tokenizerFile(CACHE), 32, 8);
                 NDManager manager = NDManager.newBaseManager(FineTuneEngine.device(), FineTuneEngine.NAME)) {
             List<long[]> ids = texts.stream().map(tokenizer::tokenize).toList();
             BertModel model = BertModel.load(weights, encoder.pooling(), manager);

@@ -8,7 +8,6 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.sieve.models.expert.Encoder;
 import dev.sieve.models.expert.ProgressListener;
-import dev.sieve.models.expert.internal.EncoderFiles;
 import dev.sieve.models.expert.internal.ExpertGraphBuilder;
 import dev.sieve.models.finetune.internal.Checkpoint;
 import dev.sieve.shared.corpus.LabeledText;
@@ -40,8 +39,7 @@ class EncoderFineTunerIT {
         assertThat(result.maxChangeVsOriginal()).isGreaterThan(1e-3);
         assertThat(result.steps()).isEqualTo(8);
         assertThat(result.epochLosses()).hasSize(1);
-        ModelProto original =
-                ExpertGraphBuilder.load(EncoderFiles.cached(Encoder.MINILM_L6.onnxResource(), BertModelIT.CACHE));
+        ModelProto original = ExpertGraphBuilder.load(Encoder.MINILM_L6.onnxFile(BertModelIT.CACHE));
         ModelProto tuned = ExpertGraphBuilder.load(output);
         assertThat(names(tuned.getGraph().getInputList()))
                 .isEqualTo(names(original.getGraph().getInputList()));

@@ -30,11 +30,11 @@ public final class Embeddings implements AutoCloseable {
     }
 
     public static Path tokenizerFile(Encoder encoder, Path cacheDir) {
-        return EncoderFiles.cached(encoder.tokenizerResource(), cacheDir);
+        return encoder.tokenizerFile(cacheDir);
     }
 
     public static Path encoderFile(Encoder encoder, Path cacheDir) {
-        return EncoderFiles.cached(encoder.onnxResource(), cacheDir);
+        return encoder.onnxFile(cacheDir);
     }
 
     public ExpertTokenizer tokenizer() {
