@@ -9,7 +9,6 @@ import dev.sieve.worker.expert.OnnxExpert;
 import dev.sieve.worker.internal.AwsClients;
 import dev.sieve.worker.internal.BundleLocator;
 import dev.sieve.worker.internal.EcsTaskProtection;
-import dev.sieve.worker.internal.TaskProtection;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;

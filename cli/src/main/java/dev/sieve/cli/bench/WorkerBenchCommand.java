@@ -19,6 +19,7 @@ import dev.sieve.shared.queue.QueueMessage;
 import dev.sieve.shared.result.TableSchema;
 import dev.sieve.worker.Worker;
 import dev.sieve.worker.WorkerConfig;
+import dev.sieve.worker.WorkerStats;
 import dev.sieve.worker.expert.ExpertInput;
 import dev.sieve.worker.expert.OnnxExpert;
 import java.nio.FloatBuffer;
@@ -164,7 +165,7 @@ public final class WorkerBenchCommand implements Callable<Integer> {
             double bestWorker = Double.MAX_VALUE;
             double bestBare = Double.MAX_VALUE;
             List<Double> roundEfficiencies = new ArrayList<>();
-            Worker.Stats stats = null;
+            WorkerStats stats = null;
             try (LocalAws aws = LocalAws.start();
                     SqsClient sqs = aws.sqsClient();
                     DynamoDbClient dynamo = aws.dynamoDbClient();
@@ -203,7 +204,7 @@ public final class WorkerBenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private record WorkerRun(double seconds, Worker.Stats stats) {}
+    private record WorkerRun(double seconds, WorkerStats stats) {}
 
     private WorkerRun runWorker(
             SqsClient sqs,

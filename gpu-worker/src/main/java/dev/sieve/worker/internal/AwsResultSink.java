@@ -8,6 +8,7 @@ import dev.sieve.shared.queue.QueueMessage;
 import dev.sieve.shared.result.BucketLayout;
 import dev.sieve.shared.result.ItemResult;
 import dev.sieve.shared.result.TableSchema;
+import dev.sieve.worker.ResultSink;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
