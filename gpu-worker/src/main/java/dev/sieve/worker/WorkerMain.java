@@ -112,6 +112,6 @@ public final class WorkerMain {
     }
 
     private static Expert openExpert(ModelBundle bundle, WorkerConfig config) {
-        return OnnxExpert.open(bundle, new OnnxExpert.Options(config.device(), config.intraOpThreads(), false));
+        return OnnxExpert.open(bundle, config.expertOptions());
     }
 }
