@@ -13,6 +13,8 @@ package dev.sieve.worker;
  * @param releasedForVersion messages released because they were for another bundle version
  * @param itemErrors items answered with the gate's label after failing {@code itemRetryLimit} times
  * @param inFlightMessages messages held now
+ * @param batchesByRelease batches by why they were released ({@code full}, {@code tokens}, {@code wait},
+ *     {@code backlog}, {@code drain})
  */
 public record WorkerStats(
         long answeredItems,
@@ -24,7 +26,12 @@ public record WorkerStats(
         long poisonMessages,
         long releasedForVersion,
         long itemErrors,
-        int inFlightMessages) {
+        int inFlightMessages,
+        java.util.Map<String, Long> batchesByRelease) {
+
+    public WorkerStats {
+        batchesByRelease = java.util.Map.copyOf(batchesByRelease);
+    }
 
     /** Share of computed tokens that were padding. */
     public double paddingShare() {

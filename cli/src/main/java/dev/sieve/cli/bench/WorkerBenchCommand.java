@@ -219,6 +219,7 @@ public final class WorkerBenchCommand implements Callable<Integer> {
             out.put("padding_share", round(stats.paddingShare(), 4));
             out.put("expert_busy_share", round(stats.expertNanos() / 1e9 / bestWorker, 3));
             out.put("batches", stats.batches());
+            out.put("batches_by_release", stats.batchesByRelease());
             out.put("mean_batch_items", round((double) texts.size() / Math.max(1, stats.batches()), 2));
             out.put("tokenizer_items_per_s_per_core", round(texts.size() / tokenizerSeconds, 1));
             if (compare) {

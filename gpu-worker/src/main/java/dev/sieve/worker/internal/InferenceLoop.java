@@ -108,7 +108,7 @@ public final class InferenceLoop {
                 misses++;
             }
         }
-        metrics.batch(live.size(), (long) longest * live.size(), useful, nanos, misses);
+        metrics.batch(live.size(), (long) longest * live.size(), useful, nanos, misses, batch.release());
     }
 
     /** Predicts, bisecting a failing batch until the failing items stand alone. */

@@ -28,6 +28,7 @@ public final class WorkerMetrics {
     private final AtomicLong poisonMessages = new AtomicLong();
     private final AtomicLong releasedForVersion = new AtomicLong();
     private final AtomicLong itemErrors = new AtomicLong();
+    private final Map<String, AtomicLong> releases = new java.util.concurrent.ConcurrentSkipListMap<>();
     private long lastTickAnswered;
     private long lastTickMillis;
 
@@ -81,7 +82,9 @@ public final class WorkerMetrics {
     }
 
     /** One expert batch: its size, padding, expert time and items already past their deadline. */
-    public void batch(int items, long padded, long useful, long nanos, int misses) {
+    public void batch(int items, long padded, long useful, long nanos, int misses, DynamicBatcher.Release release) {
+        releases.computeIfAbsent(release.label(), r -> new AtomicLong()).incrementAndGet();
+        metrics.record(Map.of("release", release.label()), Map.of("BatchesReleased", Metric.count(1)));
         batchesRun.incrementAndGet();
         expertNanos.addAndGet(nanos);
         paddedTokens.addAndGet(padded);
@@ -127,7 +130,14 @@ public final class WorkerMetrics {
                 poisonMessages.get(),
                 releasedForVersion.get(),
                 itemErrors.get(),
-                inFlightMessages);
+                inFlightMessages,
+                releasesSoFar());
+    }
+
+    private Map<String, Long> releasesSoFar() {
+        Map<String, Long> copy = new LinkedHashMap<>();
+        releases.forEach((reason, n) -> copy.put(reason, n.get()));
+        return copy;
     }
 
     private static Map<String, String> dims(QueueRef queue) {
