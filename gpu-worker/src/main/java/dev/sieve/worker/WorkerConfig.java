@@ -4,6 +4,8 @@ import dev.sieve.shared.config.ConfigException;
 import dev.sieve.shared.config.EnvironmentVariables;
 import dev.sieve.shared.config.Settings;
 import dev.sieve.shared.queue.Priority;
+import dev.sieve.worker.expert.ExpertPrecision;
+import dev.sieve.worker.expert.OnnxExpert;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
@@ -42,6 +44,7 @@ import java.util.regex.Pattern;
  *     an S3-compatible server (local mode), off for AWS
  * @param jobsQueueUrl the gate's jobs queue; when set, the worker that counts a job's last chunk done
  *     sends the job's ASSEMBLE task there, when absent assembly waits for a {@code GET /v1/jobs/{id}}
+ * @param expertPrecision which of the bundle's expert graphs is served (fp16 only on CUDA)
  */
 public record WorkerConfig(
         Map<Priority, String> queueUrls,
@@ -67,7 +70,8 @@ public record WorkerConfig(
         Duration resultsTtl,
         Optional<String> ecsAgentUri,
         boolean s3PathStyle,
-        Optional<String> jobsQueueUrl) {
+        Optional<String> jobsQueueUrl,
+        ExpertPrecision expertPrecision) {
 
     /** The SDK's standard variable for a custom S3 endpoint (read only to choose path-style addressing). */
     public static final String AWS_ENDPOINT_URL_S3 = "AWS_ENDPOINT_URL_S3";
@@ -102,6 +106,7 @@ public record WorkerConfig(
         int maxBatchTokens = settings.intInRange(EnvironmentVariables.MAX_BATCH_TOKENS, 16_384, 16, 4_194_304);
         int visibilityS = settings.intInRange(EnvironmentVariables.VISIBILITY_TIMEOUT_S, 60, 6, 43_200);
         int defaultIntraOp = device.equals("cpu") ? cores : 1;
+        ExpertPrecision precision = precision(settings, device);
         return new WorkerConfig(
                 queues,
                 settings.required(EnvironmentVariables.TABLE_NAME),
@@ -130,7 +135,8 @@ public record WorkerConfig(
                 Duration.ofDays(settings.intInRange(EnvironmentVariables.RESULTS_TTL_DAYS, 7, 1, 3650)),
                 Optional.ofNullable(settings.optional(EnvironmentVariables.ECS_AGENT_URI, null)),
                 settings.optional(AWS_ENDPOINT_URL_S3, null) != null,
-                Optional.ofNullable(settings.optional(EnvironmentVariables.JOBS_QUEUE_URL, null)));
+                Optional.ofNullable(settings.optional(EnvironmentVariables.JOBS_QUEUE_URL, null)),
+                precision);
     }
 
     /** Whether the expert runs on a CUDA device. */
@@ -169,7 +175,28 @@ public record WorkerConfig(
                 resultsTtl,
                 ecsAgentUri,
                 s3PathStyle,
-                jobsQueueUrl);
+                jobsQueueUrl,
+                expertPrecision);
+    }
+
+    private static ExpertPrecision precision(Settings settings, String device) {
+        String value = settings.optional(EnvironmentVariables.EXPERT_PRECISION, "fp32");
+        ExpertPrecision precision;
+        try {
+            precision = ExpertPrecision.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(EnvironmentVariables.EXPERT_PRECISION + ": " + e.getMessage());
+        }
+        if (precision == ExpertPrecision.FP16 && device.equals("cpu")) {
+            throw new ConfigException(EnvironmentVariables.EXPERT_PRECISION + "=fp16 needs a CUDA device ("
+                    + EnvironmentVariables.DEVICE + "=cuda:N); on a CPU use int8 (fastest) or fp32");
+        }
+        return precision;
+    }
+
+    /** How the expert is opened: device, threads, precision. */
+    public OnnxExpert.Options expertOptions() {
+        return new OnnxExpert.Options(device, intraOpThreads, expertPrecision);
     }
 
     private static void putIfSet(Map<Priority, String> queues, Priority priority, String url) {

@@ -9,7 +9,6 @@ import dev.sieve.worker.expert.Expert;
 import dev.sieve.worker.expert.OnnxExpert;
 import dev.sieve.worker.internal.AwsClients;
 import dev.sieve.worker.internal.EcsTaskProtection;
-import dev.sieve.worker.internal.TaskProtection;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -113,6 +112,6 @@ public final class WorkerMain {
     }
 
     private static Expert openExpert(ModelBundle bundle, WorkerConfig config) {
-        return OnnxExpert.open(bundle, new OnnxExpert.Options(config.device(), config.intraOpThreads(), false));
+        return OnnxExpert.open(bundle, config.expertOptions());
     }
 }

@@ -60,6 +60,7 @@ public final class TestConfigs {
                 c.resultsTtl(),
                 c.ecsAgentUri(),
                 c.s3PathStyle(),
-                c.jobsQueueUrl());
+                c.jobsQueueUrl(),
+                c.expertPrecision());
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sieve.shared.config.ConfigException;
 import dev.sieve.shared.queue.Priority;
+import dev.sieve.worker.expert.ExpertPrecision;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -42,6 +43,43 @@ class WorkerConfigTest {
         assertThat(c.metricsNamespace()).isEqualTo("Sieve");
         assertThat(c.ecsAgentUri()).isEmpty();
         assertThat(c.jobsQueueUrl()).isEmpty();
+        assertThat(c.expertPrecision()).isEqualTo(ExpertPrecision.FP32);
+    }
+
+    @Test
+    void fromEnvironment_whenPrecisionInt8_servesTheInt8Graph() {
+        Map<String, String> env = minimal();
+        env.put("SIEVE_EXPERT_PRECISION", "INT8");
+
+        WorkerConfig c = WorkerConfig.fromEnvironment(env, 8);
+
+        assertThat(c.expertPrecision()).isEqualTo(ExpertPrecision.INT8);
+        assertThat(c.expertOptions().int8()).isTrue();
+    }
+
+    @Test
+    void fromEnvironment_whenPrecisionUnknown_namesSettingAndAllowedValues() {
+        Map<String, String> env = minimal();
+        env.put("SIEVE_EXPERT_PRECISION", "bf16");
+
+        assertThatThrownBy(() -> WorkerConfig.fromEnvironment(env, 8))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("SIEVE_EXPERT_PRECISION")
+                .hasMessageContaining("fp32")
+                .hasMessageContaining("int8");
+    }
+
+    @Test
+    void fromEnvironment_whenFp16OnCpu_isRejectedWithWhatToUseInstead() {
+        Map<String, String> env = minimal();
+        env.put("SIEVE_EXPERT_PRECISION", "fp16");
+
+        assertThatThrownBy(() -> WorkerConfig.fromEnvironment(env, 8))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("CUDA")
+                .hasMessageContaining("int8");
+        env.put("SIEVE_DEVICE", "cuda:0");
+        assertThat(WorkerConfig.fromEnvironment(env, 8).expertPrecision()).isEqualTo(ExpertPrecision.FP16);
     }
 
     @Test

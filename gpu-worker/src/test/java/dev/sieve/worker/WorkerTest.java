@@ -232,7 +232,14 @@ class WorkerTest {
 
         await(() -> allDeleted(TestConfigs.REALTIME), Duration.ofSeconds(10));
         assertThat(metricNames())
-                .contains("BatchSize", "PaddingShare", "ExpertLatency", "DeadlineMisses", "QueueWait", "Completed")
+                .contains(
+                        "BatchSize",
+                        "PaddingShare",
+                        "ExpertLatency",
+                        "DeadlineMisses",
+                        "QueueWait",
+                        "Completed",
+                        "BatchesReleased")
                 .as("the names the CDK dashboard reads")
                 .contains(
                         MetricNames.EXPERT_ITEMS, MetricNames.EXPERT_BUSY_SECONDS, MetricNames.EXPERT_QUEUE_LATENCY_MS);
@@ -249,6 +256,15 @@ class WorkerTest {
                 .isEqualTo("Test");
         assertThat(batch.get("BatchSize").asDouble()).isEqualTo(2.0);
         assertThat(batch.get("PaddingShare").asDouble()).isCloseTo(5.0, org.assertj.core.data.Offset.offset(0.01));
+        JsonNode released = metricLines.stream()
+                .map(l -> Json.read(l, JsonNode.class))
+                .filter(n -> n.has("BatchesReleased"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(released.get("release").asText())
+                .as("two items, 300 ms wait: released by its wait")
+                .isEqualTo("wait");
+        assertThat(worker.stats().batchesByRelease()).containsEntry("wait", 1L);
     }
 
     private List<String> metricNames() {

@@ -4,10 +4,13 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.sieve.cli.models.ModelTools;
 import dev.sieve.contract.DynamoDbRequestStore;
 import dev.sieve.contract.QueuePublisher;
 import dev.sieve.contract.RequestState;
 import dev.sieve.contract.RequestStore;
+import dev.sieve.gate.model.GateModels;
+import dev.sieve.gate.model.GateScorer;
 import dev.sieve.localaws.LocalAws;
 import dev.sieve.localaws.SieveResources;
 import dev.sieve.models.corpus.SpamAssassinCorpus;
@@ -22,7 +25,9 @@ import dev.sieve.shared.queue.QueueItem;
 import dev.sieve.shared.queue.QueueMessage;
 import dev.sieve.worker.Worker;
 import dev.sieve.worker.WorkerConfig;
+import dev.sieve.worker.WorkerStats;
 import dev.sieve.worker.expert.ExpertInput;
+import dev.sieve.worker.expert.ExpertPrecision;
 import dev.sieve.worker.expert.OnnxExpert;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
@@ -100,8 +105,23 @@ public final class WorkerBenchCommand implements Callable<Integer> {
             description = "ONNX Runtime intra-op threads (default: all cores).")
     int threads;
 
-    @Option(names = "--int8", description = "Use the bundle's int8 expert.")
+    @Option(
+            names = "--precision",
+            defaultValue = "fp32",
+            description = "Expert graph: fp32, int8 or fp16 (CUDA only); for int8/fp16 the same batches also run"
+                    + " through the fp32 graph, and F1 and batch-mate dependence are compared (default:"
+                    + " ${DEFAULT-VALUE}).")
+    String precision;
+
+    @Option(names = "--int8", hidden = true, description = "Same as --precision int8.")
     boolean int8;
+
+    @Option(
+            names = "--quality-items",
+            defaultValue = "200",
+            description = "Labelled items for test F1 and batch-mate dependence; the bundle's test split when it"
+                    + " records one (0 = skip; default: ${DEFAULT-VALUE}).")
+    int qualityItems;
 
     @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda:N (default: ${DEFAULT-VALUE}).")
     String device;
@@ -130,13 +150,15 @@ public final class WorkerBenchCommand implements Callable<Integer> {
         List<LabeledText> corpus = SpamAssassinCorpus.create(cacheDir()).load().examples();
         List<String> texts = texts(corpus);
         ModelBundle bundle = bundle(corpus);
-        OnnxExpert.Options options = new OnnxExpert.Options(device, intraOp, int8);
+        ExpertPrecision chosen = int8 ? ExpertPrecision.INT8 : ExpertPrecision.parse(precision);
+        OnnxExpert.Options options = new OnnxExpert.Options(device, intraOp, chosen);
+        boolean compare = chosen != ExpertPrecision.FP32;
 
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("bench", "worker");
         out.put("bundle", bundle.version());
         out.put("bundle_dir", bundle.directory().toString());
-        out.put("model", int8 ? "int8" : "fp32");
+        out.put("model", chosen.label());
         out.put("device", device);
         out.put("cores", cores);
         out.put("intra_op_threads", intraOp);
@@ -163,8 +185,9 @@ public final class WorkerBenchCommand implements Callable<Integer> {
             // machine hits both; the best of each is reported, and every round's ratio too.
             double bestWorker = Double.MAX_VALUE;
             double bestBare = Double.MAX_VALUE;
+            double bestBareFp32 = Double.MAX_VALUE;
             List<Double> roundEfficiencies = new ArrayList<>();
-            Worker.Stats stats = null;
+            WorkerStats stats = null;
             try (LocalAws aws = LocalAws.start();
                     SqsClient sqs = aws.sqsClient();
                     DynamoDbClient dynamo = aws.dynamoDbClient();
@@ -180,6 +203,10 @@ public final class WorkerBenchCommand implements Callable<Integer> {
                         stats = run.stats();
                     }
                     bestBare = Math.min(bestBare, bare);
+                    if (compare) {
+                        bestBareFp32 = Math.min(
+                                bestBareFp32, runBare(bundle, options.withPrecision(ExpertPrecision.FP32), batches));
+                    }
                 }
             }
             out.put("rounds", rounds);
@@ -192,8 +219,16 @@ public final class WorkerBenchCommand implements Callable<Integer> {
             out.put("padding_share", round(stats.paddingShare(), 4));
             out.put("expert_busy_share", round(stats.expertNanos() / 1e9 / bestWorker, 3));
             out.put("batches", stats.batches());
+            out.put("batches_by_release", stats.batchesByRelease());
             out.put("mean_batch_items", round((double) texts.size() / Math.max(1, stats.batches()), 2));
             out.put("tokenizer_items_per_s_per_core", round(texts.size() / tokenizerSeconds, 1));
+            if (compare) {
+                out.put("bare_ort_fp32_items_per_s", round(texts.size() / bestBareFp32, 2));
+                out.put("speed_vs_fp32", round(bestBareFp32 / bestBare, 3));
+            }
+        }
+        if (qualityItems > 0) {
+            out.putAll(quality(bundle, options, corpus));
         }
         if (json) {
             System.out.println(Json.write(out));
@@ -203,7 +238,7 @@ public final class WorkerBenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private record WorkerRun(double seconds, Worker.Stats stats) {}
+    private record WorkerRun(double seconds, WorkerStats stats) {}
 
     private WorkerRun runWorker(
             SqsClient sqs,
@@ -292,7 +327,7 @@ public final class WorkerBenchCommand implements Callable<Integer> {
     /** The worker's batches through a plain session: same graph, same threads, no spinning. */
     private static double runBare(ModelBundle bundle, OnnxExpert.Options options, List<List<ExpertInput>> batches)
             throws OrtException {
-        Path model = bundle.requireComponent(options.int8() ? BundleManifest.EXPERT_INT8 : BundleManifest.EXPERT);
+        Path model = OnnxExpert.graph(bundle, options);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
             so.setIntraOpNumThreads(options.intraOpThreads());
@@ -362,6 +397,59 @@ public final class WorkerBenchCommand implements Callable<Integer> {
         } finally {
             inputs.values().forEach(OnnxTensor::close);
         }
+    }
+
+    /**
+     * F1 and batch-mate dependence on labelled items the expert was not trained on: the bundle's test
+     * split when the bundle records one, else corpus items outside the bench bundle's training texts.
+     */
+    private Map<String, Object> quality(ModelBundle bundle, OnnxExpert.Options options, List<LabeledText> corpus)
+            throws Exception {
+        List<LabeledText> items;
+        String source;
+        try {
+            items = ModelTools.bundleSplit(bundle, null, cacheDir()).test();
+            source = "bundle test split";
+        } catch (RuntimeException e) {
+            java.util.Set<Integer> train = new java.util.HashSet<>(benchTrainIndices(corpus));
+            items = new ArrayList<>();
+            for (int i = 0; i < corpus.size(); i++) {
+                if (!train.contains(i)) {
+                    items.add(corpus.get(i));
+                }
+            }
+            source = "SpamAssassin items outside the bench bundle's training texts";
+        }
+        int stride = Math.max(1, items.size() / qualityItems);
+        List<LabeledText> picked = new ArrayList<>();
+        for (int i = 0; i < items.size() && picked.size() < qualityItems; i += stride) {
+            picked.add(items.get(i));
+        }
+        List<float[]> gate = new ArrayList<>();
+        GateScorer scorer = bundle.component(BundleManifest.GATE).isPresent() ? GateModels.load(bundle) : null;
+        for (LabeledText item : picked) {
+            gate.add(
+                    scorer != null
+                            ? scorer.score(item.text())
+                            : uniform(bundle.labels().size()));
+        }
+        return PrecisionQuality.measure(
+                bundle, options, picked, gate, "spam", source + (scorer != null ? ", gate scores" : ", uniform gate"));
+    }
+
+    private static float[] uniform(int labels) {
+        float[] p = new float[labels];
+        java.util.Arrays.fill(p, 1f / labels);
+        return p;
+    }
+
+    /** Corpus indices the fallback bench bundle is trained and validated on. */
+    private List<Integer> benchTrainIndices(List<LabeledText> corpus) {
+        List<Integer> indices = new ArrayList<>();
+        for (int i = corpus.size() - 1; i >= 0 && indices.size() < trainItems; i -= 7) {
+            indices.add(i);
+        }
+        return indices;
     }
 
     /** The emulators and the SDK log at DEBUG without a logback.xml; the bench's output is the JSON line. */

@@ -63,6 +63,13 @@ public final class LocalCommand implements Callable<Integer> {
             description = "Real-time latency budget in ms (default: ${DEFAULT-VALUE}).")
     int budgetMs;
 
+    @Option(
+            names = "--precision",
+            defaultValue = "fp32",
+            description = "Expert graph the workers serve: fp32, int8 (faster on CPUs) or fp16 (CUDA only);"
+                    + " sets SIEVE_EXPERT_PRECISION (default: ${DEFAULT-VALUE}).")
+    String precision;
+
     @Option(names = "--demo", description = "Run the demo, print the report and exit.")
     boolean demo;
 
@@ -91,6 +98,7 @@ public final class LocalCommand implements Callable<Integer> {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put(EnvironmentVariables.REALTIME_BUDGET_MS, Integer.toString(budgetMs));
         settings.put(EnvironmentVariables.BATCH_CHUNK_ITEMS, "250");
+        settings.put(EnvironmentVariables.EXPERT_PRECISION, precision);
         try (LocalSieve sieve = LocalSieve.start(
                 new LocalSieve.Options(prefix, demo ? 0 : port, settings), gate, bundleDir.toString())) {
             for (int i = 0; i < workers; i++) {

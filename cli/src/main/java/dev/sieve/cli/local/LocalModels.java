@@ -10,12 +10,12 @@ import dev.sieve.shared.bundle.ModelBundle;
 import dev.sieve.shared.config.EnvironmentVariables;
 import dev.sieve.shared.corpus.Dataset;
 import dev.sieve.shared.metrics.Metrics;
+import dev.sieve.worker.TaskProtection;
 import dev.sieve.worker.Worker;
 import dev.sieve.worker.WorkerConfig;
 import dev.sieve.worker.expert.ExpertException;
 import dev.sieve.worker.expert.ExpertInput;
 import dev.sieve.worker.expert.OnnxExpert;
-import dev.sieve.worker.internal.TaskProtection;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -135,13 +135,13 @@ public final class LocalModels {
             SqsClient sqs = backend.sqs().get();
             DynamoDbClient dynamoDb = backend.dynamoDb().get();
             S3Client s3 = backend.s3().get();
-            OnnxExpert expert =
-                    OnnxExpert.open(bundle, new OnnxExpert.Options(config.device(), config.intraOpThreads(), false));
+            OnnxExpert expert = OnnxExpert.open(bundle, config.expertOptions());
             Worker worker = Worker.onAws(
                     config, expert, bundle.version(), sqs, dynamoDb, s3, TaskProtection.none(), Metrics.noop());
             worker.start();
-            progress.accept("sieve local: worker started (expert on " + config.device() + ", " + config.intraOpThreads()
-                    + " ONNX Runtime threads)");
+            progress.accept(
+                    "sieve local: worker started (" + config.expertPrecision().label() + " expert on " + config.device()
+                            + ", " + config.intraOpThreads() + " ONNX Runtime threads)");
             return () -> {
                 try (sqs;
                         dynamoDb;

@@ -51,11 +51,12 @@ public final class OnnxExpert implements Expert {
      *
      * @param device {@code cpu} or {@code cuda:N}
      * @param intraOpThreads ONNX Runtime threads per operator
-     * @param int8 run the bundle's {@code expert_int8} graph instead of the fp32 one
+     * @param precision which of the bundle's expert graphs to run
      */
-    public record Options(String device, int intraOpThreads, boolean int8) {
+    public record Options(String device, int intraOpThreads, ExpertPrecision precision) {
         public Options {
             Objects.requireNonNull(device, "device");
+            Objects.requireNonNull(precision, "precision");
             if (!device.equals("cpu") && !CUDA.matcher(device).matches()) {
                 throw new IllegalArgumentException(
                         "device must be 'cpu' or 'cuda:N' (N = GPU index), got '" + device + "'");
@@ -65,12 +66,25 @@ public final class OnnxExpert implements Expert {
             }
         }
 
+        /** @param int8 run the bundle's {@code expert_int8} graph instead of the fp32 one */
+        public Options(String device, int intraOpThreads, boolean int8) {
+            this(device, intraOpThreads, int8 ? ExpertPrecision.INT8 : ExpertPrecision.FP32);
+        }
+
         public static Options cpu(int intraOpThreads) {
-            return new Options("cpu", intraOpThreads, false);
+            return new Options("cpu", intraOpThreads, ExpertPrecision.FP32);
         }
 
         public Options withInt8(boolean value) {
             return new Options(device, intraOpThreads, value);
+        }
+
+        public Options withPrecision(ExpertPrecision value) {
+            return new Options(device, intraOpThreads, value);
+        }
+
+        public boolean int8() {
+            return precision == ExpertPrecision.INT8;
         }
 
         int cudaDevice() {
@@ -80,8 +94,7 @@ public final class OnnxExpert implements Expert {
     }
 
     public static OnnxExpert open(ModelBundle bundle, Options options) {
-        String role = options.int8() ? BundleManifest.EXPERT_INT8 : BundleManifest.EXPERT;
-        Path model = bundle.requireComponent(role);
+        Path model = graph(bundle, options);
         Path tokenizerJson = bundle.requireComponent(BundleManifest.TOKENIZER);
         OrtSession session;
         try {
@@ -110,6 +123,28 @@ public final class OnnxExpert implements Expert {
             throw new BundleException(
                     "cannot open the expert of bundle " + bundle.version() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The graph file a precision serves, or a {@link BundleException} that says why it cannot be served
+     * and what to use instead.
+     */
+    public static Path graph(ModelBundle bundle, Options options) {
+        ExpertPrecision precision = options.precision();
+        if (precision == ExpertPrecision.FP16 && options.cudaDevice() < 0) {
+            throw new BundleException("fp16 expert graphs run on CUDA devices only (device is " + options.device()
+                    + "); on a CPU serve int8 (fastest) or fp32");
+        }
+        if (bundle.component(precision.component()).isEmpty()) {
+            throw new BundleException("bundle " + bundle.version() + " has no " + precision.label()
+                    + " expert graph (component '" + precision.component() + "')"
+                    + switch (precision) {
+                        case FP16 -> "; sieve train does not write fp16 graphs yet: serve fp32 on the GPU";
+                        case INT8 -> "; sieve train writes one by default (retrain) or serve fp32";
+                        case FP32 -> "";
+                    });
+        }
+        return bundle.requireComponent(precision.component());
     }
 
     /** The declaration of a bundle written before manifests declared the expert: from the graph's metadata. */

@@ -1,5 +1,7 @@
 package dev.sieve.worker.internal;
 
+import dev.sieve.worker.MessageQueues;
+import dev.sieve.worker.QueueRef;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

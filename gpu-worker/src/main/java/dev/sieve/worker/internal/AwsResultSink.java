@@ -4,6 +4,7 @@ import dev.sieve.contract.ExpertResultWriter;
 import dev.sieve.shared.queue.QueueItem;
 import dev.sieve.shared.queue.QueueMessage;
 import dev.sieve.shared.result.ItemResult;
+import dev.sieve.worker.ResultSink;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;

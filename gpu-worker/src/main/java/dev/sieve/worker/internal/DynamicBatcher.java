@@ -43,8 +43,27 @@ public final class DynamicBatcher<T> {
 
     private record Entry<T>(T item, int priority, int tokens, long arrival, long arrivedAtNanos, long batchAtArrival) {}
 
-    /** A batch and how it was formed. */
-    public record Batch<T>(List<T> items, int paddedLength, long usefulTokens, double paddingShare) {}
+    /** Why a batch was handed out when it was. */
+    public enum Release {
+        /** it reached {@code maxItems} */
+        FULL,
+        /** no further item fits the token budget (or the padding cap) */
+        TOKENS,
+        /** its anchor item had waited {@code maxWait} */
+        WAIT,
+        /** the pool holds four batches' worth: waiting cannot make this one better */
+        BACKLOG,
+        /** the batcher is closed (drain): what is left goes without waiting */
+        DRAIN;
+
+        /** Lower-case name for metric dimensions. */
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** A batch, how it was formed and why it was released. */
+    public record Batch<T>(List<T> items, int paddedLength, long usefulTokens, double paddingShare, Release release) {}
 
     public DynamicBatcher(int maxItems, long maxTokens, Duration maxWait, int starvationLimit) {
         this(maxItems, maxTokens, maxWait, starvationLimit, System::nanoTime);
@@ -119,8 +138,9 @@ public final class DynamicBatcher<T> {
                 BatchPlanner.Plan<Entry<T>> plan = BatchPlanner.plan(
                         ranked, Entry::tokens, this::rankClass, maxItems, maxTokens, MAX_PADDING_SHARE);
                 long waitLeft = ranked.get(0).arrivedAtNanos() + maxWaitNanos - nanoClock.getAsLong();
-                if (plan.full() || closed || waitLeft <= 0 || pool.size() >= 4L * maxItems) {
-                    return Optional.of(take(plan));
+                Release release = release(plan, waitLeft);
+                if (release != null) {
+                    return Optional.of(take(plan, release));
                 }
                 changed.awaitNanos(Math.min(waitLeft, TimeUnit.MILLISECONDS.toNanos(100)));
             }
@@ -129,7 +149,21 @@ public final class DynamicBatcher<T> {
         }
     }
 
-    private Batch<T> take(BatchPlanner.Plan<Entry<T>> plan) {
+    /** Why the planned batch should go now, or null to keep waiting. */
+    private Release release(BatchPlanner.Plan<Entry<T>> plan, long waitLeft) {
+        if (plan.full()) {
+            return plan.items().size() >= maxItems ? Release.FULL : Release.TOKENS;
+        }
+        if (closed) {
+            return Release.DRAIN;
+        }
+        if (waitLeft <= 0) {
+            return Release.WAIT;
+        }
+        return pool.size() >= 4L * maxItems ? Release.BACKLOG : null;
+    }
+
+    private Batch<T> take(BatchPlanner.Plan<Entry<T>> plan, Release release) {
         Map<Entry<T>, Boolean> chosen = new IdentityHashMap<>();
         List<T> items = new ArrayList<>(plan.items().size());
         for (Entry<T> e : plan.items()) {
@@ -138,7 +172,7 @@ public final class DynamicBatcher<T> {
         }
         pool.removeIf(chosen::containsKey);
         batches++;
-        return new Batch<>(List.copyOf(items), plan.paddedLength(), plan.usefulTokens(), plan.paddingShare());
+        return new Batch<>(List.copyOf(items), plan.paddedLength(), plan.usefulTokens(), plan.paddingShare(), release);
     }
 
     private boolean starved(Entry<T> e) {

@@ -1,5 +1,6 @@
 package dev.sieve.worker.internal;
 
+import dev.sieve.worker.TaskProtection;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -3,6 +3,8 @@ package dev.sieve.worker.internal;
 import dev.sieve.shared.queue.QueueItem;
 import dev.sieve.shared.queue.QueueMessage;
 import dev.sieve.shared.result.ItemResult;
+import dev.sieve.worker.QueueRef;
+import dev.sieve.worker.ReceivedMessage;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;

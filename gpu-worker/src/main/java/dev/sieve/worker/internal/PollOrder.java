@@ -1,5 +1,6 @@
 package dev.sieve.worker.internal;
 
+import dev.sieve.worker.QueueRef;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,5 +1,8 @@
 package dev.sieve.worker.internal;
 
+import dev.sieve.worker.MessageQueues;
+import dev.sieve.worker.QueueRef;
+import dev.sieve.worker.ReceivedMessage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -20,6 +20,7 @@ class DynamicBatcherTest {
 
         assertThat(batch).isPresent();
         assertThat(batch.get().items()).containsExactlyInAnyOrder("a", "b", "c");
+        assertThat(batch.get().release()).isEqualTo(DynamicBatcher.Release.FULL);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
     }
 
@@ -32,6 +33,7 @@ class DynamicBatcherTest {
         DynamicBatcher.Batch<String> batch = batcher.next().orElseThrow();
 
         assertThat(batch.items()).containsExactly("only");
+        assertThat(batch.release()).isEqualTo(DynamicBatcher.Release.WAIT);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(40));
     }
 
@@ -57,8 +59,21 @@ class DynamicBatcherTest {
         batcher.add("x", 1, 10);
         batcher.close();
 
-        assertThat(batcher.next()).isPresent();
+        assertThat(batcher.next().orElseThrow().release()).isEqualTo(DynamicBatcher.Release.DRAIN);
         assertThat(batcher.next()).isEmpty();
+    }
+
+    @Test
+    void next_whenTheTokenBudgetStopsTheBatch_releasesItForTokens() throws Exception {
+        DynamicBatcher<String> batcher = new DynamicBatcher<>(8, 100, Duration.ofSeconds(30), 8);
+        batcher.add("a", 0, 40);
+        batcher.add("b", 0, 40);
+        batcher.add("c", 0, 40);
+
+        DynamicBatcher.Batch<String> batch = batcher.next().orElseThrow();
+
+        assertThat(batch.items()).hasSize(2);
+        assertThat(batch.release()).isEqualTo(DynamicBatcher.Release.TOKENS);
     }
 
     @Test

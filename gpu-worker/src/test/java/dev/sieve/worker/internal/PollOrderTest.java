@@ -3,6 +3,7 @@ package dev.sieve.worker.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sieve.shared.queue.Priority;
+import dev.sieve.worker.QueueRef;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

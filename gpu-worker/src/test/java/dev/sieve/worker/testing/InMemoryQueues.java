@@ -1,8 +1,8 @@
 package dev.sieve.worker.testing;
 
-import dev.sieve.worker.internal.MessageQueues;
-import dev.sieve.worker.internal.QueueRef;
-import dev.sieve.worker.internal.ReceivedMessage;
+import dev.sieve.worker.MessageQueues;
+import dev.sieve.worker.QueueRef;
+import dev.sieve.worker.ReceivedMessage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -3,7 +3,7 @@ package dev.sieve.worker.testing;
 import dev.sieve.shared.queue.QueueItem;
 import dev.sieve.shared.queue.QueueMessage;
 import dev.sieve.shared.result.ItemResult;
-import dev.sieve.worker.internal.ResultSink;
+import dev.sieve.worker.ResultSink;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -40,6 +40,9 @@ public record BundleManifest(
 
     public static final String EXPERT = "expert";
     public static final String EXPERT_INT8 = "expert_int8";
+    /** A half-precision expert graph for GPUs (same inputs and outputs as {@link #EXPERT}). */
+    public static final String EXPERT_FP16 = "expert_fp16";
+
     public static final String TOKENIZER = "tokenizer";
     public static final String THRESHOLDS = "thresholds";
 

@@ -53,6 +53,8 @@ public final class EnvironmentVariables {
     // ---- worker ----
     /** {@code cpu} (default) or {@code cuda:N}. */
     public static final String DEVICE = "SIEVE_DEVICE";
+    /** Which expert graph of the bundle is served: {@code fp32} (default), {@code int8} or {@code fp16} (CUDA). */
+    public static final String EXPERT_PRECISION = "SIEVE_EXPERT_PRECISION";
 
     public static final String MAX_BATCH_ITEMS = "SIEVE_MAX_BATCH_ITEMS";
     public static final String MAX_BATCH_TOKENS = "SIEVE_MAX_BATCH_TOKENS";

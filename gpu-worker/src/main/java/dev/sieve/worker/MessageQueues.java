@@ -1,9 +1,9 @@
-package dev.sieve.worker.internal;
+package dev.sieve.worker;
 
 import java.time.Duration;
 import java.util.List;
 
-/** The queue operations the worker needs; {@link SqsMessageQueues} is the real one. */
+/** The queue operations the worker needs; {@link dev.sieve.worker.internal.SqsMessageQueues} is the real one. */
 public interface MessageQueues {
 
     /** Receives up to 10 messages, leasing them for {@code visibility}; {@code waitSeconds} 0 = short poll. */

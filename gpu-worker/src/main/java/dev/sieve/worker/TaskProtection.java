@@ -1,4 +1,4 @@
-package dev.sieve.worker.internal;
+package dev.sieve.worker;
 
 /** Marks the task as protected from scale-in while it holds work (ECS task protection). */
 public interface TaskProtection {

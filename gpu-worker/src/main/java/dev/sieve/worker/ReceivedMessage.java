@@ -1,4 +1,4 @@
-package dev.sieve.worker.internal;
+package dev.sieve.worker;
 
 /**
  * An SQS message as received.

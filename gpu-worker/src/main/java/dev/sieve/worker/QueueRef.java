@@ -1,4 +1,4 @@
-package dev.sieve.worker.internal;
+package dev.sieve.worker;
 
 import dev.sieve.shared.queue.Priority;
 import java.util.Locale;

@@ -1,0 +1,53 @@
+package dev.sieve.worker.expert;
+
+import dev.sieve.shared.bundle.BundleManifest;
+import dev.sieve.shared.config.EnvironmentVariables;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * Which of the bundle's expert graphs is served ({@value EnvironmentVariables#EXPERT_PRECISION}). Every
+ * graph has the same inputs and outputs; only the encoder's arithmetic differs.
+ */
+public enum ExpertPrecision {
+    /** The trained graph ({@code expert}). */
+    FP32(BundleManifest.EXPERT),
+    /**
+     * The same head on the dynamically quantized encoder ({@code expert_int8}, written by {@code sieve
+     * train}): faster on CPUs; an item's probability depends slightly on its batch-mates.
+     */
+    INT8(BundleManifest.EXPERT_INT8),
+    /** A half-precision graph for GPUs ({@code expert_fp16}); CUDA devices only. */
+    FP16(BundleManifest.EXPERT_FP16);
+
+    private final String component;
+
+    ExpertPrecision(String component) {
+        this.component = component;
+    }
+
+    /** The bundle component this precision serves. */
+    public String component() {
+        return component;
+    }
+
+    /** Lower-case name, as settings and JSON reports spell it. */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Parses {@code fp32}, {@code int8} or {@code fp16} (any case).
+     *
+     * @throws IllegalArgumentException naming the allowed values
+     */
+    public static ExpertPrecision parse(String value) {
+        for (ExpertPrecision p : values()) {
+            if (p.label().equalsIgnoreCase(value == null ? "" : value.trim())) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("'" + value + "' is not an expert precision; allowed "
+                + Arrays.stream(values()).map(ExpertPrecision::label).toList());
+    }
+}

@@ -1,0 +1,154 @@
+package dev.sieve.worker.internal;
+
+import dev.sieve.worker.expert.Expert;
+import dev.sieve.worker.expert.ExpertException;
+import dev.sieve.worker.expert.ExpertInput;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The inference thread, djl-serving's {@code WorkerThread} loop: get a batch from the
+ * {@link DynamicBatcher}, run the expert, hand each result to the {@link ResultWriter}. A batch the
+ * expert rejects is bisected until the failing items stand alone; any other failure releases only
+ * that batch's messages.
+ */
+public final class InferenceLoop {
+    private static final Logger LOG = LoggerFactory.getLogger(InferenceLoop.class);
+
+    private final DynamicBatcher<WorkItem> batcher;
+    private final Expert expert;
+    private final List<String> labels;
+    private final ResultWriter writer;
+    private final LeaseKeeper leases;
+    private final WorkerMetrics metrics;
+    private final Consumer<List<ExpertInput>> batchListener;
+    private final Clock clock;
+    private final Thread thread;
+
+    public InferenceLoop(
+            DynamicBatcher<WorkItem> batcher,
+            Expert expert,
+            ResultWriter writer,
+            LeaseKeeper leases,
+            WorkerMetrics metrics,
+            Consumer<List<ExpertInput>> batchListener,
+            Clock clock) {
+        this.batcher = batcher;
+        this.expert = expert;
+        this.labels = expert.labels();
+        this.writer = writer;
+        this.leases = leases;
+        this.metrics = metrics;
+        this.batchListener = batchListener;
+        this.clock = clock;
+        this.thread = Thread.ofPlatform().name("sieve-inference").unstarted(this::loop);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** Waits for the loop to end (the batcher must be closed first). */
+    public void join(Duration timeout) {
+        Threads.join(thread, timeout);
+    }
+
+    private void loop() {
+        while (true) {
+            Optional<DynamicBatcher.Batch<WorkItem>> batch;
+            try {
+                batch = batcher.next();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (batch.isEmpty()) {
+                return;
+            }
+            try {
+                run(batch.get());
+            } catch (RuntimeException | LinkageError e) {
+                failBatch(batch.get().items(), e);
+            }
+        }
+    }
+
+    private void run(DynamicBatcher.Batch<WorkItem> batch) {
+        List<WorkItem> live = new ArrayList<>(batch.items().size());
+        for (WorkItem w : batch.items()) {
+            if (w.message().state() == InFlightMessage.State.PROCESSING) {
+                live.add(w);
+            }
+        }
+        if (live.isEmpty()) {
+            return;
+        }
+        if (batchListener != null) {
+            batchListener.accept(live.stream().map(WorkItem::input).toList());
+        }
+        long start = System.nanoTime();
+        predictIsolating(live);
+        long nanos = System.nanoTime() - start;
+        int longest = 0;
+        long useful = 0;
+        long now = clock.millis();
+        int misses = 0;
+        for (WorkItem w : live) {
+            longest = Math.max(longest, w.input().tokens());
+            useful += w.input().tokens();
+            if (now > w.message().body().deadlineEpochMs()) {
+                misses++;
+            }
+        }
+        metrics.batch(live.size(), (long) longest * live.size(), useful, nanos, misses, batch.release());
+    }
+
+    /** Predicts, bisecting a failing batch until the failing items stand alone. */
+    private void predictIsolating(List<WorkItem> items) {
+        float[][] out;
+        try {
+            out = expert.predict(items.stream().map(WorkItem::input).toList());
+            if (out == null || out.length != items.size()) {
+                throw new ExpertException("expert returned " + (out == null ? "null" : out.length + " rows") + " for "
+                        + items.size() + " items");
+            }
+            for (float[] row : out) {
+                if (row == null || row.length != labels.size()) {
+                    throw new ExpertException("expert returned a row that does not have " + labels.size() + " labels");
+                }
+            }
+        } catch (ExpertException | RuntimeException e) {
+            if (items.size() == 1) {
+                WorkItem w = items.get(0);
+                writer.itemFailed(w.message(), w.index(), "expert failed: " + e.getMessage());
+                return;
+            }
+            int mid = items.size() / 2;
+            predictIsolating(items.subList(0, mid));
+            predictIsolating(items.subList(mid, items.size()));
+            return;
+        }
+        for (int i = 0; i < items.size(); i++) {
+            WorkItem w = items.get(i);
+            writer.complete(w.message(), w.index(), ResultMapper.expert(w.item(), out[i], labels));
+        }
+    }
+
+    /** An unexpected error outside the expert: fail (release) only this batch's messages. */
+    private void failBatch(List<WorkItem> items, Throwable error) {
+        Set<InFlightMessage> messages = new LinkedHashSet<>();
+        items.forEach(w -> messages.add(w.message()));
+        LOG.error("batch of {} items failed; releasing its {} messages", items.size(), messages.size(), error);
+        for (InFlightMessage m : messages) {
+            leases.release(m, LeaseKeeper.retryDelay(m));
+        }
+    }
+}

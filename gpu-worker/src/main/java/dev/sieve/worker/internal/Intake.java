@@ -1,0 +1,150 @@
+package dev.sieve.worker.internal;
+
+import dev.sieve.shared.json.Json;
+import dev.sieve.shared.queue.QueueItem;
+import dev.sieve.shared.queue.QueueMessage;
+import dev.sieve.worker.WorkerConfig;
+import dev.sieve.worker.expert.Expert;
+import dev.sieve.worker.expert.ExpertInput;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * From a received body to tokenized items in the batcher, on a tokenizer pool: parse the body, check
+ * the bundle version, load an S3 payload, then tokenize in slices of 16 items so that one large
+ * message spreads over every tokenizer thread.
+ */
+public final class Intake {
+    private static final Logger LOG = LoggerFactory.getLogger(Intake.class);
+    private static final int TOKENIZE_SLICE = 16;
+
+    private final Expert expert;
+    private final String bundleVersion;
+    private final Function<String, List<QueueItem>> payloads;
+    private final DynamicBatcher<WorkItem> batcher;
+    private final InFlight inFlight;
+    private final LeaseKeeper leases;
+    private final ResultWriter writer;
+    private final WorkerMetrics metrics;
+    private final Duration releaseDelay;
+    private final ExecutorService tokenizers;
+
+    public Intake(
+            WorkerConfig config,
+            Expert expert,
+            String bundleVersion,
+            Function<String, List<QueueItem>> payloads,
+            DynamicBatcher<WorkItem> batcher,
+            InFlight inFlight,
+            LeaseKeeper leases,
+            ResultWriter writer,
+            WorkerMetrics metrics) {
+        this.expert = expert;
+        this.bundleVersion = bundleVersion;
+        this.payloads = payloads;
+        this.batcher = batcher;
+        this.inFlight = inFlight;
+        this.leases = leases;
+        this.writer = writer;
+        this.metrics = metrics;
+        this.releaseDelay = config.releaseDelay();
+        this.tokenizers = Executors.newFixedThreadPool(config.tokenizerThreads(), Threads.named("sieve-tokenizer"));
+    }
+
+    /** Takes a newly registered message; returns at once. */
+    public void submit(InFlightMessage message, String rawBody) {
+        tokenizers.execute(() -> intake(message, rawBody));
+    }
+
+    /** Stops the pool (drain: what is left of the messages has been released). */
+    public void close() {
+        tokenizers.shutdownNow();
+    }
+
+    private void intake(InFlightMessage message, String rawBody) {
+        QueueMessage body;
+        try {
+            body = Json.read(rawBody, QueueMessage.class);
+        } catch (RuntimeException e) {
+            poison(message, "body is not a queue message: " + e.getMessage());
+            return;
+        }
+        try {
+            MDC.put(ResultWriter.REQUEST_ID, body.requestId());
+            if (!bundleVersion.equals(body.bundleVersion())) {
+                metrics.releasedForVersion(message.queue());
+                LOG.info(
+                        "message {} is for bundle {}, this worker serves {}; released for {} s",
+                        message.messageId(),
+                        body.bundleVersion(),
+                        bundleVersion,
+                        releaseDelay.toSeconds());
+                leases.release(message, releaseDelay);
+                return;
+            }
+            List<QueueItem> items;
+            try {
+                items = body.items() != null ? body.items() : payloads.apply(body.payloadUri());
+            } catch (RuntimeException e) {
+                LOG.warn(
+                        "message {} (receive {}): cannot load its items: {}",
+                        message.messageId(),
+                        message.receiveCount(),
+                        e.getMessage());
+                leases.release(message, LeaseKeeper.retryDelay(message));
+                return;
+            }
+            message.parsed(body, items);
+            inFlight.parsed(items.size());
+            metrics.queueWait(message.queue(), message.receivedAtMillis() - body.enqueuedAtEpochMs());
+            if (items.isEmpty()) {
+                writer.submit(message);
+                return;
+            }
+            for (int from = TOKENIZE_SLICE; from < items.size(); from += TOKENIZE_SLICE) {
+                int start = from;
+                tokenizers.execute(() -> tokenize(message, start, Math.min(items.size(), start + TOKENIZE_SLICE)));
+            }
+            tokenize(message, 0, Math.min(items.size(), TOKENIZE_SLICE));
+        } finally {
+            MDC.remove(ResultWriter.REQUEST_ID);
+        }
+    }
+
+    private void tokenize(InFlightMessage message, int from, int to) {
+        int priority = message.body().priority().ordinal();
+        for (int i = from; i < to && message.state() == InFlightMessage.State.PROCESSING; i++) {
+            QueueItem item = message.items().get(i);
+            ExpertInput input;
+            try {
+                input = expert.prepare(item.text(), item.gateProbabilities());
+            } catch (RuntimeException e) {
+                writer.itemFailed(message, i, "tokenizer failed: " + e.getMessage());
+                continue;
+            }
+            batcher.add(new WorkItem(message, i, item, input), priority, input.tokens());
+        }
+    }
+
+    /**
+     * A body that is not a queue message: not deleted. It is released at once so that SQS's redrive
+     * moves it to the DLQ after {@code maxReceiveCount} receives; the reason is logged with the
+     * message id (which the DLQ keeps).
+     */
+    private void poison(InFlightMessage message, String reason) {
+        metrics.poison(message.queue());
+        LOG.warn(
+                "poison message {} on the {} queue (receive {}): {}; left for the DLQ",
+                message.messageId(),
+                message.queue().label(),
+                message.receiveCount(),
+                reason);
+        leases.release(message, Duration.ZERO);
+    }
+}

@@ -1,0 +1,146 @@
+package dev.sieve.worker.internal;
+
+import dev.sieve.shared.metrics.MetricNames;
+import dev.sieve.shared.metrics.Metrics;
+import dev.sieve.shared.metrics.Metrics.Metric;
+import dev.sieve.shared.queue.QueueMessage;
+import dev.sieve.worker.QueueRef;
+import dev.sieve.worker.WorkerStats;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The worker's counters and the one home of its metric names: every EMF metric the worker emits is
+ * recorded here, with low-cardinality dimensions only (queue, kind).
+ */
+public final class WorkerMetrics {
+    private final Metrics metrics;
+    private final Clock clock;
+
+    private final AtomicLong answeredItems = new AtomicLong();
+    private final AtomicLong batchesRun = new AtomicLong();
+    private final AtomicLong paddedTokens = new AtomicLong();
+    private final AtomicLong usefulTokens = new AtomicLong();
+    private final AtomicLong expertNanos = new AtomicLong();
+    private final AtomicLong deadlineMisses = new AtomicLong();
+    private final AtomicLong poisonMessages = new AtomicLong();
+    private final AtomicLong releasedForVersion = new AtomicLong();
+    private final AtomicLong itemErrors = new AtomicLong();
+    private final Map<String, AtomicLong> releases = new java.util.concurrent.ConcurrentSkipListMap<>();
+    private long lastTickAnswered;
+    private long lastTickMillis;
+
+    public WorkerMetrics(Metrics metrics, Clock clock) {
+        this.metrics = metrics;
+        this.clock = clock;
+        this.lastTickMillis = clock.millis();
+    }
+
+    public void started() {
+        lastTickMillis = clock.millis();
+    }
+
+    public void queueWait(QueueRef queue, long millis) {
+        Metric wait = Metric.millis(Math.max(0, millis));
+        metrics.record(dims(queue), Map.of("QueueWait", wait, MetricNames.EXPERT_QUEUE_LATENCY_MS, wait));
+    }
+
+    public void poison(QueueRef queue) {
+        poisonMessages.incrementAndGet();
+        metrics.record(dims(queue), Map.of("PoisonMessages", Metric.count(1)));
+    }
+
+    public void releasedForVersion(QueueRef queue) {
+        releasedForVersion.incrementAndGet();
+        metrics.record(dims(queue), Map.of("BundleVersionReleases", Metric.count(1)));
+    }
+
+    public void itemError(QueueRef queue) {
+        itemErrors.incrementAndGet();
+        metrics.record(dims(queue), Map.of("ItemErrors", Metric.count(1)));
+    }
+
+    public void writeFailure(QueueRef queue) {
+        metrics.record(dims(queue), Map.of("WriteFailures", Metric.count(1)));
+    }
+
+    public void written(int items) {
+        answeredItems.addAndGet(items);
+    }
+
+    /** The write that completed a request or counted a job chunk. */
+    public void completed(QueueMessage body) {
+        metrics.record(
+                Map.of("kind", body.kind().name()),
+                Map.of(
+                        "Completed",
+                        Metric.count(1),
+                        "EndToEndLatency",
+                        Metric.millis(Math.max(0, clock.millis() - body.enqueuedAtEpochMs()))));
+    }
+
+    /** One expert batch: its size, padding, expert time and items already past their deadline. */
+    public void batch(int items, long padded, long useful, long nanos, int misses, DynamicBatcher.Release release) {
+        releases.computeIfAbsent(release.label(), r -> new AtomicLong()).incrementAndGet();
+        metrics.record(Map.of("release", release.label()), Map.of("BatchesReleased", Metric.count(1)));
+        batchesRun.incrementAndGet();
+        expertNanos.addAndGet(nanos);
+        paddedTokens.addAndGet(padded);
+        usefulTokens.addAndGet(useful);
+        deadlineMisses.addAndGet(misses);
+        Map<String, Metric> values = new LinkedHashMap<>();
+        values.put("BatchSize", Metric.count(items));
+        values.put("PaddingShare", Metric.percent(100.0 * (padded - useful) / Math.max(1, padded)));
+        values.put("ExpertLatency", Metric.millis(nanos / 1e6));
+        values.put("DeadlineMisses", Metric.count(misses));
+        // Names the dashboard's items/s and cost per million items read (MetricNames, used by infra).
+        values.put(MetricNames.EXPERT_ITEMS, Metric.count(items));
+        values.put(MetricNames.EXPERT_BUSY_SECONDS, Metric.seconds(nanos / 1e9));
+        metrics.record(Map.of(), values);
+    }
+
+    /** A heart-beat: throughput since the last one and the items in flight. Heart-beat thread only. */
+    public void tick(int inFlightItems) {
+        long now = clock.millis();
+        long answered = answeredItems.get();
+        double seconds = Math.max(0.001, (now - lastTickMillis) / 1000.0);
+        metrics.record(
+                Map.of(),
+                Map.of(
+                        "ItemsPerSecond", Metric.perSecond((answered - lastTickAnswered) / seconds),
+                        "InFlightItems", Metric.count(inFlightItems)));
+        lastTickAnswered = answered;
+        lastTickMillis = now;
+    }
+
+    public long answeredItems() {
+        return answeredItems.get();
+    }
+
+    public WorkerStats stats(int inFlightMessages) {
+        return new WorkerStats(
+                answeredItems.get(),
+                batchesRun.get(),
+                paddedTokens.get(),
+                usefulTokens.get(),
+                expertNanos.get(),
+                deadlineMisses.get(),
+                poisonMessages.get(),
+                releasedForVersion.get(),
+                itemErrors.get(),
+                inFlightMessages,
+                releasesSoFar());
+    }
+
+    private Map<String, Long> releasesSoFar() {
+        Map<String, Long> copy = new LinkedHashMap<>();
+        releases.forEach((reason, n) -> copy.put(reason, n.get()));
+        return copy;
+    }
+
+    private static Map<String, String> dims(QueueRef queue) {
+        return Map.of("queue", queue.label());
+    }
+}
