@@ -145,6 +145,8 @@ public final class SieveStack extends Stack {
                 "WorkerAutoScalingGroupName",
                 worker.autoScalingGroup().getAutoScalingGroupName(),
                 "Auto Scaling group of the GPU instances (see infra/README.md, Teardown)");
+        // Last: regrouping resources into concerns renames, and so replaces, nothing in a deployed stack.
+        LogicalIds.leaveConcernsOut(this);
     }
 
     /** The variables both the gate and the worker read (names from {@link EnvironmentVariables}). */
