@@ -132,7 +132,7 @@ final class BatchJobFunction extends Concern {
                 function,
                 List.of(BucketLayout.JOBS_PARTS, BucketLayout.JOBS_OUT, BucketLayout.PAYLOADS, BucketLayout.RESULTS));
         storage.grantListBucket(function);
-        storage.table().grantReadWriteData(function);
+        storage.grantTableItems(function, GateHttpFunction.TABLE_ACTIONS);
         queues.grantSend(function);
         queues.grantSendJobs(function);
     }

@@ -23,6 +23,14 @@ final class GateHttpFunction extends Concern {
     /** The alias API Gateway invokes; SnapStart snapshots the version behind it. */
     static final String LIVE_ALIAS = "live";
 
+    /**
+     * DynamoDB actions of the gate's store code (RequestStore, JobService; both handlers build both):
+     * GetItem, Query, PutItem, UpdateItem, and TransactWriteItems of a Put and an Update, which DynamoDB
+     * authorizes as PutItem and UpdateItem. No DeleteItem, Scan or BatchWriteItem: nothing calls them.
+     */
+    static final List<String> TABLE_ACTIONS =
+            List.of("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem");
+
     /** Settings of the function. */
     record Props(
             Code code,
@@ -80,7 +88,7 @@ final class GateHttpFunction extends Concern {
                 function,
                 List.of(BucketLayout.UPLOADS, BucketLayout.PAYLOADS, BucketLayout.RESULTS, BucketLayout.JOBS_PARTS));
         storage.grantListBucket(function);
-        storage.table().grantReadWriteData(function);
+        storage.grantTableItems(function, TABLE_ACTIONS);
         queues.grantSend(function);
         queues.grantSendJobs(function);
     }

@@ -112,9 +112,11 @@ public final class SieveStack extends Stack {
         queues.grantConsume(taskRole);
         // The worker sends the ASSEMBLE task when it completes a job's last chunk.
         queues.grantSendJobs(taskRole);
-        storage.table().grantReadWriteData(taskRole);
-        storage.grantReadPrefixes(taskRole, List.of(BucketLayout.BUNDLES));
-        storage.grantReadWritePrefixes(taskRole, List.of(BucketLayout.JOBS_PARTS, BucketLayout.PAYLOADS));
+        storage.grantTableItems(taskRole, WorkerTaskService.TABLE_ACTIONS);
+        // The worker reads the bundle and queue payloads (never alters a queued text) and writes its part files.
+        storage.grantReadPrefixes(taskRole, List.of(BucketLayout.BUNDLES, BucketLayout.PAYLOADS));
+        storage.grantWritePrefixes(taskRole, List.of(BucketLayout.JOBS_PARTS));
+        // It lists bundles/ to find a bundle's files.
         storage.grantListBucket(taskRole);
         monitoring = new SieveMonitoring(
                 this,

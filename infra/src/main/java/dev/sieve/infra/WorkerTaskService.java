@@ -53,6 +53,12 @@ final class WorkerTaskService extends Concern {
     /** The AWS SDK's region variable: containers cannot reach IMDS (hop limit 1) to discover the region. */
     static final String AWS_REGION = "AWS_REGION";
 
+    /**
+     * DynamoDB actions of the worker's result sink (AwsResultSink): GetItem, UpdateItem and
+     * TransactWriteItems of Puts and an Update (authorized as PutItem and UpdateItem).
+     */
+    static final List<String> TABLE_ACTIONS = List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem");
+
     /** Settings of the task and service. */
     record Props(
             Cluster cluster,

@@ -141,7 +141,7 @@ class GateApiTest {
     private static final Path GATE_CONFIG_SOURCE =
             Path.of("..", "gate-lambda", "src", "main", "java", "dev", "sieve", "gate", "GateConfig.java");
 
-    private static final Set<String> READ_WRITE = Set.of("s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload");
+    private static final Set<String> READ_WRITE = Set.of("s3:GetObject", "s3:PutObject");
 
     /** Bucket prefix → S3 object actions the function's role allows on {@code <bucket>/<prefix>*}. */
     private static Map<String, Set<String>> objectActionsByPrefix(Function fn) {
