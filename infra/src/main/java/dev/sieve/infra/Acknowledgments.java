@@ -34,7 +34,7 @@ final class Acknowledgments {
         }
         Stack stack = Stack.of(bucket);
         Object logicalId =
-                stack.resolve(stack.getLogicalId((CfnElement) bucket.getNode().getDefaultChild()));
+                LogicalIds.allocate(stack, (CfnElement) bucket.getNode().getDefaultChild());
         acknowledge(
                 principal,
                 "AwsSolutions-IAM5[Resource::<" + logicalId + ".Arn>/" + prefix + "*]",
@@ -50,7 +50,7 @@ final class Acknowledgments {
     static void clusterScopedGrant(IConstruct principal, IConstruct cluster, String resourceType, String actions) {
         Stack stack = Stack.of(cluster);
         Object logicalId =
-                stack.resolve(stack.getLogicalId((CfnElement) cluster.getNode().getDefaultChild()));
+                LogicalIds.allocate(stack, (CfnElement) cluster.getNode().getDefaultChild());
         acknowledge(
                 principal,
                 "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:<AWS::Region>:<AWS::AccountId>:" + resourceType

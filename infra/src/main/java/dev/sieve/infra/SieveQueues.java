@@ -25,7 +25,7 @@ import software.constructs.Construct;
 public final class SieveQueues extends Construct {
 
     /** Six times the batch-job Lambda's timeout: AWS guidance for a queue that is a Lambda event source. */
-    public static final int JOBS_VISIBILITY_TIMEOUT_SECONDS = 6 * GateApi.BATCH_TIMEOUT_SECONDS;
+    public static final int JOBS_VISIBILITY_TIMEOUT_SECONDS = 6 * BatchJobFunction.TIMEOUT_SECONDS;
 
     /** Settings of the queues; every field has a safe default. */
     public record Props(

@@ -112,9 +112,11 @@ public final class SieveStack extends Stack {
         queues.grantConsume(taskRole);
         // The worker sends the ASSEMBLE task when it completes a job's last chunk.
         queues.grantSendJobs(taskRole);
-        storage.table().grantReadWriteData(taskRole);
-        storage.grantReadPrefixes(taskRole, List.of(BucketLayout.BUNDLES));
-        storage.grantReadWritePrefixes(taskRole, List.of(BucketLayout.JOBS_PARTS, BucketLayout.PAYLOADS));
+        storage.grantTableItems(taskRole, WorkerTaskService.TABLE_ACTIONS);
+        // The worker reads the bundle and queue payloads (never alters a queued text) and writes its part files.
+        storage.grantReadPrefixes(taskRole, List.of(BucketLayout.BUNDLES, BucketLayout.PAYLOADS));
+        storage.grantWritePrefixes(taskRole, List.of(BucketLayout.JOBS_PARTS));
+        // It lists bundles/ to find a bundle's files.
         storage.grantListBucket(taskRole);
         monitoring = new SieveMonitoring(
                 this,
@@ -145,6 +147,8 @@ public final class SieveStack extends Stack {
                 "WorkerAutoScalingGroupName",
                 worker.autoScalingGroup().getAutoScalingGroupName(),
                 "Auto Scaling group of the GPU instances (see infra/README.md, Teardown)");
+        // Last: regrouping resources into concerns renames, and so replaces, nothing in a deployed stack.
+        LogicalIds.leaveConcernsOut(this);
     }
 
     /** The variables both the gate and the worker read (names from {@link EnvironmentVariables}). */

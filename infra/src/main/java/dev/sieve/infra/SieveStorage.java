@@ -164,25 +164,38 @@ public final class SieveStorage extends Construct {
 
     /** Read the object keys under the given prefixes (each ends with '/'). */
     public void grantReadPrefixes(IGrantable grantee, List<String> prefixes) {
-        prefixes.forEach(p -> Acknowledgments.objectPrefixGrant(grantee, bucket, p, "s3:GetObject"));
+        grantObjects(grantee, prefixes, List.of("s3:GetObject"));
+    }
+
+    /**
+     * Write (and read) the object keys under the given prefixes. No {@code s3:AbortMultipartUpload}: nothing
+     * in Sieve uploads in parts (a presigned PUT is one request), and abandoned parts expire by lifecycle rule.
+     */
+    public void grantReadWritePrefixes(IGrantable grantee, List<String> prefixes) {
+        grantObjects(grantee, prefixes, List.of("s3:GetObject", "s3:PutObject"));
+    }
+
+    /** Write, without reading, the object keys under the given prefixes. */
+    public void grantWritePrefixes(IGrantable grantee, List<String> prefixes) {
+        grantObjects(grantee, prefixes, List.of("s3:PutObject"));
+    }
+
+    private void grantObjects(IGrantable grantee, List<String> prefixes, List<String> actions) {
+        prefixes.forEach(p -> Acknowledgments.objectPrefixGrant(grantee, bucket, p, String.join(" and ", actions)));
         grantee.getGrantPrincipal()
                 .addToPrincipalPolicy(PolicyStatement.Builder.create()
                         .effect(Effect.ALLOW)
-                        .actions(List.of("s3:GetObject"))
+                        .actions(actions)
                         .resources(objectArns(prefixes))
                         .build());
     }
 
-    /** Write (and read) the object keys under the given prefixes. */
-    public void grantReadWritePrefixes(IGrantable grantee, List<String> prefixes) {
-        prefixes.forEach(p -> Acknowledgments.objectPrefixGrant(
-                grantee, bucket, p, "s3:GetObject, s3:PutObject and s3:AbortMultipartUpload"));
-        grantee.getGrantPrincipal()
-                .addToPrincipalPolicy(PolicyStatement.Builder.create()
-                        .effect(Effect.ALLOW)
-                        .actions(List.of("s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"))
-                        .resources(objectArns(prefixes))
-                        .build());
+    /**
+     * The given item-level actions on the table (and its indexes): only what the grantee's code calls, never
+     * CDK's {@code grantReadWriteData} (which adds DeleteItem, Scan, BatchWriteItem and more).
+     */
+    public void grantTableItems(IGrantable grantee, List<String> actions) {
+        table.grant(grantee, actions.toArray(String[]::new));
     }
 
     /**

@@ -69,8 +69,9 @@ final class SynthesizedSieve {
     /** The logical id CloudFormation sees for an L2 construct of the default stack. */
     static String logicalId(software.constructs.IConstruct construct) {
         SieveStack stack = DEFAULT.stack();
-        return stack.resolve(stack.getLogicalId(
-                        (software.amazon.awscdk.CfnElement) construct.getNode().getDefaultChild()))
+        // the element's own id (with overrides), not Stack.getLogicalId (the allocated one)
+        return stack.resolve(
+                        ((software.amazon.awscdk.CfnElement) construct.getNode().getDefaultChild()).getLogicalId())
                 .toString();
     }
 

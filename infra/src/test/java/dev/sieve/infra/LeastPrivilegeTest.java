@@ -1,0 +1,197 @@
+package dev.sieve.infra;
+
+import static dev.sieve.infra.Templates.list;
+import static dev.sieve.infra.Templates.map;
+import static dev.sieve.infra.Templates.properties;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Template;
+import software.amazon.awscdk.services.iam.IRole;
+
+/**
+ * Every role's exact actions per resource, as synthesized (issue 14: least privilege proven). A new action
+ * or resource fails here and must be added deliberately, with the code that calls it. Resources are
+ * written with logical ids ({@code Bucket.Arn/bundles/*}); {@code ${...}} are pseudo parameters.
+ */
+class LeastPrivilegeTest {
+    private static final Template TEMPLATE = SynthesizedSieve.DEFAULT.template();
+    private static final SieveStack STACK = SynthesizedSieve.DEFAULT.stack();
+
+    private static final String BUCKET = "StorageDataBucketB1B922FA.Arn";
+    private static final String TABLE = "StorageTableB43FDCE7.Arn";
+    private static final Set<String> SEND = Set.of("sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage");
+    private static final Set<String> LOGS = Set.of("logs:CreateLogStream", "logs:PutLogEvents");
+    private static final Set<String> GATE_TABLE =
+            Set.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem");
+    private static final Set<String> READ = Set.of("s3:GetObject");
+    private static final Set<String> READ_WRITE = Set.of("s3:GetObject", "s3:PutObject");
+
+    @Test
+    void gateFunctionRole_hasExactlyTheActionsTheHttpHandlerCalls() {
+        assertThat(actionsByResource(STACK.gate().gateFunction().getRole()))
+                .isEqualTo(sorted(Map.ofEntries(
+                        Map.entry(BUCKET, Set.of("s3:ListBucket")),
+                        Map.entry(BUCKET + "/bundles/*", READ),
+                        Map.entry(BUCKET + "/jobs/in/*", READ),
+                        Map.entry(BUCKET + "/jobs/out/*", READ),
+                        Map.entry(BUCKET + "/uploads/*", READ_WRITE),
+                        Map.entry(BUCKET + "/payloads/*", READ_WRITE),
+                        Map.entry(BUCKET + "/results/*", READ_WRITE),
+                        Map.entry(BUCKET + "/jobs/parts/*", READ_WRITE),
+                        Map.entry(TABLE, GATE_TABLE),
+                        Map.entry("QueuesRealtimeQueue658342ED.Arn", SEND),
+                        Map.entry("QueuesAsyncQueue4606A44E.Arn", SEND),
+                        Map.entry("QueuesBatchQueueE9B2236A.Arn", SEND),
+                        Map.entry("QueuesJobsQueueED92C26D.Arn", SEND),
+                        Map.entry("GateGateFunctionLogsFF365974.Arn", LOGS))));
+    }
+
+    @Test
+    void batchJobFunctionRole_hasExactlyTheActionsTheBatchHandlerCalls() {
+        assertThat(actionsByResource(STACK.gate().batchFunction().getRole()))
+                .isEqualTo(sorted(Map.ofEntries(
+                        Map.entry(BUCKET, Set.of("s3:ListBucket")),
+                        Map.entry(BUCKET + "/bundles/*", READ),
+                        Map.entry(BUCKET + "/jobs/in/*", READ),
+                        Map.entry(BUCKET + "/uploads/*", READ),
+                        Map.entry(BUCKET + "/jobs/parts/*", READ_WRITE),
+                        Map.entry(BUCKET + "/jobs/out/*", READ_WRITE),
+                        Map.entry(BUCKET + "/payloads/*", READ_WRITE),
+                        Map.entry(BUCKET + "/results/*", READ_WRITE),
+                        Map.entry(TABLE, GATE_TABLE),
+                        Map.entry("QueuesRealtimeQueue658342ED.Arn", SEND),
+                        Map.entry("QueuesAsyncQueue4606A44E.Arn", SEND),
+                        Map.entry("QueuesBatchQueueE9B2236A.Arn", SEND),
+                        // sends and consumes (the event source) the jobs queue's tasks
+                        Map.entry(
+                                "QueuesJobsQueueED92C26D.Arn",
+                                Set.of(
+                                        "sqs:ChangeMessageVisibility",
+                                        "sqs:DeleteMessage",
+                                        "sqs:GetQueueAttributes",
+                                        "sqs:GetQueueUrl",
+                                        "sqs:ReceiveMessage",
+                                        "sqs:SendMessage")),
+                        // failed S3-event invocations go to its dead-letter queue
+                        Map.entry("GateBatchEventDeadLetterQueue8B54C7C6.Arn", SEND),
+                        Map.entry("GateBatchJobFunctionLogs374CC235.Arn", LOGS))));
+    }
+
+    @Test
+    void workerTaskRole_readsButCannotWritePayloads_andWritesOnlyPartFiles() {
+        Set<String> consume = Set.of(
+                "sqs:ChangeMessageVisibility",
+                "sqs:DeleteMessage",
+                "sqs:GetQueueAttributes",
+                "sqs:GetQueueUrl",
+                "sqs:ReceiveMessage");
+        assertThat(actionsByResource(STACK.worker().taskDefinition().getTaskRole()))
+                .isEqualTo(sorted(Map.ofEntries(
+                        Map.entry(BUCKET, Set.of("s3:ListBucket")),
+                        Map.entry(BUCKET + "/bundles/*", READ),
+                        Map.entry(BUCKET + "/payloads/*", READ),
+                        Map.entry(BUCKET + "/jobs/parts/*", Set.of("s3:PutObject")),
+                        Map.entry(TABLE, Set.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem")),
+                        Map.entry("QueuesRealtimeQueue658342ED.Arn", consume),
+                        Map.entry("QueuesAsyncQueue4606A44E.Arn", consume),
+                        Map.entry("QueuesBatchQueueE9B2236A.Arn", consume),
+                        // ASSEMBLE tasks when it completes a job's last chunk
+                        Map.entry("QueuesJobsQueueED92C26D.Arn", SEND),
+                        Map.entry(
+                                "arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:task/WorkerCluster89E4DD17/*",
+                                Set.of("ecs:GetTaskProtection", "ecs:UpdateTaskProtection")))));
+    }
+
+    @Test
+    void workerInstanceAndExecutionRoles_haveTheEcsAgentsActions_andNoData() {
+        Map<String, Set<String>> instance = actionsByResource(STACK.worker().instanceRole());
+        assertThat(instance.keySet().toString()).doesNotContain("StorageDataBucket", "StorageTable", "Queues");
+        assertThat(instance)
+                .containsEntry(
+                        "arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:container-instance/WorkerCluster89E4DD17/*",
+                        Set.of("ecs:UpdateContainerInstancesState"));
+        Map<String, Set<String>> execution =
+                actionsByResource(STACK.worker().taskDefinition().obtainExecutionRole());
+        assertThat(execution.keySet().toString()).doesNotContain("StorageDataBucket", "StorageTable", "Queues");
+        assertThat(execution.values().stream().flatMap(Set::stream))
+                .allMatch(a -> a.startsWith("ecr:") || a.startsWith("logs:"), "ECR pulls and log writes only");
+    }
+
+    @Test
+    void noRole_mayDeleteScanOrBatchWrite() {
+        String policies = properties(TEMPLATE, "AWS::IAM::Policy").values().toString();
+        assertThat(policies)
+                .doesNotContain(
+                        "dynamodb:DeleteItem",
+                        "dynamodb:Scan",
+                        "dynamodb:BatchWriteItem",
+                        "dynamodb:*",
+                        "s3:DeleteObject",
+                        "s3:AbortMultipartUpload",
+                        "s3:*");
+    }
+
+    /** Resource (rendered) → actions, over every policy attached to {@code role}. */
+    static Map<String, Set<String>> actionsByResource(IRole role) {
+        String roleId = SynthesizedSieve.logicalId(role);
+        Map<String, Set<String>> out = new TreeMap<>();
+        properties(TEMPLATE, "AWS::IAM::Policy").values().stream()
+                .filter(p -> list(p.get("Roles")).stream().anyMatch(r -> roleId.equals(Templates.referencedId(r))))
+                .flatMap(p -> list(map(p.get("PolicyDocument")).get("Statement")).stream())
+                .map(Templates::map)
+                .forEach(statement -> {
+                    assertThat(statement).containsEntry("Effect", "Allow");
+                    for (Object resource : asList(statement.get("Resource"))) {
+                        String rendered = render(resource);
+                        if (rendered.isEmpty()) {
+                            continue; // AWS::NoValue (a table index ARN when the table has no index)
+                        }
+                        for (Object action : asList(statement.get("Action"))) {
+                            out.computeIfAbsent(rendered, k -> new TreeSet<>()).add((String) action);
+                        }
+                    }
+                });
+        return out;
+    }
+
+    private static List<Object> asList(Object value) {
+        return value instanceof List<?> ? list(value) : List.of(value);
+    }
+
+    /** {@code Ref}, {@code Fn::GetAtt} and {@code Fn::Join} as text; pseudo parameters as {@code ${...}}. */
+    static String render(Object value) {
+        if (value instanceof String s) {
+            return s;
+        }
+        Map<String, Object> m = map(value);
+        if (m.get("Ref") instanceof String ref) {
+            return "AWS::NoValue".equals(ref) ? "" : ref.startsWith("AWS::") ? "${" + ref + "}" : ref;
+        }
+        if (m.get("Fn::GetAtt") instanceof List<?> attribute) {
+            return attribute.get(0) + "." + attribute.get(1);
+        }
+        if (m.get("Fn::Join") instanceof List<?> join) {
+            StringBuilder out = new StringBuilder();
+            for (Object part : list(join.get(1))) {
+                String rendered = render(part);
+                if (!rendered.isEmpty() || !(part instanceof Map<?, ?>)) {
+                    out.append(rendered);
+                }
+            }
+            return out.toString();
+        }
+        return value.toString();
+    }
+
+    private static Map<String, Set<String>> sorted(Map<String, Set<String>> expected) {
+        Map<String, Set<String>> out = new TreeMap<>();
+        expected.forEach((k, v) -> out.put(k, new TreeSet<>(v)));
+        return out;
+    }
+}
