@@ -227,7 +227,11 @@ public final class WorkerBenchCommand implements Callable<Integer> {
                 out.put("speed_vs_fp32", round(bestBareFp32 / bestBare, 3));
             }
         }
-        if (qualityItems > 0) {
+        if (qualityItems > 0 && bundle.component(BundleManifest.GATE).isEmpty()) {
+            // The fallback bench bundle's head was trained on a stand-in gate that knows the label, so its
+            // F1 without that gate says nothing (measured: every item one class, F1 0.42 for either graph).
+            out.put("quality_skipped", "bundle has no gate; pass --bundle with a sieve train bundle for F1");
+        } else if (qualityItems > 0) {
             out.putAll(quality(bundle, options, corpus));
         }
         if (json) {
