@@ -358,7 +358,7 @@ public final class WorkerBenchCommand implements Callable<Integer> {
     /** The worker's batches through a plain session: same graph, same threads, no spinning. */
     private static double runBare(ModelBundle bundle, OnnxExpert.Options options, List<List<ExpertInput>> batches)
             throws OrtException {
-        Path model = OnnxExpert.graph(bundle, options);
+        Path model = options.precision().graph(bundle, options.device().startsWith("cuda:"), options.device());
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
             so.setIntraOpNumThreads(options.intraOpThreads());
