@@ -227,7 +227,11 @@ public final class WorkerBenchCommand implements Callable<Integer> {
                 out.put("speed_vs_fp32", round(bestBareFp32 / bestBare, 3));
             }
         }
-        if (qualityItems > 0) {
+        if (qualityItems > 0 && bundle.component(BundleManifest.GATE).isEmpty()) {
+            // The fallback bench bundle's head was trained on a stand-in gate that knows the label, so its
+            // F1 without that gate says nothing (measured: every item one class, F1 0.42 for either graph).
+            out.put("quality_skipped", "bundle has no gate; pass --bundle with a sieve train bundle for F1");
+        } else if (qualityItems > 0) {
             out.putAll(quality(bundle, options, corpus));
         }
         if (json) {
@@ -327,7 +331,7 @@ public final class WorkerBenchCommand implements Callable<Integer> {
     /** The worker's batches through a plain session: same graph, same threads, no spinning. */
     private static double runBare(ModelBundle bundle, OnnxExpert.Options options, List<List<ExpertInput>> batches)
             throws OrtException {
-        Path model = OnnxExpert.graph(bundle, options);
+        Path model = options.precision().graph(bundle, options.device().startsWith("cuda:"), options.device());
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
             so.setIntraOpNumThreads(options.intraOpThreads());

@@ -1,7 +1,10 @@
 package dev.sieve.worker.expert;
 
+import dev.sieve.shared.bundle.BundleException;
 import dev.sieve.shared.bundle.BundleManifest;
+import dev.sieve.shared.bundle.ModelBundle;
 import dev.sieve.shared.config.EnvironmentVariables;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -34,6 +37,27 @@ public enum ExpertPrecision {
     /** Lower-case name, as settings and JSON reports spell it. */
     public String label() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * The graph file this precision serves in {@code bundle}, or a {@link BundleException} that says why
+     * it cannot be served and what to use instead.
+     */
+    public Path graph(ModelBundle bundle, boolean cuda, String device) {
+        if (this == FP16 && !cuda) {
+            throw new BundleException("fp16 expert graphs run on CUDA devices only (device is " + device
+                    + "); on a CPU serve int8 (fastest) or fp32");
+        }
+        if (bundle.component(component).isEmpty()) {
+            throw new BundleException("bundle " + bundle.version() + " has no " + label() + " expert graph (component '"
+                    + component + "')"
+                    + switch (this) {
+                        case FP16 -> "; sieve train does not write fp16 graphs yet: serve fp32 on the GPU";
+                        case INT8 -> "; sieve train writes one by default (retrain) or serve fp32";
+                        case FP32 -> "";
+                    });
+        }
+        return bundle.requireComponent(component);
     }
 
     /**

@@ -94,7 +94,7 @@ public final class OnnxExpert implements Expert {
     }
 
     public static OnnxExpert open(ModelBundle bundle, Options options) {
-        Path model = graph(bundle, options);
+        Path model = options.precision().graph(bundle, options.cudaDevice() >= 0, options.device());
         Path tokenizerJson = bundle.requireComponent(BundleManifest.TOKENIZER);
         OrtSession session;
         try {
@@ -123,28 +123,6 @@ public final class OnnxExpert implements Expert {
             throw new BundleException(
                     "cannot open the expert of bundle " + bundle.version() + ": " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * The graph file a precision serves, or a {@link BundleException} that says why it cannot be served
-     * and what to use instead.
-     */
-    public static Path graph(ModelBundle bundle, Options options) {
-        ExpertPrecision precision = options.precision();
-        if (precision == ExpertPrecision.FP16 && options.cudaDevice() < 0) {
-            throw new BundleException("fp16 expert graphs run on CUDA devices only (device is " + options.device()
-                    + "); on a CPU serve int8 (fastest) or fp32");
-        }
-        if (bundle.component(precision.component()).isEmpty()) {
-            throw new BundleException("bundle " + bundle.version() + " has no " + precision.label()
-                    + " expert graph (component '" + precision.component() + "')"
-                    + switch (precision) {
-                        case FP16 -> "; sieve train does not write fp16 graphs yet: serve fp32 on the GPU";
-                        case INT8 -> "; sieve train writes one by default (retrain) or serve fp32";
-                        case FP32 -> "";
-                    });
-        }
-        return bundle.requireComponent(precision.component());
     }
 
     /** The declaration of a bundle written before manifests declared the expert: from the graph's metadata. */
