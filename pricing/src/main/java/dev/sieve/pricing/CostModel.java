@@ -176,10 +176,30 @@ public final class CostModel {
                 total.addScaled(u, share);
             }
         }
-        double perMillion = 1e6;
+        return price(p, total, r * 1e6);
+    }
+
+    /**
+     * Prices usage measured elsewhere (a load run's counted requests, per million items; keys are this
+     * class's usage constants): the same unit prices and GPU model as {@link #tiered}, with GPU hours from
+     * the usage's {@link #EXPERT_ITEMS} and the profile's instance throughput.
+     */
+    public CostBreakdown priceUsage(WorkloadProfile p, Map<String, Double> usagePerMillion) {
+        Usage total = new Usage();
+        usagePerMillion.forEach((key, value) -> {
+            if (!key.equals(EXPERT_ITEMS)
+                    && !key.equals(GPU_BUSY_HOURS)
+                    && !key.equals(GPU_IDLE_HOURS)
+                    && !key.equals(NAT_HOURS)) {
+                total.add(key, value);
+            }
+        });
+        return price(p, total, usagePerMillion.getOrDefault(EXPERT_ITEMS, 0.0));
+    }
+
+    private CostBreakdown price(WorkloadProfile p, Usage total, double expertItems) {
         double millionsPerDay = p.itemsPerDay() / 1e6;
         // GPU: expert items / (items/s x utilization), in hours.
-        double expertItems = r * perMillion;
         double itemsPerSecond = throughput
                 .lookup(p.expertInstanceType(), p.expertBatchSize(), expertTokens(p))
                 .itemsPerSecond();
