@@ -83,7 +83,7 @@ public record GateConfig(
                 settings.optional(EnvironmentVariables.API_BASE_URL, ""),
                 settings.intInRange(EnvironmentVariables.REALTIME_MAX_ITEMS, 1000, 1, 100_000),
                 settings.intInRange(EnvironmentVariables.REALTIME_BUDGET_MS, 2000, 0, 25_000),
-                settings.intInRange(EnvironmentVariables.BATCH_CHUNK_ITEMS, 1000, 1, 100_000),
+                settings.intInRange(EnvironmentVariables.BATCH_CHUNK_ITEMS, 10_000, 1, 100_000),
                 settings.intInRange(EnvironmentVariables.RESULTS_TTL_DAYS, 7, 1, 365),
                 settings.intInRange(EnvironmentVariables.MAX_REQUEST_ITEMS, 100_000, 1, 10_000_000),
                 settings.intInRange(EnvironmentVariables.UPLOAD_URL_TTL_S, 900, 60, 3600),

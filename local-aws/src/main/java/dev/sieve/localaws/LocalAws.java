@@ -21,6 +21,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -214,35 +215,50 @@ public final class LocalAws implements AutoCloseable {
 
     /** A new SQS client for this instance; the caller closes it. */
     public SqsClient sqsClient() {
+        return sqsClient(List.of());
+    }
+
+    /** Like {@link #sqsClient()}, with {@code interceptors} on every call (for example to count requests). */
+    public SqsClient sqsClient(List<ExecutionInterceptor> interceptors) {
         return SqsClient.builder()
                 .endpointOverride(sqsEndpoint())
                 .region(region())
                 .credentialsProvider(credentials)
                 .httpClientBuilder(httpClient())
-                .overrideConfiguration(timeouts())
+                .overrideConfiguration(timeouts(interceptors))
                 .build();
     }
 
     /** A new DynamoDB client for this instance; the caller closes it. */
     public DynamoDbClient dynamoDbClient() {
+        return dynamoDbClient(List.of());
+    }
+
+    /** Like {@link #dynamoDbClient()}, with {@code interceptors} on every call (for example to count requests). */
+    public DynamoDbClient dynamoDbClient(List<ExecutionInterceptor> interceptors) {
         return DynamoDbClient.builder()
                 .endpointOverride(dynamoDbEndpoint())
                 .region(region())
                 .credentialsProvider(credentials)
                 .httpClientBuilder(httpClient())
-                .overrideConfiguration(timeouts())
+                .overrideConfiguration(timeouts(interceptors))
                 .build();
     }
 
     /** A new path-style S3 client for this instance; the caller closes it. */
     public S3Client s3Client() {
+        return s3Client(List.of());
+    }
+
+    /** Like {@link #s3Client()}, with {@code interceptors} on every call (for example to count requests). */
+    public S3Client s3Client(List<ExecutionInterceptor> interceptors) {
         return S3Client.builder()
                 .endpointOverride(s3Endpoint())
                 .region(region())
                 .credentialsProvider(credentials)
                 .forcePathStyle(true)
                 .httpClientBuilder(httpClient())
-                .overrideConfiguration(timeouts())
+                .overrideConfiguration(timeouts(interceptors))
                 .build();
     }
 
@@ -320,10 +336,11 @@ public final class LocalAws implements AutoCloseable {
                 .socketTimeout(SOCKET_TIMEOUT);
     }
 
-    private static ClientOverrideConfiguration timeouts() {
+    private static ClientOverrideConfiguration timeouts(List<ExecutionInterceptor> interceptors) {
         return ClientOverrideConfiguration.builder()
                 .apiCallTimeout(API_CALL_TIMEOUT)
                 .apiCallAttemptTimeout(API_CALL_ATTEMPT_TIMEOUT)
+                .executionInterceptors(interceptors)
                 .build();
     }
 }

@@ -32,8 +32,13 @@ public final class CostModel {
     static final double CHUNK_DISPATCH_MS = 2;
     /** Lambda time per part file when a job's part files are assembled into {@code jobs/out/<name>.out}. */
     static final double ASSEMBLY_MS_PER_PART = 10;
-    /** Multipart upload part size used to assemble a job's output. */
-    static final double ASSEMBLY_PART_BYTES = 8 * 1024 * 1024;
+    /**
+     * Days part files and queue payloads stay in the bucket before the stack's lifecycle rule expires them
+     * ({@code SieveStorage.Props.defaults()} in infra; pricing does not depend on the CDK app).
+     */
+    static final double TRANSIENT_OBJECT_DAYS = 7;
+    /** Job tasks per SQS batch call (SendMessageBatch, the Lambda event source's receive, DeleteMessageBatch). */
+    static final int JOB_TASKS_PER_SQS_BATCH = 10;
 
     // Usage keys, per million items.
     public static final String APIGW_REQUESTS = "apigw_requests";
@@ -176,10 +181,30 @@ public final class CostModel {
                 total.addScaled(u, share);
             }
         }
-        double perMillion = 1e6;
+        return price(p, total, r * 1e6);
+    }
+
+    /**
+     * Prices usage measured elsewhere (a load run's counted requests, per million items; keys are this
+     * class's usage constants): the same unit prices and GPU model as {@link #tiered}, with GPU hours from
+     * the usage's {@link #EXPERT_ITEMS} and the profile's instance throughput.
+     */
+    public CostBreakdown priceUsage(WorkloadProfile p, Map<String, Double> usagePerMillion) {
+        Usage total = new Usage();
+        usagePerMillion.forEach((key, value) -> {
+            if (!key.equals(EXPERT_ITEMS)
+                    && !key.equals(GPU_BUSY_HOURS)
+                    && !key.equals(GPU_IDLE_HOURS)
+                    && !key.equals(NAT_HOURS)) {
+                total.add(key, value);
+            }
+        });
+        return price(p, total, usagePerMillion.getOrDefault(EXPERT_ITEMS, 0.0));
+    }
+
+    private CostBreakdown price(WorkloadProfile p, Usage total, double expertItems) {
         double millionsPerDay = p.itemsPerDay() / 1e6;
         // GPU: expert items / (items/s x utilization), in hours.
-        double expertItems = r * perMillion;
         double itemsPerSecond = throughput
                 .lookup(p.expertInstanceType(), p.expertBatchSize(), expertTokens(p))
                 .itemsPerSecond();
@@ -312,10 +337,12 @@ public final class CostModel {
     }
 
     /**
-     * Batch-transform: per chunk one ranged manifest GET, one Lambda invocation, one progress update and one
-     * gate part file; per expert message one part file and one progress update; per job one dispatching
-     * invocation, one manifest HEAD, two status writes, and an assembly invocation that GETs every part file
-     * and writes {@code <name>.out} as a multipart upload (8 MiB parts + create + complete).
+     * Batch-transform, as the job code runs it: per chunk one jobs-queue task (sent, received and deleted in
+     * batches of {@value #JOB_TASKS_PER_SQS_BATCH}), one ranged manifest GET, one Lambda invocation, one gate
+     * part file and the chunk-done transaction; a chunk with escalated items sends them as ONE queue message
+     * (inline when they fit, else an S3 payload the worker reads back) and the worker writes ONE expert part
+     * file. Per job: one dispatching invocation, one manifest HEAD, status writes, and an assembly invocation
+     * that GETs both part files of every chunk and PUTs {@code <name>.out}.
      */
     Usage batch(WorkloadProfile p, double r, double gateMs) {
         double job = p.itemsPerJob();
@@ -323,18 +350,37 @@ public final class CostModel {
         double chunksPerJob = Math.ceil(job / n);
         Packing pack = Packing.of(p);
         double resultBytes = p.resultBytesPerItem();
-        double messages = Binomial.expect(n, r, pack::messages);
         boolean s3 = p.batchResultSink() == ResultSink.S3_PART_FILES;
+        double anyEscalated = 1 - Math.pow(1 - r, n);
+        // K escalated items fit one inline message when K <= c; otherwise the message points at an S3 payload.
+        double inline = Binomial.expect(n, r, k -> k >= 1 && k <= pack.itemsPerMessage() ? 1 : 0);
+        double pointer = anyEscalated - inline;
         Usage chunk = new Usage();
         chunk.add(LAMBDA_INVOCATIONS, 1);
         chunk.add(LAMBDA_GB_SECONDS, gbSeconds(p, Math.ceil(p.gateOverheadMs() + n * gateMs)));
         chunk.add(S3_GETS, 1);
-        chunk.add(SQS_MESSAGES, messages);
-        chunk.add(SQS_REQUESTS, Binomial.expect(n, r, pack::sqsRequests));
-        chunk.add(DYNAMODB_WRU, 1 + messages);
+        chunk.add(SQS_MESSAGES, anyEscalated);
+        chunk.add(
+                SQS_REQUESTS,
+                3.0 / JOB_TASKS_PER_SQS_BATCH
+                        + Binomial.expect(n, r, k -> k >= 1 && k <= pack.itemsPerMessage() ? pack.sqsRequests(k) : 0)
+                        + pointer * pack.requestsPerMessage(0));
+        chunk.add(S3_PUTS, pointer);
+        chunk.add(S3_GETS, pointer);
+        chunk.add(
+                S3_GB_MONTHS,
+                Binomial.expect(n, r, k -> k > pack.itemsPerMessage() ? k : 0)
+                        * (p.avgItemBytes() + p.itemOverheadBytes())
+                        / GIB
+                        * TRANSIENT_OBJECT_DAYS
+                        / DAYS_PER_MONTH);
+        // chunk-done transaction (marker + counter) and the worker's progress update
+        chunk.add(DYNAMODB_WRU, 2 + anyEscalated);
         if (s3) {
             double gatePart = 1 - Math.pow(r, n); // a chunk with at least one confident item
-            chunk.add(S3_PUTS, gatePart + messages);
+            chunk.add(S3_PUTS, gatePart + anyEscalated);
+            // part files live until the transient-object lifecycle rule expires them; the output until retention
+            chunk.add(S3_GB_MONTHS, n * resultBytes / GIB * TRANSIENT_OBJECT_DAYS / DAYS_PER_MONTH);
             chunk.add(S3_GB_MONTHS, n * resultBytes / GIB * p.s3RetentionDays() / DAYS_PER_MONTH);
         } else {
             chunk.add(DYNAMODB_WRU, n * Math.ceil(resultBytes / DYNAMODB_WRITE_UNIT_BYTES));
@@ -342,20 +388,21 @@ public final class CostModel {
                     DYNAMODB_GB_MONTHS,
                     n * (resultBytes + DYNAMODB_ITEM_OVERHEAD_BYTES) / GIB * p.resultTtlDays() / DAYS_PER_MONTH);
         }
-        chunk.add(LOGS_GB, (1 + messages) * p.logBytesPerInvocation() / GIB);
+        chunk.add(LOGS_GB, (1 + anyEscalated) * p.logBytesPerInvocation() / GIB);
         Usage perJob = new Usage();
         perJob.add(LAMBDA_INVOCATIONS, 1);
         perJob.add(LAMBDA_GB_SECONDS, gbSeconds(p, Math.ceil(p.gateOverheadMs() + chunksPerJob * CHUNK_DISPATCH_MS)));
         perJob.add(S3_GETS, 1);
-        perJob.add(DYNAMODB_WRU, 2);
+        perJob.add(S3_PUTS, 1); // the chunk index
+        perJob.add(DYNAMODB_WRU, 3);
         perJob.add(LOGS_GB, p.logBytesPerInvocation() / GIB);
         if (s3) {
-            double partFiles = chunksPerJob * ((1 - Math.pow(r, n)) + messages);
             perJob.add(LAMBDA_INVOCATIONS, 1);
             perJob.add(
-                    LAMBDA_GB_SECONDS, gbSeconds(p, Math.ceil(p.gateOverheadMs() + partFiles * ASSEMBLY_MS_PER_PART)));
-            perJob.add(S3_GETS, partFiles);
-            perJob.add(S3_PUTS, Math.ceil(job * resultBytes / ASSEMBLY_PART_BYTES) + 2);
+                    LAMBDA_GB_SECONDS,
+                    gbSeconds(p, Math.ceil(p.gateOverheadMs() + 2 * chunksPerJob * ASSEMBLY_MS_PER_PART)));
+            perJob.add(S3_GETS, 1 + 2 * chunksPerJob); // the chunk index, then gate and expert part of every chunk
+            perJob.add(S3_PUTS, 1); // <name>.out in one PutObject
             perJob.add(LOGS_GB, p.logBytesPerInvocation() / GIB);
         }
         Usage u = chunk.perItems(n);

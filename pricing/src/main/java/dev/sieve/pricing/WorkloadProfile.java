@@ -445,7 +445,7 @@ public record WorkloadProfile(
         private double avgTokensPerItem = 330;
         private int expertMaxTokens = 512;
         private int resultBytesPerItem = 200;
-        private int batchChunkItems = 1000;
+        private int batchChunkItems = 10_000; // SIEVE_BATCH_CHUNK_ITEMS default in gate-lambda GateConfig
         private double itemsPerJob = 1e6;
         private ResultSink batchResultSink = ResultSink.S3_PART_FILES;
         private int maxItemsPerMessage = 256;

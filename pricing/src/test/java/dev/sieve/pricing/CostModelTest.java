@@ -52,21 +52,22 @@ class CostModelTest {
         // Lambda: 1,000 chunk invocations + 1 dispatch + 1 assembly = 1,002 x $0.20/M
         assertThat(b.perMillion(Component.LAMBDA_REQUESTS)).isCloseTo(1002 * 0.2e-6, CENT_FRACTION);
         // GB-s (1 GB): chunks 1000 x ceil(5 + 1000 x 0.2) ms = 205; dispatch ceil(5 + 1000 chunks x 2 ms) = 2.005;
-        // assembly ceil(5 + 1000 parts x 10 ms) = 10.005
-        assertThat(b.usage(CostModel.LAMBDA_GB_SECONDS)).isCloseTo(217.01, within(1e-9));
-        assertThat(b.perMillion(Component.LAMBDA_COMPUTE)).isCloseTo(217.01 * 0.0000166667, CENT_FRACTION);
-        // S3 PUT: 1,000 part files + output of 1e6 x 200 B in 8 MiB parts (ceil 23.8 = 24) + create + complete
-        //   = 1,026 x $0.005/1k
-        // S3 GET: 1,000 ranged manifest GETs + 1 HEAD + 1,000 part files read back = 2,001 x $0.0004/1k
-        assertThat(b.usage(CostModel.S3_PUTS)).isCloseTo(1026, within(1e-9));
-        assertThat(b.perMillion(Component.S3_REQUESTS)).isCloseTo(1026 * 5e-6 + 2001 * 4e-7, CENT_FRACTION);
-        // S3 storage: 1e6 x 200 B for 30 days = 1e6 x 200 / 2^30 GB x 30/30.4375 month x $0.023
-        assertThat(b.perMillion(Component.S3_STORAGE)).isCloseTo(1e6 * 200 / GIB * 30 / 30.4375 * 0.023, CENT_FRACTION);
-        // DynamoDB: one progress update per chunk + create/complete per job = 1,002 WRU x $0.625/M
-        assertThat(b.perMillion(Component.DYNAMODB_WRITES)).isCloseTo(1002 * 0.625e-6, CENT_FRACTION);
+        // assembly ceil(5 + 2 parts x 1000 chunks x 10 ms) = 20.005
+        assertThat(b.usage(CostModel.LAMBDA_GB_SECONDS)).isCloseTo(227.01, within(1e-9));
+        assertThat(b.perMillion(Component.LAMBDA_COMPUTE)).isCloseTo(227.01 * 0.0000166667, CENT_FRACTION);
+        // S3 PUT: 1,000 gate part files + the chunk index + the output in one PutObject = 1,002 x $0.005/1k
+        // S3 GET: 1,000 ranged manifest GETs + 1 HEAD + the index and 2 part files per chunk at assembly = 3,002
+        assertThat(b.usage(CostModel.S3_PUTS)).isCloseTo(1002, within(1e-9));
+        assertThat(b.perMillion(Component.S3_REQUESTS)).isCloseTo(1002 * 5e-6 + 3002 * 4e-7, CENT_FRACTION);
+        // S3 storage: 1e6 x 200 B of part files for 7 days (lifecycle rule) and of output for 30 days
+        assertThat(b.perMillion(Component.S3_STORAGE))
+                .isCloseTo(1e6 * 200 / GIB * (30 + 7) / 30.4375 * 0.023, CENT_FRACTION);
+        // DynamoDB: the chunk-done transaction (2 WRU) per chunk + 3 status writes per job = 2,003 WRU x $0.625/M
+        assertThat(b.perMillion(Component.DYNAMODB_WRITES)).isCloseTo(2003 * 0.625e-6, CENT_FRACTION);
         // Logs: 1,002 invocations x 1 KiB = 1,002 / 2^20 GB x $0.50
         assertThat(b.perMillion(Component.CLOUDWATCH_LOGS)).isCloseTo(1002 * 1024 / GIB * 0.5, CENT_FRACTION);
-        assertThat(b.perMillion(Component.SQS_REQUESTS)).isZero();
+        // SQS: each chunk task is sent, received and deleted in batches of 10 = 300 requests x $0.40/M
+        assertThat(b.perMillion(Component.SQS_REQUESTS)).isCloseTo(300 * 0.4e-6, CENT_FRACTION);
         assertThat(b.perMillion(Component.GPU_INSTANCES)).isZero();
         assertThat(b.perMillion(Component.API_GATEWAY)).isZero();
     }
@@ -117,8 +118,8 @@ class CostModelTest {
         // + 1e6 items x ceil(200 B / 1 KB) = 1e6 WRU x $0.625/M = $0.625 per million items
         assertThat(ddb.perMillion(Component.DYNAMODB_WRITES) - s3.perMillion(Component.DYNAMODB_WRITES))
                 .isCloseTo(0.625, within(1e-9));
-        // and no part files to write or assemble: only the 1,001 manifest GETs remain
-        assertThat(ddb.perMillion(Component.S3_REQUESTS)).isCloseTo(1001 * 4e-7, CENT_FRACTION);
+        // and no part files to write or assemble: the 1,001 manifest GETs and the chunk index remain
+        assertThat(ddb.perMillion(Component.S3_REQUESTS)).isCloseTo(1001 * 4e-7 + 5e-6, CENT_FRACTION);
     }
 
     @Test

@@ -55,7 +55,12 @@ public final class LocalApiServer implements AutoCloseable {
 
     /** Starts answering every path with {@code handler}. */
     public void serve(HttpApiHandler handler) {
-        server.createContext("/", exchange -> serve(handler, exchange));
+        serve(handler, new GateTime());
+    }
+
+    /** Starts answering every path with {@code handler}, adding each call's handler time to {@code time}. */
+    public void serve(HttpApiHandler handler, GateTime time) {
+        server.createContext("/", exchange -> serve(handler, time, exchange));
         server.start();
     }
 
@@ -64,7 +69,7 @@ public final class LocalApiServer implements AutoCloseable {
         return URI.create("http://" + address.getHostString() + ":" + address.getPort());
     }
 
-    private static void serve(HttpApiHandler handler, HttpExchange exchange) throws IOException {
+    private static void serve(HttpApiHandler handler, GateTime time, HttpExchange exchange) throws IOException {
         try (exchange) {
             byte[] body = readCapped(exchange.getRequestBody(), GateConfig.MAX_BODY_BYTES + 1);
             Map<String, String> headers = new HashMap<>();
@@ -96,7 +101,9 @@ public final class LocalApiServer implements AutoCloseable {
                                     .build())
                             .build())
                     .build();
+            long start = System.nanoTime();
             APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
+            time.add(System.nanoTime() - start);
             byte[] out = response.getBody() == null
                     ? new byte[0]
                     : response.getIsBase64Encoded()

@@ -131,7 +131,7 @@ public final class LocalCommand implements Callable<Integer> {
     }
 
     /** Emulators and SDKs stay at WARN so the console shows Sieve's own output. */
-    static void quietLogs() {
+    public static void quietLogs() {
         if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
             context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.WARN);
             for (String name : LocalAws.EMULATOR_LOGGERS) {

@@ -32,13 +32,13 @@ import software.amazon.awssdk.services.s3.S3Client;
  * (HTTP in real-time mode with concurrent clients, and an S3 manifest as a batch-transform job),
  * reads every result back, and measures.
  */
-final class LocalDemo {
+public final class LocalDemo {
     static final int CLIENTS = 4;
     static final int BATCH = 20;
     private static final Duration RESULT_WAIT = Duration.ofMinutes(3);
 
     /** One labeled test item. */
-    record DemoItem(String id, String text, String label) {}
+    public record DemoItem(String id, String text, String label) {}
 
     private final LocalSieve sieve;
     private final HttpClient http =

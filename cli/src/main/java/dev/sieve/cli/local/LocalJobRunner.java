@@ -27,6 +27,7 @@ final class LocalJobRunner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalJobRunner.class);
 
     private final S3JobHandler handler;
+    private final GateTime time;
     private final S3Client s3;
     private final SqsClient sqs;
     private final String bucket;
@@ -37,8 +38,15 @@ final class LocalJobRunner implements AutoCloseable {
     private final List<Thread> threads;
 
     LocalJobRunner(
-            S3JobHandler handler, S3Client s3, SqsClient sqs, String bucket, String jobsQueueUrl, int taskThreads) {
+            S3JobHandler handler,
+            S3Client s3,
+            SqsClient sqs,
+            String bucket,
+            String jobsQueueUrl,
+            int taskThreads,
+            GateTime time) {
         this.handler = handler;
+        this.time = time;
         this.s3 = s3;
         this.sqs = sqs;
         this.bucket = bucket;
@@ -82,7 +90,9 @@ final class LocalJobRunner implements AutoCloseable {
                 continue;
             }
             try {
+                long start = System.nanoTime();
                 handler.onObjectCreated(object.key());
+                time.add(System.nanoTime() - start);
                 seen.add(identity);
             } catch (InvalidRequestException e) {
                 // listed but gone (S3Proxy lists in-progress uploads under a temporary name): skip quietly
@@ -111,7 +121,9 @@ final class LocalJobRunner implements AutoCloseable {
             }
             for (Message message : messages) {
                 try {
+                    long start = System.nanoTime();
                     handler.onTask(Json.read(message.body(), JobTask.class));
+                    time.add(System.nanoTime() - start);
                     sqs.deleteMessage(b -> b.queueUrl(jobsQueueUrl).receiptHandle(message.receiptHandle()));
                     tasksHandled.incrementAndGet();
                 } catch (RuntimeException e) {

@@ -62,7 +62,7 @@ public final class LocalModels {
     }
 
     /** The cached SpamAssassin bundle; trained with {@code sieve train} on first use. */
-    Path defaultBundle() {
+    public Path defaultBundle() {
         Path dir = cacheDir.resolve("bundles").resolve("spamassassin");
         if (Files.isRegularFile(dir.resolve(BundleManifest.FILE_NAME))) {
             return dir;
@@ -78,14 +78,14 @@ public final class LocalModels {
     }
 
     /** The test split recorded in the bundle (re-created from the data it was trained on). */
-    List<LocalDemo.DemoItem> testSplit(ModelBundle bundle) {
+    public List<LocalDemo.DemoItem> testSplit(ModelBundle bundle) {
         Dataset dataset = ModelTools.bundleSplit(bundle, null, cacheDir);
         return dataset.test().stream()
                 .map(example -> new LocalDemo.DemoItem(example.id(), example.text(), example.label()))
                 .toList();
     }
 
-    String positiveLabel(ModelBundle bundle) {
+    public String positiveLabel(ModelBundle bundle) {
         return bundle.labels().contains("spam")
                 ? "spam"
                 : bundle.labels().get(bundle.labels().size() - 1);
@@ -123,6 +123,11 @@ public final class LocalModels {
      * clients.
      */
     public LocalSieve.WorkerLauncher workerLauncher(ModelBundle bundle) {
+        return workerLauncher(bundle, Metrics.noop());
+    }
+
+    /** Like {@link #workerLauncher(ModelBundle)}, with the worker's metrics (batch sizes, busy time) sent to {@code metrics}. */
+    public LocalSieve.WorkerLauncher workerLauncher(ModelBundle bundle, Metrics metrics) {
         return (backend, environment) -> {
             if (bundle.component(BundleManifest.EXPERT).isEmpty()) {
                 progress.accept("sieve local: the bundle has no expert (trained with --skip-expert); escalated"
@@ -136,8 +141,8 @@ public final class LocalModels {
             DynamoDbClient dynamoDb = backend.dynamoDb().get();
             S3Client s3 = backend.s3().get();
             OnnxExpert expert = OnnxExpert.open(bundle, config.expertOptions());
-            Worker worker = Worker.onAws(
-                    config, expert, bundle.version(), sqs, dynamoDb, s3, TaskProtection.none(), Metrics.noop());
+            Worker worker =
+                    Worker.onAws(config, expert, bundle.version(), sqs, dynamoDb, s3, TaskProtection.none(), metrics);
             worker.start();
             progress.accept(
                     "sieve local: worker started (" + config.expertPrecision().label() + " expert on " + config.device()

@@ -53,6 +53,7 @@ public final class LocalSieve implements AutoCloseable {
     private final LocalJobRunner jobRunner;
     private final List<AutoCloseable> workers = new ArrayList<>();
     private final Map<String, String> environment;
+    private final GateTime gateTime;
 
     private LocalSieve(
             AwsBackend backend,
@@ -62,7 +63,9 @@ public final class LocalSieve implements AutoCloseable {
             GateRuntime runtime,
             LocalApiServer server,
             LocalJobRunner jobRunner,
+            GateTime gateTime,
             Map<String, String> environment) {
+        this.gateTime = gateTime;
         this.backend = backend;
         this.owned = owned;
         this.resources = resources;
@@ -126,10 +129,18 @@ public final class LocalSieve implements AutoCloseable {
                 Metrics.noop(),
                 new LogCompletionEvents(Metrics.noop()),
                 Clock.systemUTC());
-        server.serve(new HttpApiHandler(runtime.routes()));
+        GateTime gateTime = new GateTime();
+        server.serve(new HttpApiHandler(runtime.routes()), gateTime);
         LocalJobRunner jobRunner = new LocalJobRunner(
-                new S3JobHandler(runtime), clients.s3(), clients.sqs(), resources.bucketName(), jobsQueueUrl, 2);
-        return new LocalSieve(backend, owned, resources, jobsQueueUrl, runtime, server, jobRunner, Map.copyOf(env));
+                new S3JobHandler(runtime),
+                clients.s3(),
+                clients.sqs(),
+                resources.bucketName(),
+                jobsQueueUrl,
+                2,
+                gateTime);
+        return new LocalSieve(
+                backend, owned, resources, jobsQueueUrl, runtime, server, jobRunner, gateTime, Map.copyOf(env));
     }
 
     /** Starts workers with the complete environment ({@code SIEVE_*} and {@code AWS_*}). */
@@ -171,6 +182,11 @@ public final class LocalSieve implements AutoCloseable {
 
     public GateRuntime runtime() {
         return runtime;
+    }
+
+    /** Time spent in the gate's handlers (HTTP API and batch jobs): the Lambda-equivalent work. */
+    public GateTime gateTime() {
+        return gateTime;
     }
 
     /** Every variable a process needs to join this system (SDK endpoints, credentials, SIEVE_*). */

@@ -157,7 +157,7 @@ public final class RoutingMonitor {
      * In band: within {@link MetricNames#ROUTING_DRIFT_ALARM_RATIO} times (or that fraction of) the
      * calibrated rate, or within {@value #MIN_ABSOLUTE_GAP} of it.
      */
-    static boolean inBand(double live, double calibrated) {
+    public static boolean inBand(double live, double calibrated) {
         if (Math.abs(live - calibrated) <= MIN_ABSOLUTE_GAP) {
             return true;
         }

@@ -1,0 +1,97 @@
+package dev.sieve.cli.load;
+
+import dev.sieve.cli.local.LocalSieve;
+import io.gatling.http.client.Request;
+import java.io.PrintStream;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
+
+/** Runs one load step and collects what it needs: outcomes, validation counts, counted resource use. */
+final class StepRunner {
+
+    /** What one step measured. */
+    record Measured(
+            List<LoadRecorder.Outcome> outcomes,
+            long responses,
+            long invalidResponses,
+            String firstInvalid,
+            double seconds,
+            Map<String, Double> usage,
+            long gateInvocations,
+            double gateMillis,
+            Map<String, String> labels) {}
+
+    private final URI baseUrl;
+    private final UnaryOperator<Request> signer;
+    private final ResponseValidator validator;
+    private final List<LabeledItem> items;
+    private final UsageCounter counter;
+    private final LocalSieve local;
+    private final GatlingRunner gatling;
+    private final AtomicLong sequence = new AtomicLong();
+    private final AtomicLong cursor = new AtomicLong();
+    private final Map<String, String> labels;
+
+    StepRunner(
+            URI baseUrl,
+            UnaryOperator<Request> signer,
+            ResponseValidator validator,
+            List<LabeledItem> items,
+            UsageCounter counter,
+            LocalSieve local,
+            GatlingRunner gatling) {
+        this.baseUrl = baseUrl;
+        this.signer = signer;
+        this.validator = validator;
+        this.items = items;
+        this.counter = counter;
+        this.local = local;
+        this.gatling = gatling;
+        this.labels = new java.util.HashMap<>();
+        items.forEach(item -> labels.put(item.id(), item.label()));
+    }
+
+    Measured run(Workload workload, int level, Duration duration, Duration settle) {
+        if (workload.mode() == Workload.Mode.BATCH) {
+            throw new UnsupportedOperationException(
+                    "--mode batch is not driven by sieve load yet; use realtime or async");
+        }
+        LoadRecorder recorder = new LoadRecorder(validator);
+        Map<String, Double> before = counter.snapshot();
+        long invocationsBefore = local == null ? 0 : local.gateTime().invocations();
+        double millisBefore = local == null ? 0 : local.gateTime().millis();
+        LoadSimulation.Plan plan = new LoadSimulation.Plan(
+                baseUrl,
+                workload,
+                level,
+                duration,
+                settle,
+                Duration.ofMillis(250),
+                LoadCommand.feeder(items, workload, sequence, cursor, recorder),
+                signer,
+                recorder);
+        // Gatling prints its progress to stdout; keep stdout for the report (and --json lines).
+        PrintStream stdout = System.out;
+        System.setOut(System.err);
+        try {
+            gatling.run(plan, workload.label() + " level " + level);
+        } finally {
+            System.setOut(stdout);
+        }
+        Map<String, Double> usage = UsageCounter.difference(before, counter.snapshot());
+        return new Measured(
+                recorder.outcomes(),
+                recorder.responses(),
+                recorder.invalidResponses(),
+                recorder.firstInvalid(),
+                recorder.wallSeconds(),
+                usage,
+                local == null ? 0 : local.gateTime().invocations() - invocationsBefore,
+                local == null ? 0 : local.gateTime().millis() - millisBefore,
+                labels);
+    }
+}
