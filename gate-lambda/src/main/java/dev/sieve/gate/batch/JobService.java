@@ -23,7 +23,6 @@ import dev.sieve.shared.queue.QueueItem;
 import dev.sieve.shared.result.BucketLayout;
 import dev.sieve.shared.result.ItemResult;
 import dev.sieve.shared.result.Tier;
-import java.io.BufferedInputStream;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,8 +51,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Batch-transform jobs. A manifest under {@code jobs/in/} (JSON Lines of {@code {"id":..,"text":..}})
- * becomes a job: {@link #start} splits it into byte-range chunks of {@code SIEVE_BATCH_CHUNK_ITEMS}
- * lines and enqueues one CHUNK task per chunk on the jobs queue; {@link #handle} gates one chunk per
+ * becomes a job: {@link #start} splits it into byte-range chunks of at most {@code SIEVE_BATCH_CHUNK_ITEMS}
+ * lines and {@code SIEVE_BATCH_CHUNK_BYTES} bytes and enqueues one CHUNK task per chunk on the jobs queue; {@link #handle} gates one chunk per
  * task (gate part file; uncertain items to the batch queue as one JOB_CHUNK message), and assembles
  * the output when every chunk is done. No invocation ever gates a whole manifest.
  */
@@ -348,48 +347,24 @@ public final class JobService {
 
     // ---- manifest scanning ----
 
-    /** Streams the manifest once, counting lines and noting the byte offset of every chunk. */
+    /** Streams the manifest once, cutting it into chunks by lines and bytes ({@link ChunkCutter}). */
     private ChunkIndex scan(String manifestKey, String manifestUri, long size) {
-        List<ChunkIndex.Chunk> chunks = new ArrayList<>();
-        int perChunk = config.batchChunkItems();
-        long lines = 0;
-        long chunkStart = 0;
-        long chunkFirstLine = 0;
-        long position = 0;
-        boolean lineOpen = false;
-        try (InputStream in = new BufferedInputStream(
-                clients.s3().getObject(b -> b.bucket(config.bucketName()).key(manifestKey)), 1 << 16)) {
+        ChunkCutter cutter = new ChunkCutter(config.chunkLimits(), 0, 0, 0);
+        try (InputStream in =
+                clients.s3().getObject(b -> b.bucket(config.bucketName()).key(manifestKey))) {
             byte[] buffer = new byte[1 << 16];
             int read;
             while ((read = in.read(buffer)) > 0) {
-                for (int i = 0; i < read; i++) {
-                    position++;
-                    if (buffer[i] == '\n') {
-                        lines++;
-                        lineOpen = false;
-                        if (lines - chunkFirstLine == perChunk) {
-                            chunks.add(new ChunkIndex.Chunk(
-                                    chunks.size(), chunkStart, position, chunkFirstLine, perChunk));
-                            chunkStart = position;
-                            chunkFirstLine = lines;
-                        }
-                    } else {
-                        lineOpen = true;
-                    }
-                }
+                cutter.accept(buffer, 0, read);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read manifest " + manifestUri, e);
         } catch (SdkException e) {
             throw AwsFailures.classify("S3 GetObject", e);
         }
-        if (lineOpen) {
-            lines++;
-        }
-        if (lines > chunkFirstLine) {
-            chunks.add(
-                    new ChunkIndex.Chunk(chunks.size(), chunkStart, position, chunkFirstLine, lines - chunkFirstLine));
-        }
+        cutter.finish();
+        List<ChunkIndex.Chunk> chunks = cutter.closed();
+        long lines = chunks.stream().mapToLong(ChunkIndex.Chunk::lines).sum();
         return new ChunkIndex(manifestUri, lines, chunks);
     }
 
