@@ -152,6 +152,7 @@ public final class JobService {
                 job.items(),
                 job.outputUri(),
                 job.lost(),
+                job.error(),
                 config.apiBaseUrl() + "/v1/jobs/" + jobId);
     }
 
