@@ -3,6 +3,7 @@ package dev.sieve.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sieve.contract.ChunkLimits;
 import dev.sieve.contract.DynamoDbJobStore;
 import dev.sieve.contract.DynamoDbRequestStore;
 import dev.sieve.contract.PayloadReader;
@@ -192,8 +193,8 @@ class WorkerIT {
 
         // Once assembled (COMPLETE), a redelivery sends nothing.
         DynamoDbJobStore jobs = new DynamoDbJobStore(dynamo, resources.tableName());
-        assertThat(jobs.beginAssembly("job-asm")).isTrue();
-        assertThat(jobs.complete("job-asm", "s3://b/jobs/out/job-asm.out", 0, 0, 0))
+        assertThat(jobs.beginAssembly("job-asm", "test", 0, 1)).isTrue();
+        assertThat(jobs.complete("job-asm", "test", "s3://b/jobs/out/job-asm.out", 0, 0, 0))
                 .isTrue();
         send(Priority.BATCH, jobChunk("job-asm", 0, 3));
         await(() -> queueEmpty(Priority.BATCH), Duration.ofSeconds(30));
@@ -322,7 +323,13 @@ class WorkerIT {
     /** A RUNNING job of {@code chunks} chunks, as the gate leaves it after scanning. */
     private void putJobMeta(String jobId, int chunks) {
         DynamoDbJobStore jobs = new DynamoDbJobStore(dynamo, resources.tableName());
-        jobs.create(jobId, "s3://" + resources.bucketName() + "/jobs/in/" + jobId + ".jsonl", 0, 0);
+        jobs.create(
+                jobId,
+                "s3://" + resources.bucketName() + "/jobs/in/" + jobId + ".jsonl",
+                "\"etag\"",
+                new ChunkLimits(1000, 1 << 20),
+                0,
+                0);
         jobs.startRunning(jobId, chunks, chunks);
     }
 

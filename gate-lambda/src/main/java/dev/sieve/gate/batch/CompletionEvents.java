@@ -9,6 +9,12 @@ public interface CompletionEvents {
 
     void jobCompleted(JobCompleted event);
 
+    /** A job that cannot finish: by default only logged by whoever failed it. */
+    default void jobFailed(JobFailed event) {}
+
     /** A finished job: where its output is and how many lines had no result. */
     record JobCompleted(String jobId, String manifest, String output, long items, long lost, long duplicates) {}
+
+    /** A failed job and why. */
+    record JobFailed(String jobId, String manifest, String reason) {}
 }

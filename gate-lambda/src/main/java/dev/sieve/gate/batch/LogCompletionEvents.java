@@ -31,4 +31,11 @@ public final class LogCompletionEvents implements CompletionEvents {
                         "JobItems", Metric.count(event.items()),
                         "JobItemsLost", Metric.count(event.lost())));
     }
+
+    @Override
+    public void jobFailed(JobFailed event) {
+        JsonLog.info(
+                "job failed", Map.of("job_id", event.jobId(), "manifest", event.manifest(), "reason", event.reason()));
+        metrics.record(Map.of("mode", "batch"), Map.of("JobsFailed", Metric.count(1)));
+    }
 }

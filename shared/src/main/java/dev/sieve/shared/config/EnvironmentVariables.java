@@ -38,6 +38,8 @@ public final class EnvironmentVariables {
     public static final String REALTIME_BUDGET_MS = "SIEVE_REALTIME_BUDGET_MS";
     /** Items per batch-transform chunk (one queue message / part file per chunk). */
     public static final String BATCH_CHUNK_ITEMS = "SIEVE_BATCH_CHUNK_ITEMS";
+    /** Largest size of one batch-transform chunk in bytes (a single longer line is a chunk alone). */
+    public static final String BATCH_CHUNK_BYTES = "SIEVE_BATCH_CHUNK_BYTES";
     /**
      * {@code true} to address S3 path-style ({@code http://host/bucket/key}); needed by S3 emulators
      * reached through {@code AWS_ENDPOINT_URL_S3}. Default {@code false}.

@@ -8,7 +8,8 @@ package dev.sieve.shared.result;
  * pk                sk              what
  * REQ#&lt;requestId&gt;   META            request status: expected, answered (counter), mode, created, ttl
  * REQ#&lt;requestId&gt;   ITEM#&lt;itemId&gt;   one expert result (JSON of ItemResult in {@link #RESULT}), ttl
- * JOB#&lt;jobId&gt;       META            job status: manifest, chunks, chunks_done (counter), items, state
+ * JOB#&lt;jobId&gt;       META            job status: manifest (+ its ETag), chunk limits, scan_offset, chunks,
+ *                                   chunks_done (counter), items, state, assembler + lease_until
  * JOB#&lt;jobId&gt;       CHUNK#&lt;n&gt;       one chunk done marker (makes the chunks_done increment idempotent)
  * </pre>
  *
@@ -44,6 +45,18 @@ public final class TableSchema {
     public static final String OUTPUT = "output";
     public static final String ITEMS = "items";
     public static final String ERROR = "error";
+    /** The manifest's ETag when the job was created: every read of the manifest is pinned to it. */
+    public static final String MANIFEST_ETAG = "manifest_etag";
+    /** Bytes of the manifest already cut into chunks (whose tasks were sent) while SCANNING. */
+    public static final String SCAN_OFFSET = "scan_offset";
+    /** The job's chunk limits, pinned at creation. */
+    public static final String CHUNK_LINES = "chunk_lines";
+
+    public static final String CHUNK_BYTES = "chunk_bytes";
+    /** Who holds the assembly lease, and until when (epoch ms). */
+    public static final String ASSEMBLER = "assembler";
+
+    public static final String LEASE_UNTIL = "lease_until";
 
     public static String requestKey(String requestId) {
         return REQUEST_PREFIX + requestId;
