@@ -139,7 +139,7 @@ public final class GpuWorkerService extends Construct {
         return Metric.Builder.create()
                 .namespace(CONTAINER_INSIGHTS)
                 .metricName(name)
-                .dimensionsMap(Map.of(
+                .dimensionsMap(InOrder.map(
                         "ClusterName",
                         cluster.getClusterName(),
                         "ServiceName",

@@ -160,9 +160,11 @@ public final class SieveMonitoring extends Construct {
         MathExpression drift = MathExpression.Builder.create()
                 .label("Escalated / expected at the calibrated routing rate")
                 .expression("IF(FILL(expected, 0) >= 20, FILL(escalated, 0) / FILL(expected, 1), 0)")
-                .usingMetrics(Map.of(
-                        "escalated", custom(ns, MetricNames.ESCALATED_ITEMS, MetricNames.GATE_SERVICE, "Sum"),
-                        "expected", custom(ns, MetricNames.EXPECTED_ESCALATED_ITEMS, MetricNames.GATE_SERVICE, "Sum")))
+                .usingMetrics(InOrder.map(
+                        "escalated",
+                        custom(ns, MetricNames.ESCALATED_ITEMS, MetricNames.GATE_SERVICE, "Sum"),
+                        "expected",
+                        custom(ns, MetricNames.EXPECTED_ESCALATED_ITEMS, MetricNames.GATE_SERVICE, "Sum")))
                 .period(PERIOD)
                 .build();
         Alarm alarm = drift.createAlarm(
@@ -206,7 +208,7 @@ public final class SieveMonitoring extends Construct {
         MathExpression routingRate = MathExpression.Builder.create()
                 .label("Escalated to the expert (%)")
                 .expression("100 * escalated / items")
-                .usingMetrics(Map.of("escalated", escalated, "items", gateItems))
+                .usingMetrics(InOrder.map("escalated", escalated, "items", gateItems))
                 .period(PERIOD)
                 .build();
         MathExpression gatePerSecond = perSecond("Gate items/s", "gateItems", gateItems);
@@ -298,7 +300,7 @@ public final class SieveMonitoring extends Construct {
         return Metric.Builder.create()
                 .namespace("AWS/ApiGateway")
                 .metricName(name)
-                .dimensionsMap(Map.of("ApiId", props.gate().api().getApiId(), "Stage", "$default"))
+                .dimensionsMap(InOrder.map("ApiId", props.gate().api().getApiId(), "Stage", "$default"))
                 .statistic(statistic)
                 .label("API " + name + " " + statistic)
                 .period(PERIOD)

@@ -192,7 +192,7 @@ public final class SieveStack extends Stack {
                 .subnetConfiguration(subnets)
                 .restrictDefaultSecurityGroup(true)
                 // S3 and DynamoDB traffic of the workers bypasses the NAT gateway (free, and no NAT data charges).
-                .gatewayEndpoints(Map.of(
+                .gatewayEndpoints(InOrder.map(
                         "S3",
                         GatewayVpcEndpointOptions.builder()
                                 .service(GatewayVpcEndpointAwsService.S3)

@@ -66,6 +66,15 @@ final class SynthesizedSieve {
         }
     }
 
+    /**
+     * Writes the default template as JSON to {@code args[0]}: {@link SynthesisDeterminismTest} runs this in a
+     * second JVM, whose hash salts differ from the test JVM's.
+     */
+    public static void main(String[] args) throws IOException {
+        JSON.writeValue(Path.of(args[0]).toFile(), DEFAULT.template().toJSON());
+        System.exit(0); // the jsii runtime's threads would keep the JVM alive
+    }
+
     /** The logical id CloudFormation sees for an L2 construct of the default stack. */
     static String logicalId(software.constructs.IConstruct construct) {
         SieveStack stack = DEFAULT.stack();
