@@ -12,6 +12,8 @@ package dev.sieve.worker;
  * @param poisonMessages bodies that were not queue messages
  * @param releasedForVersion messages released because they were for another bundle version
  * @param itemErrors items answered with the gate's label after failing {@code itemRetryLimit} times
+ * @param gateFallbacks items answered with the gate's label (tier {@code gate_fallback}) because their
+ *     deadline passed before their batch formed and their request allowed it
  * @param inFlightMessages messages held now
  * @param batchesByRelease batches by why they were released ({@code full}, {@code tokens}, {@code wait},
  *     {@code backlog}, {@code drain})
@@ -26,6 +28,7 @@ public record WorkerStats(
         long poisonMessages,
         long releasedForVersion,
         long itemErrors,
+        long gateFallbacks,
         int inFlightMessages,
         java.util.Map<String, Long> batchesByRelease) {
 

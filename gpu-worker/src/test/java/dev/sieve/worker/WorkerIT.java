@@ -142,6 +142,47 @@ class WorkerIT {
     }
 
     @Test
+    void worker_whenALateRequestAllowsTheGateFallback_answersItThroughTheQueuesWithoutTheExpert() throws Exception {
+        putRequestMeta("late", 3);
+        putRequestMeta("late-refused", 3);
+        long past = System.currentTimeMillis() - 1_000;
+        send(Priority.REALTIME, withDeadline(request("late", Priority.REALTIME, 3), past, true));
+        send(Priority.REALTIME, withDeadline(request("late-refused", Priority.REALTIME, 3), past, false));
+
+        Worker worker = startWorker(Map.of());
+
+        await(
+                () -> "COMPLETE".equals(meta("late", TableSchema.STATE))
+                        && "COMPLETE".equals(meta("late-refused", TableSchema.STATE)),
+                Duration.ofSeconds(60));
+        assertThat(results("late"))
+                .hasSize(3)
+                .allMatch(r -> r.tier() == Tier.GATE_FALLBACK
+                        && ItemResult.REASON_DEADLINE_PASSED.equals(r.reason())
+                        && r.label() != null);
+        assertThat(results("late-refused")).hasSize(3).allMatch(r -> r.tier() == Tier.EXPERT && r.reason() == null);
+        assertThat(worker.stats().gateFallbacks()).isEqualTo(3);
+        assertThat(worker.stats().answeredItems()).isEqualTo(6);
+        await(() -> queueEmpty(Priority.REALTIME), Duration.ofSeconds(10));
+    }
+
+    private static String withDeadline(String body, long deadlineEpochMs, boolean allowGateFallback) {
+        QueueMessage m = Json.read(body, QueueMessage.class);
+        return Json.write(new QueueMessage(
+                m.schema(),
+                m.kind(),
+                m.requestId(),
+                m.chunk(),
+                m.priority(),
+                deadlineEpochMs,
+                m.bundleVersion(),
+                m.enqueuedAtEpochMs(),
+                m.items(),
+                m.payloadUri(),
+                allowGateFallback));
+    }
+
+    @Test
     void worker_whenTheSameMessageIsDeliveredTwice_countsItsItemsOnceAndCompletesOnce() throws Exception {
         putRequestMeta("dup", 6);
         String body = request("dup", Priority.REALTIME, 6);

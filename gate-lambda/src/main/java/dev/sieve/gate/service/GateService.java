@@ -83,7 +83,7 @@ public final class GateService {
         ModeSelector.Selection selection =
                 modeSelector.select(body.length, request.items().size(), request.mode());
         String requestId = UUID.randomUUID().toString();
-        Accepted accepted = accept(requestId, request.items(), selection, true);
+        Accepted accepted = accept(requestId, request, selection, true);
         if (selection.mode() == Mode.ASYNC) {
             record(selection.mode(), accepted, startNanos);
             return new Outcome(
@@ -218,14 +218,15 @@ public final class GateService {
             return;
         }
         ModeSelector.Selection selection = new ModeSelector.Selection(Mode.ASYNC, "uploaded body");
-        Accepted accepted = accept(requestId, request.items(), selection, false);
+        Accepted accepted = accept(requestId, request, selection, false);
         record(Mode.ASYNC, accepted, startNanos);
     }
 
     private record Accepted(List<GateEntry> entries, int escalated, RoutingMonitor.Tally tally) {}
 
     private Accepted accept(
-            String requestId, List<ClassifyRequest.Item> items, ModeSelector.Selection selection, boolean create) {
+            String requestId, ClassifyRequest request, ModeSelector.Selection selection, boolean create) {
+        List<ClassifyRequest.Item> items = request.items();
         LoadedGate current = gate.current();
         List<GateEntry> entries = new ArrayList<>(items.size());
         List<QueueItem> escalated = new ArrayList<>();
@@ -261,6 +262,7 @@ public final class GateService {
                         requestId,
                         priority,
                         deadline,
+                        request.allowGateFallback(),
                         current.bundleVersion(),
                         now.toEpochMilli(),
                         escalated);

@@ -1,5 +1,6 @@
 package dev.sieve.worker.internal;
 
+import dev.sieve.shared.result.ItemResult;
 import dev.sieve.worker.expert.Expert;
 import dev.sieve.worker.expert.ExpertException;
 import dev.sieve.worker.expert.ExpertInput;
@@ -18,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * The inference thread, djl-serving's {@code WorkerThread} loop: get a batch from the
  * {@link DynamicBatcher}, run the expert, hand each result to the {@link ResultWriter}. A batch the
  * expert rejects is bisected until the failing items stand alone; any other failure releases only
- * that batch's messages.
+ * that batch's messages. Items whose deadline passed before their batch formed, and whose caller allows
+ * it ({@code allow_gate_fallback}), are answered with the gate's label without expert work.
  */
 public final class InferenceLoop {
     private static final Logger LOG = LoggerFactory.getLogger(InferenceLoop.class);
@@ -83,10 +85,26 @@ public final class InferenceLoop {
 
     private void run(DynamicBatcher.Batch<WorkItem> batch) {
         List<WorkItem> live = new ArrayList<>(batch.items().size());
+        long formedAt = clock.millis();
+        int fallbacks = 0;
         for (WorkItem w : batch.items()) {
-            if (w.message().state() == InFlightMessage.State.PROCESSING) {
+            if (w.message().state() != InFlightMessage.State.PROCESSING) {
+                continue;
+            }
+            // Deadlines are enforced when the batch forms: an item already late costs no expert time
+            // when its caller allowed the gate's label instead.
+            Optional<ItemResult> fallback = w.message().body().gateFallbackDue(formedAt)
+                    ? ResultMapper.gateFallback(w.item(), labels)
+                    : Optional.empty();
+            if (fallback.isPresent()) {
+                writer.complete(w.message(), w.index(), fallback.get());
+                fallbacks++;
+            } else {
                 live.add(w);
             }
+        }
+        if (fallbacks > 0) {
+            metrics.gateFallbacks(fallbacks);
         }
         if (live.isEmpty()) {
             return;

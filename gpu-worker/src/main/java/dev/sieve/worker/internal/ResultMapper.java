@@ -31,6 +31,28 @@ public final class ResultMapper {
                 item.id(), label, confidence == null ? 0 : confidence, Tier.GATE, label, confidence, reason);
     }
 
+    /**
+     * The deadline passed before the expert ran and the caller allowed the gate's label: tier {@code
+     * GATE_FALLBACK}, reason {@link ItemResult#REASON_DEADLINE_PASSED}; empty when the item carries no
+     * gate probabilities (then only the expert can answer it).
+     */
+    public static java.util.Optional<ItemResult> gateFallback(QueueItem item, List<String> labels) {
+        float[] gate = gateProbabilities(item, labels);
+        if (gate == null) {
+            return java.util.Optional.empty();
+        }
+        int best = argmax(gate);
+        return java.util.Optional.of(new ItemResult(
+                item.id(),
+                labels.get(best),
+                gate[best],
+                Tier.GATE_FALLBACK,
+                labels.get(best),
+                (double) gate[best],
+                null,
+                ItemResult.REASON_DEADLINE_PASSED));
+    }
+
     private static float[] gateProbabilities(QueueItem item, List<String> labels) {
         float[] gate = item.gateProbabilities();
         return gate != null && gate.length == labels.size() && gate.length > 0 ? gate : null;
