@@ -13,6 +13,13 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class InMemoryJobStore implements JobStore {
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
     private final Set<String> chunkMarkers = new HashSet<>();
+    private final Map<String, String> manifestOwners = new ConcurrentHashMap<>();
+
+    @Override
+    public String claimManifest(String manifestVersion, String jobId, long ttlEpochSeconds) {
+        String owner = manifestOwners.putIfAbsent(manifestVersion, jobId);
+        return owner == null ? jobId : owner;
+    }
 
     @Override
     public synchronized boolean create(String jobId, String manifestUri, long nowMs, long ttlEpochSeconds) {

@@ -9,6 +9,7 @@ public interface CompletionEvents {
 
     void jobCompleted(JobCompleted event);
 
-    /** A finished job: where its output is and how many lines had no result. */
-    record JobCompleted(String jobId, String manifest, String output, long items, long lost, long duplicates) {}
+    /** A finished job of {@code tenant} ({@code jobId} as the tenant sees it): its output and lost lines. */
+    record JobCompleted(
+            String tenant, String jobId, String manifest, String output, long items, long lost, long duplicates) {}
 }

@@ -23,6 +23,7 @@ import dev.sieve.shared.queue.QueueItem;
 import dev.sieve.shared.result.BucketLayout;
 import dev.sieve.shared.result.ItemResult;
 import dev.sieve.shared.result.Tier;
+import dev.sieve.shared.tenant.Tenant;
 import java.io.BufferedInputStream;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -60,6 +61,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 public final class JobService {
     private static final Pattern JOB_ID = Pattern.compile("[0-9a-f]{24}");
     private static final long BATCH_DEADLINE_MS = Duration.ofHours(24).toMillis();
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private final GateConfig config;
     private final GateProvider gate;
@@ -89,14 +91,32 @@ public final class JobService {
     }
 
     /**
-     * Starts the job for a manifest already in the bucket, or returns the existing job for the same
-     * object version (S3 events and retried POSTs are idempotent).
+     * {@code POST /v1/jobs}: starts {@code tenant}'s job for a manifest under its own prefix, {@code
+     * jobs/in/<tenant>/} (another prefix is refused before the bucket is read, so the call reveals nothing
+     * about other tenants' objects).
+     */
+    public JobView start(Tenant tenant, String manifestKey) {
+        String prefix = BucketLayout.jobsIn(tenant);
+        if (!manifestKey.startsWith(prefix) || manifestKey.endsWith("/")) {
+            throw new InvalidRequestException(
+                    "manifest",
+                    "must be an object key under your tenant's prefix " + prefix + " (got '"
+                            + manifestKey.replaceAll("[^\\x20-\\x7E]", "?") + "')");
+        }
+        return start(manifestKey);
+    }
+
+    /**
+     * Starts the job for a manifest already in the bucket under {@code jobs/in/<tenant>/}, or returns the
+     * existing job for the same object version (S3 events and retried POSTs are idempotent). The job id
+     * is random; the manifest version names its job through {@link JobStore#claimManifest}.
      */
     public JobView start(String manifestKey) {
-        if (!manifestKey.startsWith(BucketLayout.JOBS_IN) || manifestKey.endsWith("/")) {
-            throw new InvalidRequestException(
-                    "manifest", "must be an object key under " + BucketLayout.JOBS_IN + " (got '" + manifestKey + "')");
-        }
+        Tenant tenant = BucketLayout.tenantOfManifest(manifestKey)
+                .orElseThrow(() -> new InvalidRequestException(
+                        "manifest",
+                        "must be an object key under " + BucketLayout.JOBS_IN + "<tenant>/ (got '"
+                                + manifestKey.replaceAll("[^\\x20-\\x7E]", "?") + "')"));
         HeadObjectResponse head;
         try {
             head = clients.s3().headObject(b -> b.bucket(config.bucketName()).key(manifestKey));
@@ -116,10 +136,11 @@ public final class JobService {
         } catch (SdkException e) {
             throw AwsFailures.classify("S3 HeadObject", e);
         }
-        String jobId = jobId(manifestKey, head.eTag());
         String manifestUri = new S3Location(config.bucketName(), manifestKey).uri();
+        String jobId = jobs.claimManifest(
+                tenant.scope(manifestVersion(manifestKey, head.eTag())), tenant.scope(newJobId()), ttl());
         if (!jobs.create(jobId, manifestUri, clock.millis(), ttl())) {
-            return status(jobId);
+            return view(jobId);
         }
 
         ChunkIndex index = scan(manifestKey, manifestUri, head.contentLength());
@@ -144,23 +165,33 @@ public final class JobService {
                         index.lines(),
                         "chunks",
                         index.chunks().size()));
-        return status(jobId);
+        return view(jobId);
     }
 
-    /** Progress of a job; a job whose chunks are all done but not yet assembled gets an ASSEMBLE task. */
-    public JobView status(String jobId) {
+    /**
+     * Progress of one of {@code tenant}'s jobs (another tenant's id answers exactly as an unknown one); a
+     * job whose chunks are all done but not yet assembled gets an ASSEMBLE task.
+     */
+    public JobView status(Tenant tenant, String jobId) {
         if (jobId == null || !JOB_ID.matcher(jobId).matches()) {
             throw new NotFoundException(
                     "no job with id '" + (jobId == null ? "" : jobId.replaceAll("[^\\x20-\\x7E]", "?")) + "'");
         }
+        return view(tenant.scope(jobId));
+    }
+
+    /** The view of a job by its tenant-scoped id. */
+    private JobView view(String scopedJobId) {
+        String jobId = scopedJobId;
+        String publicId = Tenant.unscoped(scopedJobId);
         JobStore.Job job = jobs.job(jobId)
-                .orElseThrow(() -> new NotFoundException("no job with id '" + jobId + "' (unknown, or older than the "
-                        + config.resultsTtlDays() + "-day retention)"));
+                .orElseThrow(() -> new NotFoundException("no job with id '" + publicId
+                        + "' (unknown, or older than the " + config.resultsTtlDays() + "-day retention)"));
         if (job.state() == JobState.RUNNING && job.readyToAssemble()) {
             requestAssembly(jobId);
         }
         return new JobView(
-                jobId,
+                publicId,
                 job.state().name().toLowerCase(Locale.ROOT),
                 job.manifestUri(),
                 job.chunks(),
@@ -168,7 +199,7 @@ public final class JobService {
                 job.items(),
                 job.outputUri(),
                 job.lost(),
-                config.apiBaseUrl() + "/v1/jobs/" + jobId);
+                config.apiBaseUrl() + "/v1/jobs/" + publicId);
     }
 
     /** Runs one task from the jobs queue. Safe to run twice. */
@@ -266,7 +297,7 @@ public final class JobService {
         long duplicates = 0;
         Path tmp = null;
         try {
-            tmp = Files.createTempFile("sieve-job-" + jobId, ".out");
+            tmp = Files.createTempFile("sieve-job-" + Tenant.unscoped(jobId), ".out");
             try (BufferedWriter out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
                 for (ChunkIndex.Chunk chunk : index.chunks()) {
                     Map<Long, ItemResult> results = new HashMap<>();
@@ -317,8 +348,14 @@ public final class JobService {
         if (!jobs.complete(jobId, outputUri, lost, duplicates, clock.millis())) {
             return; // another assembler finished first and owns the event
         }
-        events.jobCompleted(
-                new CompletionEvents.JobCompleted(jobId, manifestUri, outputUri, index.lines(), lost, duplicates));
+        events.jobCompleted(new CompletionEvents.JobCompleted(
+                Tenant.ofScoped(jobId).name(),
+                Tenant.unscoped(jobId),
+                manifestUri,
+                outputUri,
+                index.lines(),
+                lost,
+                duplicates));
     }
 
     /** Reads one part file into {@code results}; returns how many lines repeated a line already there. */
@@ -442,14 +479,22 @@ public final class JobService {
         }
     }
 
-    static String jobId(String key, String eTag) {
+    /** A manifest version's name: a hash of its key and ETag (the idempotency key, never shown). */
+    static String manifestVersion(String key, String eTag) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             byte[] hash = digest.digest((key + "\n" + eTag).getBytes(StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(hash).substring(0, 24);
+            return java.util.HexFormat.of().formatHex(hash).substring(0, 32);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required by every Java platform", e);
         }
+    }
+
+    /** 96 random bits: a job id says nothing about its manifest. */
+    static String newJobId() {
+        byte[] bytes = new byte[12];
+        RANDOM.nextBytes(bytes);
+        return java.util.HexFormat.of().formatHex(bytes);
     }
 
     private long ttl() {
