@@ -35,6 +35,33 @@ public final class DynamoDbJobStore implements JobStore {
     }
 
     @Override
+    public String claimManifest(String manifestVersion, String jobId, long ttlEpochSeconds) {
+        Map<String, AttributeValue> key = Map.of(
+                TableSchema.PK, s(TableSchema.manifestKey(manifestVersion)), TableSchema.SK, s(TableSchema.META));
+        Map<String, AttributeValue> row = new HashMap<>(key);
+        row.put(TableSchema.JOB_ID, s(jobId));
+        row.put(TableSchema.TTL, n(ttlEpochSeconds));
+        try {
+            dynamoDb.putItem(b -> b.tableName(table)
+                    .item(row)
+                    .conditionExpression(Conditions.NEW_ROW)
+                    .expressionAttributeNames(Map.of("#sk", TableSchema.SK)));
+            return jobId;
+        } catch (ConditionalCheckFailedException e) {
+            // claimed before: read the owner (a strongly consistent read sees the winning put)
+        } catch (SdkException e) {
+            throw AwsFailures.classify("DynamoDB PutItem", e);
+        }
+        try {
+            GetItemResponse owner =
+                    dynamoDb.getItem(b -> b.tableName(table).key(key).consistentRead(true));
+            return str(owner.item(), TableSchema.JOB_ID, jobId);
+        } catch (SdkException e) {
+            throw AwsFailures.classify("DynamoDB GetItem", e);
+        }
+    }
+
+    @Override
     public boolean create(
             String jobId,
             String manifestUri,

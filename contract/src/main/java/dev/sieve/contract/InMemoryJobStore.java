@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@link JobStore} in memory, for unit tests and single-process tools; the same state machine and
@@ -13,6 +14,13 @@ import java.util.Set;
 public final class InMemoryJobStore implements JobStore {
     private final Map<String, Row> rows = new HashMap<>();
     private final Set<String> chunkMarkers = new HashSet<>();
+    private final Map<String, String> manifestOwners = new ConcurrentHashMap<>();
+
+    @Override
+    public String claimManifest(String manifestVersion, String jobId, long ttlEpochSeconds) {
+        String owner = manifestOwners.putIfAbsent(manifestVersion, jobId);
+        return owner == null ? jobId : owner;
+    }
 
     /** A META item's attributes. */
     private static final class Row {

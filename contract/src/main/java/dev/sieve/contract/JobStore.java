@@ -40,6 +40,16 @@ public interface JobStore {
     }
 
     /**
+     * Names the job that owns one manifest version: {@code jobId} when no job claimed it yet, else the job
+     * that did (an S3 event and a POST for the same object, or a redelivery, then share one job). Job ids
+     * are random, so they cannot be derived from the manifest's key and ETag.
+     *
+     * @param manifestVersion tenant-scoped hash of the manifest's key and ETag
+     * @return the id of the job that owns the manifest version
+     */
+    String claimManifest(String manifestVersion, String jobId, long ttlEpochSeconds);
+
+    /**
      * Puts a new job's META (SCANNING at offset 0) with the manifest's ETag and the chunk limits pinned;
      * false when the job already exists.
      */

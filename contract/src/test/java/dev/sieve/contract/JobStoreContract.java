@@ -23,6 +23,17 @@ abstract class JobStoreContract {
     }
 
     @Test
+    void claimManifest_whenClaimedBefore_namesTheFirstJob() {
+        String version = "acme/" + UUID.randomUUID();
+        String first = UUID.randomUUID().toString();
+
+        assertThat(store().claimManifest(version, first, 0)).isEqualTo(first);
+        assertThat(store().claimManifest(version, UUID.randomUUID().toString(), 0))
+                .isEqualTo(first);
+        assertThat(store().claimManifest("beta/" + version, "other", 0)).isEqualTo("other");
+    }
+
+    @Test
     void create_whenJobExists_returnsFalseAndKeepsIt() {
         String id = UUID.randomUUID().toString();
         assertThat(store().create(id, "s3://b/jobs/in/a.jsonl", "\"e1\"", LIMITS, 1, 0))

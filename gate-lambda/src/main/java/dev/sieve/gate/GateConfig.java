@@ -1,6 +1,7 @@
 package dev.sieve.gate;
 
 import dev.sieve.contract.ChunkLimits;
+import dev.sieve.gate.tenant.TenantConfig;
 import dev.sieve.shared.config.ConfigException;
 import dev.sieve.shared.config.EnvironmentVariables;
 import dev.sieve.shared.config.Settings;
@@ -25,9 +26,10 @@ import java.util.Map;
  * @param batchChunkBytes largest batch-transform chunk in bytes (default {@link #DEFAULT_BATCH_CHUNK_BYTES})
  * @param resultsTtlDays days results stay in DynamoDB (default 7)
  * @param maxRequestItems largest item count of one API request or upload (default 100000)
- * @param uploadUrlTtlSeconds lifetime of a presigned upload URL (default 900)
+ * @param uploadUrlTtlSeconds lifetime of a presigned upload URL (default 300)
  * @param s3PathStyle path-style S3 addressing (emulators)
  * @param metricsNamespace CloudWatch EMF namespace (default {@code Sieve})
+ * @param tenants how callers map to tenants, and each tenant's quota
  */
 public record GateConfig(
         String tableName,
@@ -46,7 +48,8 @@ public record GateConfig(
         int maxRequestItems,
         int uploadUrlTtlSeconds,
         boolean s3PathStyle,
-        String metricsNamespace) {
+        String metricsNamespace,
+        TenantConfig tenants) {
 
     /** Largest UTF-8 size of one item's text (1 MiB). */
     public static final int MAX_TEXT_BYTES = 1024 * 1024;
@@ -96,9 +99,10 @@ public record GateConfig(
                         EnvironmentVariables.BATCH_CHUNK_BYTES, DEFAULT_BATCH_CHUNK_BYTES, 1, 256 * 1024 * 1024),
                 settings.intInRange(EnvironmentVariables.RESULTS_TTL_DAYS, 7, 1, 365),
                 settings.intInRange(EnvironmentVariables.MAX_REQUEST_ITEMS, 100_000, 1, 10_000_000),
-                settings.intInRange(EnvironmentVariables.UPLOAD_URL_TTL_S, 900, 60, 3600),
+                settings.intInRange(EnvironmentVariables.UPLOAD_URL_TTL_S, 300, 60, 3600),
                 pathStyle.equals("true"),
-                settings.optional(EnvironmentVariables.METRICS_NAMESPACE, "Sieve"));
+                settings.optional(EnvironmentVariables.METRICS_NAMESPACE, "Sieve"),
+                TenantConfig.fromEnvironment(env));
     }
 
     /** How manifests are cut into chunks ({@link #batchChunkItems} lines, {@link #batchChunkBytes} bytes). */
@@ -125,6 +129,7 @@ public record GateConfig(
                 maxRequestItems,
                 uploadUrlTtlSeconds,
                 s3PathStyle,
-                metricsNamespace);
+                metricsNamespace,
+                tenants);
     }
 }

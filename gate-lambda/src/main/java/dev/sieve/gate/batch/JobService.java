@@ -24,6 +24,7 @@ import dev.sieve.shared.queue.QueueItem;
 import dev.sieve.shared.result.BucketLayout;
 import dev.sieve.shared.result.ItemResult;
 import dev.sieve.shared.result.Tier;
+import dev.sieve.shared.tenant.Tenant;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -76,6 +77,8 @@ public final class JobService {
     /** First part size of an output upload. */
     private static final int OUTPUT_PART_BYTES = 8 * 1024 * 1024;
 
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
     private final GateConfig config;
     private final GateProvider gate;
     private final AwsClients clients;
@@ -104,22 +107,42 @@ public final class JobService {
     }
 
     /**
-     * Starts the job for a manifest already in the bucket, or returns the existing job for the same
-     * object version (S3 events and retried POSTs are idempotent). A job still SCANNING gets another SCAN
-     * task, so a retry resumes a job whose scan stopped. The manifest is read later, by the SCAN tasks.
+     * {@code POST /v1/jobs}: starts {@code tenant}'s job for a manifest under its own prefix, {@code
+     * jobs/in/<tenant>/} (another prefix is refused before the bucket is read, so the call reveals nothing
+     * about other tenants' objects).
+     */
+    public JobView start(Tenant tenant, String manifestKey) {
+        String prefix = BucketLayout.jobsIn(tenant);
+        if (!manifestKey.startsWith(prefix) || manifestKey.endsWith("/")) {
+            throw new InvalidRequestException(
+                    "manifest",
+                    "must be an object key under your tenant's prefix " + prefix + " (got '"
+                            + manifestKey.replaceAll("[^\\x20-\\x7E]", "?") + "')");
+        }
+        return start(manifestKey);
+    }
+
+    /**
+     * Starts the job for a manifest already in the bucket under {@code jobs/in/<tenant>/}, or returns the
+     * existing job for the same object version (S3 events and retried POSTs are idempotent): the job id is
+     * random and the manifest version names its job through {@link JobStore#claimManifest}. A job still
+     * SCANNING gets another SCAN task, so a retry resumes a job whose scan stopped. The manifest is read
+     * later, by the SCAN tasks.
      */
     public JobView start(String manifestKey) {
-        if (!manifestKey.startsWith(BucketLayout.JOBS_IN) || manifestKey.endsWith("/")) {
-            throw new InvalidRequestException(
-                    "manifest", "must be an object key under " + BucketLayout.JOBS_IN + " (got '" + manifestKey + "')");
-        }
+        Tenant tenant = BucketLayout.tenantOfManifest(manifestKey)
+                .orElseThrow(() -> new InvalidRequestException(
+                        "manifest",
+                        "must be an object key under " + BucketLayout.JOBS_IN + "<tenant>/ (got '"
+                                + manifestKey.replaceAll("[^\\x20-\\x7E]", "?") + "')"));
         HeadObjectResponse head = headManifest(manifestKey, null)
                 .orElseThrow(() -> new InvalidRequestException(
                         "manifest",
                         "must name an existing object; s3://" + config.bucketName() + "/" + manifestKey
                                 + " does not exist"));
-        String jobId = jobId(manifestKey, head.eTag());
         String manifestUri = new S3Location(config.bucketName(), manifestKey).uri();
+        String jobId = jobs.claimManifest(
+                tenant.scope(manifestVersion(manifestKey, head.eTag())), tenant.scope(newJobId()), ttl());
         boolean created = jobs.create(jobId, manifestUri, head.eTag(), config.chunkLimits(), clock.millis(), ttl());
         JobStore.Job job = jobs.job(jobId).orElseThrow();
         if (job.state() == JobState.SCANNING) {
@@ -128,23 +151,33 @@ public final class JobService {
                     Map.of("job_id", jobId, "manifest", manifestUri, "scanned_bytes", job.scanOffset()));
             dispatch(List.of(JobTask.scan(jobId)));
         }
-        return status(jobId);
+        return view(jobId);
     }
 
-    /** Progress of a job; a job whose chunks are all done but not yet assembled gets an ASSEMBLE task. */
-    public JobView status(String jobId) {
+    /**
+     * Progress of one of {@code tenant}'s jobs (another tenant's id answers exactly as an unknown one); a
+     * job whose chunks are all done but not yet assembled gets an ASSEMBLE task.
+     */
+    public JobView status(Tenant tenant, String jobId) {
         if (jobId == null || !JOB_ID.matcher(jobId).matches()) {
             throw new NotFoundException(
                     "no job with id '" + (jobId == null ? "" : jobId.replaceAll("[^\\x20-\\x7E]", "?")) + "'");
         }
+        return view(tenant.scope(jobId));
+    }
+
+    /** The view of a job by its tenant-scoped id. */
+    private JobView view(String scopedJobId) {
+        String jobId = scopedJobId;
+        String publicId = Tenant.unscoped(scopedJobId);
         JobStore.Job job = jobs.job(jobId)
-                .orElseThrow(() -> new NotFoundException("no job with id '" + jobId + "' (unknown, or older than the "
-                        + config.resultsTtlDays() + "-day retention)"));
+                .orElseThrow(() -> new NotFoundException("no job with id '" + publicId
+                        + "' (unknown, or older than the " + config.resultsTtlDays() + "-day retention)"));
         if (job.state() == JobState.RUNNING && job.readyToAssemble()) {
             requestAssembly(jobId);
         }
         return new JobView(
-                jobId,
+                publicId,
                 job.state().name().toLowerCase(Locale.ROOT),
                 job.manifestUri(),
                 job.chunks(),
@@ -153,7 +186,7 @@ public final class JobService {
                 job.outputUri(),
                 job.lost(),
                 job.error(),
-                config.apiBaseUrl() + "/v1/jobs/" + jobId);
+                config.apiBaseUrl() + "/v1/jobs/" + publicId);
     }
 
     /** Runs one task from the jobs queue. Safe to run twice. */
@@ -384,8 +417,14 @@ public final class JobService {
         if (!jobs.complete(jobId, assembler, outputUri, lost, duplicates, clock.millis())) {
             return; // our lease ran out and another assembler took over: it owns the completion
         }
-        events.jobCompleted(
-                new CompletionEvents.JobCompleted(jobId, job.manifestUri(), outputUri, job.items(), lost, duplicates));
+        events.jobCompleted(new CompletionEvents.JobCompleted(
+                Tenant.ofScoped(jobId).name(),
+                Tenant.unscoped(jobId),
+                job.manifestUri(),
+                outputUri,
+                job.items(),
+                lost,
+                duplicates));
     }
 
     /** The index segment that starts at chunk {@code firstChunk} (jobs scanned in one piece: the one index). */
@@ -519,14 +558,22 @@ public final class JobService {
         }
     }
 
-    static String jobId(String key, String eTag) {
+    /** A manifest version's name: a hash of its key and ETag (the idempotency key, never shown). */
+    static String manifestVersion(String key, String eTag) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             byte[] hash = digest.digest((key + "\n" + eTag).getBytes(StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(hash).substring(0, 24);
+            return java.util.HexFormat.of().formatHex(hash).substring(0, 32);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required by every Java platform", e);
         }
+    }
+
+    /** 96 random bits: a job id says nothing about its manifest. */
+    static String newJobId() {
+        byte[] bytes = new byte[12];
+        RANDOM.nextBytes(bytes);
+        return java.util.HexFormat.of().formatHex(bytes);
     }
 
     private long ttl() {

@@ -52,6 +52,27 @@ public final class EnvironmentVariables {
     /** Days a result stays in DynamoDB before TTL removes it. */
     public static final String RESULTS_TTL_DAYS = "SIEVE_RESULTS_TTL_DAYS";
 
+    // ---- tenants (identity and quotas) ----
+    /** JWT claim naming the caller's tenant (default {@code tenant}; a token without it falls back to {@code sub}). */
+    public static final String TENANT_CLAIM = "SIEVE_TENANT_CLAIM";
+    /**
+     * With IAM authorization: a JSON object mapping principals to tenants, keys an IAM role or user ARN
+     * or an account id ({@code {"arn:aws:iam::123456789012:role/ingest":"acme","210987654321":"beta"}});
+     * unset, each account is its own tenant (named by its id); set, an unmapped principal is refused (403).
+     */
+    public static final String TENANT_PRINCIPALS = "SIEVE_TENANT_PRINCIPALS";
+    /** Items per second a tenant may send (sustained), default for every tenant. */
+    public static final String QUOTA_ITEMS_PER_SECOND = "SIEVE_QUOTA_ITEMS_PER_SECOND";
+    /** Seconds of the per-second rate a tenant may send at once (burst = rate x this). */
+    public static final String QUOTA_BURST_SECONDS = "SIEVE_QUOTA_BURST_SECONDS";
+    /** Items a tenant may send per UTC day, default for every tenant. */
+    public static final String QUOTA_DAILY_ITEMS = "SIEVE_QUOTA_DAILY_ITEMS";
+    /**
+     * Per-tenant quota overrides, a JSON object: {@code {"acme":{"items_per_second":50,"daily_items":100000}}}
+     * (either field may be left out to keep the default).
+     */
+    public static final String QUOTA_OVERRIDES = "SIEVE_QUOTA_OVERRIDES";
+
     // ---- worker ----
     /** {@code cpu} (default) or {@code cuda:N}. */
     public static final String DEVICE = "SIEVE_DEVICE";
