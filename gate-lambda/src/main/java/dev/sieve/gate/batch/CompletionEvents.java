@@ -16,6 +16,6 @@ public interface CompletionEvents {
     record JobCompleted(
             String tenant, String jobId, String manifest, String output, long items, long lost, long duplicates) {}
 
-    /** A failed job and why. */
-    record JobFailed(String jobId, String manifest, String reason) {}
+    /** A failed job of {@code tenant} ({@code jobId} as the tenant sees it) and why. */
+    record JobFailed(String tenant, String jobId, String manifest, String reason) {}
 }

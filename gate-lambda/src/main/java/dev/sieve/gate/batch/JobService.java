@@ -529,7 +529,8 @@ public final class JobService {
                 + "); upload it again to start a new job";
         if (jobs.fail(job.jobId(), reason, clock.millis())) {
             JsonLog.warn("job failed", Map.of("job_id", job.jobId(), "reason", reason));
-            events.jobFailed(new CompletionEvents.JobFailed(job.jobId(), job.manifestUri(), reason));
+            events.jobFailed(new CompletionEvents.JobFailed(
+                    Tenant.ofScoped(job.jobId()).name(), Tenant.unscoped(job.jobId()), job.manifestUri(), reason));
         }
     }
 

@@ -39,6 +39,9 @@ public final class LogCompletionEvents implements CompletionEvents {
     public void jobFailed(JobFailed event) {
         JsonLog.info(
                 "job failed", Map.of("job_id", event.jobId(), "manifest", event.manifest(), "reason", event.reason()));
-        metrics.record(Map.of("mode", "batch"), Map.of("JobsFailed", Metric.count(1)));
+        metrics.record(
+                Map.of("mode", "batch"),
+                Map.of("JobsFailed", Metric.count(1)),
+                Map.of(MetricNames.TENANT, event.tenant()));
     }
 }

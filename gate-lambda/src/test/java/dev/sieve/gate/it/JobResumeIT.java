@@ -103,43 +103,43 @@ class JobResumeIT {
 
     @Test
     void dispatch_whenTheScanDiesAfterSomeChunkTasks_theRestAreResentAndNoChunkCountsTwice() {
-        putManifest("jobs/in/crash.jsonl");
+        putManifest("jobs/in/acme/crash.jsonl");
         // call 1 sends the SCAN task; calls 2-11 the first step's 100 chunk tasks: die after 40 of them
         faults.failCall(jobsQueueUrl, 6);
 
-        jobs.onObjectCreated("jobs/in/crash.jsonl");
+        jobs.onObjectCreated("jobs/in/acme/crash.jsonl");
         int taskFailures = runJobsUntilQuiet();
 
         assertThat(faults.injected()).isEqualTo(1);
         assertThat(taskFailures).isEqualTo(1);
-        assertCompleteWithEveryLineOnce("jobs/out/crash.out");
+        assertCompleteWithEveryLineOnce("jobs/out/acme/crash.out");
     }
 
     @Test
     void start_whenTheScanTaskWasNeverSent_aRetryResumesTheStuckJob() {
-        putManifest("jobs/in/retry.jsonl");
+        putManifest("jobs/in/acme/retry.jsonl");
         faults.failCall(jobsQueueUrl, 1);
 
-        JsonNode first = post("{\"manifest\":\"jobs/in/retry.jsonl\"}", 503);
+        JsonNode first = post("{\"manifest\":\"jobs/in/acme/retry.jsonl\"}", 503);
         assertThat(first.path("error").path("code").asText()).isEqualTo("unavailable");
-        JsonNode second = post("{\"manifest\":\"jobs/in/retry.jsonl\"}", 202);
+        JsonNode second = post("{\"manifest\":\"jobs/in/acme/retry.jsonl\"}", 202);
         assertThat(second.path("state").asText())
                 .as("the API call never reads the manifest")
                 .isEqualTo("scanning");
         assertThat(second.path("chunks").asInt()).isZero();
         runJobsUntilQuiet();
 
-        assertCompleteWithEveryLineOnce("jobs/out/retry.out");
+        assertCompleteWithEveryLineOnce("jobs/out/acme/retry.out");
     }
 
     @Test
     void chunk_whenTheManifestIsOverwrittenMidJob_theJobFailsWithAReason() {
-        putManifest("jobs/in/moving.jsonl");
-        jobs.onObjectCreated("jobs/in/moving.jsonl");
+        putManifest("jobs/in/acme/moving.jsonl");
+        jobs.onObjectCreated("jobs/in/acme/moving.jsonl");
         runOneTask(); // the first scan step: chunk tasks for the first 100 chunks are queued
         clients.s3()
                 .putObject(
-                        b -> b.bucket(resources.bucketName()).key("jobs/in/moving.jsonl"),
+                        b -> b.bucket(resources.bucketName()).key("jobs/in/acme/moving.jsonl"),
                         RequestBody.fromString("{\"id\":\"other\",\"text\":\"a different file\"}\n".repeat(900)));
         runJobsUntilQuiet();
 
