@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sieve.contract.DynamoDbRequestStore;
 import dev.sieve.contract.RequestStore;
 import dev.sieve.shared.json.Json;
+import dev.sieve.shared.result.BucketLayout;
+import dev.sieve.shared.tenant.Tenant;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -41,12 +43,17 @@ public final class LocalDemo {
     public record DemoItem(String id, String text, String label) {}
 
     private final LocalSieve sieve;
+    private final String tenant;
+    private final String token;
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Consumer<String> progress;
 
-    LocalDemo(LocalSieve sieve, Consumer<String> progress) {
+    /** A demo that calls the API as {@code tenant}, with a token from the system's issuer. */
+    LocalDemo(LocalSieve sieve, String tenant, Consumer<String> progress) {
         this.sieve = sieve;
+        this.tenant = tenant;
+        this.token = sieve.token(tenant);
         this.progress = progress;
     }
 
@@ -182,11 +189,10 @@ public final class LocalDemo {
                     .append('\n');
         }
         String bucket = sieve.resources().bucketName();
+        String manifestKey = BucketLayout.jobsIn(Tenant.of(tenant)) + name + ".jsonl";
         try (S3Client s3 = sieve.backend().s3().get()) {
-            s3.putObject(
-                    b -> b.bucket(bucket).key("jobs/in/" + name + ".jsonl"),
-                    RequestBody.fromString(manifest.toString()));
-            JsonNode job = post("/v1/jobs", Json.write(Map.of("manifest", "jobs/in/" + name + ".jsonl")), 202);
+            s3.putObject(b -> b.bucket(bucket).key(manifestKey), RequestBody.fromString(manifest.toString()));
+            JsonNode job = post("/v1/jobs", Json.write(Map.of("manifest", manifestKey)), 202);
             String jobId = job.path("job_id").asText();
             long deadline = System.nanoTime() + RESULT_WAIT.toNanos();
             while (!job.path("state").asText().equals("complete") && System.nanoTime() < deadline) {
@@ -199,7 +205,7 @@ public final class LocalDemo {
                         + job.path("chunks").asLong() + " chunks)");
                 return new BatchOutcome(items.size(), items.size(), 0, (System.nanoTime() - start) / 1e9);
             }
-            List<String> lines = s3.getObjectAsBytes(b -> b.bucket(bucket).key("jobs/out/" + name + ".out"))
+            List<String> lines = s3.getObjectAsBytes(b -> b.bucket(bucket).key(BucketLayout.outputFor(manifestKey)))
                     .asUtf8String()
                     .lines()
                     .toList();
@@ -239,7 +245,8 @@ public final class LocalDemo {
                         gateAnswered.add(item.path("id").asText());
                     }
                 }
-                for (String itemId : store.expertResults(requestId).keySet()) {
+                for (String itemId :
+                        store.expertResults(Tenant.of(tenant).scope(requestId)).keySet()) {
                     if (gateAnswered.contains(itemId)) {
                         duplicates++;
                     }
@@ -253,6 +260,7 @@ public final class LocalDemo {
         HttpResponse<String> response = http.send(
                 HttpRequest.newBuilder(URI.create(sieve.apiUrl() + path))
                         .timeout(Duration.ofSeconds(60))
+                        .header("authorization", "Bearer " + token)
                         .header("content-type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body))
                         .build(),
@@ -268,6 +276,7 @@ public final class LocalDemo {
         HttpResponse<String> response = http.send(
                 HttpRequest.newBuilder(URI.create(sieve.apiUrl() + path))
                         .timeout(Duration.ofSeconds(30))
+                        .header("authorization", "Bearer " + token)
                         .GET()
                         .build(),
                 HttpResponse.BodyHandlers.ofString());

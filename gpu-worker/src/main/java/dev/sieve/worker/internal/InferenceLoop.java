@@ -127,6 +127,7 @@ public final class InferenceLoop {
             }
         }
         metrics.batch(live.size(), (long) longest * live.size(), useful, nanos, misses, batch.release());
+        metrics.tenantUsage(live, nanos, useful);
     }
 
     /** Predicts, bisecting a failing batch until the failing items stand alone. */

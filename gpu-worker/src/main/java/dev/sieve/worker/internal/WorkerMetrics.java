@@ -4,10 +4,12 @@ import dev.sieve.shared.metrics.MetricNames;
 import dev.sieve.shared.metrics.Metrics;
 import dev.sieve.shared.metrics.Metrics.Metric;
 import dev.sieve.shared.queue.QueueMessage;
+import dev.sieve.shared.tenant.Tenant;
 import dev.sieve.worker.QueueRef;
 import dev.sieve.worker.WorkerStats;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -106,6 +108,37 @@ public final class WorkerMetrics {
         values.put(MetricNames.EXPERT_ITEMS, Metric.count(items));
         values.put(MetricNames.EXPERT_BUSY_SECONDS, Metric.seconds(nanos / 1e9));
         metrics.record(Map.of(), values);
+    }
+
+    /**
+     * Per-tenant usage of one batch: its items and its share of the batch's expert time by tokens, one
+     * record per tenant with the tenant as an EMF property (never a dimension), under {@code usage=tenant}
+     * so the totals of {@link #batch} stay the dashboard's. {@code sieve cost --by-tenant} turns these into
+     * dollars.
+     */
+    public void tenantUsage(List<WorkItem> live, long nanos, long usefulTokens) {
+        Map<String, long[]> byTenant = new LinkedHashMap<>(); // tenant -> {items, tokens}
+        for (WorkItem w : live) {
+            long[] usage = byTenant.computeIfAbsent(tenantOf(w.message().body().requestId()), t -> new long[2]);
+            usage[0]++;
+            usage[1] += w.input().tokens();
+        }
+        byTenant.forEach((tenant, usage) -> metrics.record(
+                Map.of("usage", MetricNames.TENANT_USAGE),
+                Map.of(
+                        MetricNames.EXPERT_ITEMS,
+                        Metric.count(usage[0]),
+                        MetricNames.EXPERT_BUSY_SECONDS,
+                        Metric.seconds(nanos / 1e9 * usage[1] / Math.max(1, usefulTokens))),
+                Map.of(MetricNames.TENANT, tenant)));
+    }
+
+    private static String tenantOf(String scopedId) {
+        try {
+            return Tenant.ofScoped(scopedId).name();
+        } catch (IllegalArgumentException e) {
+            return "unknown"; // a message from before tenants
+        }
     }
 
     /** A heart-beat: throughput since the last one and the items in flight. Heart-beat thread only. */
