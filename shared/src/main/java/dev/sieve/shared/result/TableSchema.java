@@ -10,6 +10,8 @@ package dev.sieve.shared.result;
  * REQ#&lt;requestId&gt;   ITEM#&lt;itemId&gt;   one expert result (JSON of ItemResult in {@link #RESULT}), ttl
  * JOB#&lt;jobId&gt;       META            job status: manifest, chunks, chunks_done (counter), items, state
  * JOB#&lt;jobId&gt;       CHUNK#&lt;n&gt;       one chunk done marker (makes the chunks_done increment idempotent)
+ * CACHE#&lt;bundleVersion&gt;#&lt;sha256&gt;  ANSWER  the expert's probabilities for one normalized text
+ *                                    ({@link TextFingerprint}), ttl (response cache)
  * </pre>
  *
  * An item result is written with {@code attribute_not_exists(sk)} in the same transaction as the
@@ -44,6 +46,16 @@ public final class TableSchema {
     public static final String OUTPUT = "output";
     public static final String ITEMS = "items";
     public static final String ERROR = "error";
+
+    public static final String CACHE_PREFIX = "CACHE#";
+    public static final String CACHE_ANSWER = "ANSWER";
+    /** The expert's class probabilities (a list of numbers, in the bundle's label order). */
+    public static final String PROBABILITIES = "probabilities";
+
+    /** The response cache's partition key for a text under a bundle version. */
+    public static String cacheKey(String bundleVersion, String textFingerprint) {
+        return CACHE_PREFIX + bundleVersion + "#" + textFingerprint;
+    }
 
     public static String requestKey(String requestId) {
         return REQUEST_PREFIX + requestId;
