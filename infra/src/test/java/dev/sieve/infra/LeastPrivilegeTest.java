@@ -97,7 +97,13 @@ class LeastPrivilegeTest {
                         Map.entry(BUCKET + "/bundles/*", READ),
                         Map.entry(BUCKET + "/payloads/*", READ),
                         Map.entry(BUCKET + "/jobs/parts/*", Set.of("s3:PutObject")),
-                        Map.entry(TABLE, Set.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem")),
+                        Map.entry(
+                                TABLE,
+                                Set.of(
+                                        "dynamodb:BatchGetItem",
+                                        "dynamodb:GetItem",
+                                        "dynamodb:PutItem",
+                                        "dynamodb:UpdateItem")),
                         Map.entry("QueuesRealtimeQueue658342ED.Arn", consume),
                         Map.entry("QueuesAsyncQueue4606A44E.Arn", consume),
                         Map.entry("QueuesBatchQueueE9B2236A.Arn", consume),

@@ -120,6 +120,7 @@ public final class LocalDemo {
         int lost = 0;
         int gate = 0;
         int expert = 0;
+        int cached = 0;
         List<String> truth = new ArrayList<>();
         List<String> blended = new ArrayList<>();
         List<String> allTruth = new ArrayList<>();
@@ -135,8 +136,10 @@ public final class LocalDemo {
                 continue;
             }
             JsonNode result = results.get(0);
-            if (result.path("tier").asText().equals("expert")) {
+            String tier = result.path("tier").asText();
+            if (tier.equals("expert") || tier.equals("cache")) {
                 expert++;
+                cached += tier.equals("cache") ? 1 : 0;
             } else {
                 gate++;
             }
@@ -160,6 +163,13 @@ public final class LocalDemo {
         extra.put("requests", requestIds.size());
         extra.put("batch_duplicates", batch.duplicates());
         extra.put("batch_seconds", Math.round(batch.seconds() * 10) / 10.0);
+        // Response cache: escalated items answered from an earlier expert answer (the batch pass re-sends
+        // the real-time pass's texts, so its escalated items should all hit).
+        int escalated = expert + batch.expert() + batch.cached();
+        extra.put("cache_hits", cached + batch.cached());
+        extra.put(
+                "cache_hit_rate",
+                escalated == 0 ? 0.0 : Math.round(10_000.0 * (cached + batch.cached()) / escalated) / 10_000.0);
         // The gate's own routing monitor (real-time and batch items together) against the calibrated band.
         extra.putAll(sieve.runtime().routing().snapshot().asLog());
         return new DemoReport(
@@ -178,7 +188,7 @@ public final class LocalDemo {
                 extra);
     }
 
-    private record BatchOutcome(int items, int lost, int duplicates, double seconds) {}
+    private record BatchOutcome(int items, int lost, int duplicates, double seconds, int expert, int cached) {}
 
     private BatchOutcome runBatch(List<DemoItem> items) throws Exception {
         long start = System.nanoTime();
@@ -203,17 +213,21 @@ public final class LocalDemo {
                 progress.accept("demo: batch job " + jobId + " did not complete in " + RESULT_WAIT.toSeconds() + " s ("
                         + job.path("chunks_done").asLong() + " of "
                         + job.path("chunks").asLong() + " chunks)");
-                return new BatchOutcome(items.size(), items.size(), 0, (System.nanoTime() - start) / 1e9);
+                return new BatchOutcome(items.size(), items.size(), 0, (System.nanoTime() - start) / 1e9, 0, 0);
             }
             List<String> lines = s3.getObjectAsBytes(b -> b.bucket(bucket).key(BucketLayout.outputFor(manifestKey)))
                     .asUtf8String()
                     .lines()
                     .toList();
             Map<String, Integer> seen = new HashMap<>();
+            int expert = 0;
+            int cached = 0;
             for (String line : lines) {
                 JsonNode node = Json.read(line, JsonNode.class);
                 if (node.has("label")) {
                     seen.merge(node.path("id").asText(), 1, Integer::sum);
+                    expert += node.path("tier").asText().equals("expert") ? 1 : 0;
+                    cached += node.path("tier").asText().equals("cache") ? 1 : 0;
                 }
             }
             int lost = 0;
@@ -224,7 +238,7 @@ public final class LocalDemo {
             }
             int duplicates =
                     (int) seen.values().stream().filter(count -> count > 1).count();
-            return new BatchOutcome(items.size(), lost, duplicates, (System.nanoTime() - start) / 1e9);
+            return new BatchOutcome(items.size(), lost, duplicates, (System.nanoTime() - start) / 1e9, expert, cached);
         }
     }
 

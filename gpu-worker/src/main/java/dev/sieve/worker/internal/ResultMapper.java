@@ -22,6 +22,19 @@ public final class ResultMapper {
                 null);
     }
 
+    /** The expert's earlier answer for the same text (response cache): tier {@code CACHE}. */
+    public static ItemResult cached(QueueItem item, float[] probabilities, List<String> labels) {
+        ItemResult expert = expert(item, probabilities, labels);
+        return new ItemResult(
+                expert.id(),
+                expert.label(),
+                expert.confidence(),
+                Tier.CACHE,
+                expert.gateLabel(),
+                expert.gateConfidence(),
+                null);
+    }
+
     /** The expert could not answer: the gate's answer stands, with the reason in {@code error}. */
     public static ItemResult failed(QueueItem item, List<String> labels, String reason) {
         float[] gate = gateProbabilities(item, labels);

@@ -31,6 +31,9 @@ public final class WorkerMetrics {
     private final AtomicLong releasedForVersion = new AtomicLong();
     private final AtomicLong itemErrors = new AtomicLong();
     private final AtomicLong gateFallbacks = new AtomicLong();
+    private final AtomicLong cacheHits = new AtomicLong();
+    private final AtomicLong cacheMisses = new AtomicLong();
+    private final AtomicLong expertItems = new AtomicLong();
     private final Map<String, AtomicLong> releases = new java.util.concurrent.ConcurrentSkipListMap<>();
     private long lastTickAnswered;
     private long lastTickMillis;
@@ -71,6 +74,32 @@ public final class WorkerMetrics {
         metrics.record(Map.of(), Map.of("DeadlineFallbacks", Metric.count(items)));
     }
 
+    /**
+     * Items answered from the response cache, and the expert time they saved (at this worker's mean
+     * expert time per item so far).
+     */
+    public void cacheHits(int items) {
+        if (items == 0) {
+            return;
+        }
+        cacheHits.addAndGet(items);
+        double perItemSeconds = expertNanos.get() / 1e9 / Math.max(1, expertItems.get());
+        metrics.record(
+                Map.of(),
+                Map.of(
+                        "CacheHits", Metric.count(items),
+                        "CacheSavedExpertSeconds", Metric.seconds(items * perItemSeconds)));
+    }
+
+    /** Items the expert ran because no cached answer existed (cache on). */
+    public void cacheMisses(int items) {
+        if (items == 0) {
+            return;
+        }
+        cacheMisses.addAndGet(items);
+        metrics.record(Map.of(), Map.of("CacheMisses", Metric.count(items)));
+    }
+
     public void writeFailure(QueueRef queue) {
         metrics.record(dims(queue), Map.of("WriteFailures", Metric.count(1)));
     }
@@ -95,6 +124,7 @@ public final class WorkerMetrics {
         releases.computeIfAbsent(release.label(), r -> new AtomicLong()).incrementAndGet();
         metrics.record(Map.of("release", release.label()), Map.of("BatchesReleased", Metric.count(1)));
         batchesRun.incrementAndGet();
+        expertItems.addAndGet(items);
         expertNanos.addAndGet(nanos);
         paddedTokens.addAndGet(padded);
         usefulTokens.addAndGet(useful);
@@ -171,6 +201,8 @@ public final class WorkerMetrics {
                 releasedForVersion.get(),
                 itemErrors.get(),
                 gateFallbacks.get(),
+                cacheHits.get(),
+                cacheMisses.get(),
                 inFlightMessages,
                 releasesSoFar());
     }

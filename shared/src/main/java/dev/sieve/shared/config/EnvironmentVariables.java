@@ -99,6 +99,11 @@ public final class EnvironmentVariables {
     public static final String ITEM_RETRY_LIMIT = "SIEVE_ITEM_RETRY_LIMIT";
     /** Seconds a message for another bundle version stays invisible after this worker releases it. */
     public static final String RELEASE_DELAY_S = "SIEVE_RELEASE_DELAY_S";
+    /**
+     * Hours an expert answer stays in the response cache (DynamoDB, keyed by bundle version and the
+     * text's fingerprint); {@code 0} turns the cache off. Default 24.
+     */
+    public static final String CACHE_TTL_HOURS = "SIEVE_CACHE_TTL_HOURS";
     /** Threads writing results to DynamoDB / S3. */
     public static final String WRITER_THREADS = "SIEVE_WRITER_THREADS";
     /** Local directory where a bundle given as an S3 prefix is downloaded. */

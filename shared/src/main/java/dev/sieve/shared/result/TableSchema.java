@@ -16,6 +16,8 @@ package dev.sieve.shared.result;
  * MANIFEST#&lt;tenant&gt;/&lt;hash&gt;   META            which job owns one manifest version ({@link #JOB_ID}; hash of key and ETag)
  * QUOTA#&lt;tenant&gt;              RATE            the tenant's rate limiter ({@link #TAT}: theoretical arrival time, epoch µs)
  * QUOTA#&lt;tenant&gt;              DAY#&lt;date&gt;      items admitted on one UTC day ({@link #COUNT}), ttl
+ * CACHE#&lt;bundleVersion&gt;#&lt;sha256&gt;  ANSWER  the expert's probabilities for one normalized text
+ *                                    ({@link TextFingerprint}), ttl (response cache)
  * </pre>
  *
  * An item result is written with {@code attribute_not_exists(sk)} in the same transaction as the
@@ -69,6 +71,16 @@ public final class TableSchema {
     public static final String JOB_ID = "job_id";
     public static final String TAT = "tat";
     public static final String COUNT = "count";
+
+    public static final String CACHE_PREFIX = "CACHE#";
+    public static final String CACHE_ANSWER = "ANSWER";
+    /** The expert's class probabilities (a list of numbers, in the bundle's label order). */
+    public static final String PROBABILITIES = "probabilities";
+
+    /** The response cache's partition key for a text under a bundle version. */
+    public static String cacheKey(String bundleVersion, String textFingerprint) {
+        return CACHE_PREFIX + bundleVersion + "#" + textFingerprint;
+    }
 
     public static String requestKey(String requestId) {
         return REQUEST_PREFIX + requestId;
