@@ -19,6 +19,7 @@ import dev.sieve.worker.internal.ProtectionKeeper;
 import dev.sieve.worker.internal.ResultWriter;
 import dev.sieve.worker.internal.SqsMessageQueues;
 import dev.sieve.worker.internal.Threads;
+import dev.sieve.worker.internal.TransientRetry;
 import dev.sieve.worker.internal.WorkItem;
 import dev.sieve.worker.internal.WorkerMetrics;
 import java.time.Clock;
@@ -40,7 +41,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * <pre>
  * Poller -> Intake (parse, payload, tokenize; pool) -> DynamicBatcher -> InferenceLoop (expert)
  *        -> ResultWriter (sink, then delete; pool)
- * LeaseKeeper (renew / release / delete), ProtectionKeeper, WorkerMetrics on one Heartbeat thread
+ * LeaseKeeper (renew / release / delete), ProtectionKeeper, WorkerMetrics on one Heartbeat thread;
+ * TransientRetry holds a message through a dependency outage (payload load or write) and retries it
  * </pre>
  *
  * <p>Threads: one poller, {@code tokenizerThreads} tokenizers (which also parse messages and fetch
@@ -59,6 +61,7 @@ public final class Worker implements AutoCloseable {
     private final WorkerMetrics metrics;
     private final LeaseKeeper leases;
     private final ProtectionKeeper protection;
+    private final TransientRetry outages;
     private final ResultWriter writer;
     private final Intake intake;
     private final InferenceLoop inference;
@@ -85,8 +88,10 @@ public final class Worker implements AutoCloseable {
         this.leases = new LeaseKeeper(inFlight, batcher, acks, queues, config.visibilityTimeout());
         this.protection = new ProtectionKeeper(
                 b.protection != null ? b.protection : TaskProtection.none(), inFlight, heartbeat, clock);
-        this.writer = new ResultWriter(config, sink, leases, metrics, expert.labels());
-        this.intake = new Intake(config, expert, bundleVersion, payloads, batcher, inFlight, leases, writer, metrics);
+        this.outages = new TransientRetry(heartbeat, leases, metrics, clock);
+        this.writer = new ResultWriter(config, sink, leases, metrics, expert.labels(), outages);
+        this.intake = new Intake(
+                config, expert, bundleVersion, payloads, batcher, inFlight, leases, writer, metrics, outages);
         this.inference = new InferenceLoop(batcher, expert, writer, leases, metrics, b.batchListener, clock);
         this.poller = new Poller(config, queues, inFlight, leases, intake, protection, clock);
     }
@@ -180,14 +185,16 @@ public final class Worker implements AutoCloseable {
         drained = true;
         long deadline = System.nanoTime() + grace.toNanos();
         poller.stop();
+        int released = outages.stopAndReleaseHeld(); // held through an outage: another worker retries now
         while (!inFlight.isEmpty() && System.nanoTime() < deadline) {
             Threads.sleep(20);
         }
-        int released = leases.releaseAllProcessing();
+        released += leases.releaseAllProcessing();
         batcher.close();
         inference.join(Duration.ofSeconds(30));
         intake.close();
         writer.close(Duration.ofSeconds(30));
+        released += outages.stopAndReleaseHeld();
         heartbeat.close();
         protection.clear();
         acks.close();

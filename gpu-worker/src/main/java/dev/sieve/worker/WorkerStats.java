@@ -12,6 +12,7 @@ package dev.sieve.worker;
  * @param poisonMessages bodies that were not queue messages
  * @param releasedForVersion messages released because they were for another bundle version
  * @param itemErrors items answered with the gate's label after failing {@code itemRetryLimit} times
+ * @param transientRetries times a message was held through a dependency outage and retried
  * @param inFlightMessages messages held now
  * @param batchesByRelease batches by why they were released ({@code full}, {@code tokens}, {@code wait},
  *     {@code backlog}, {@code drain})
@@ -26,6 +27,7 @@ public record WorkerStats(
         long poisonMessages,
         long releasedForVersion,
         long itemErrors,
+        long transientRetries,
         int inFlightMessages,
         java.util.Map<String, Long> batchesByRelease) {
 

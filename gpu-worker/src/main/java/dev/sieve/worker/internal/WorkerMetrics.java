@@ -28,6 +28,7 @@ public final class WorkerMetrics {
     private final AtomicLong poisonMessages = new AtomicLong();
     private final AtomicLong releasedForVersion = new AtomicLong();
     private final AtomicLong itemErrors = new AtomicLong();
+    private final AtomicLong transientRetries = new AtomicLong();
     private final Map<String, AtomicLong> releases = new java.util.concurrent.ConcurrentSkipListMap<>();
     private long lastTickAnswered;
     private long lastTickMillis;
@@ -60,6 +61,12 @@ public final class WorkerMetrics {
     public void itemError(QueueRef queue) {
         itemErrors.incrementAndGet();
         metrics.record(dims(queue), Map.of("ItemErrors", Metric.count(1)));
+    }
+
+    /** A message held through a dependency outage, to be retried (TransientRetry). */
+    public void transientRetry(QueueRef queue) {
+        transientRetries.incrementAndGet();
+        metrics.record(dims(queue), Map.of("TransientRetries", Metric.count(1)));
     }
 
     public void writeFailure(QueueRef queue) {
@@ -130,6 +137,7 @@ public final class WorkerMetrics {
                 poisonMessages.get(),
                 releasedForVersion.get(),
                 itemErrors.get(),
+                transientRetries.get(),
                 inFlightMessages,
                 releasesSoFar());
     }
