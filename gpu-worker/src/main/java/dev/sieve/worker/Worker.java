@@ -21,6 +21,7 @@ import dev.sieve.worker.internal.ProtectionKeeper;
 import dev.sieve.worker.internal.ResultWriter;
 import dev.sieve.worker.internal.SqsMessageQueues;
 import dev.sieve.worker.internal.Threads;
+import dev.sieve.worker.internal.TransientRetry;
 import dev.sieve.worker.internal.WorkItem;
 import dev.sieve.worker.internal.WorkerMetrics;
 import java.time.Clock;
@@ -42,12 +43,12 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * <pre>
  * Poller -> Intake (parse, payload, cache lookup, tokenize; pool) -> DynamicBatcher -> InferenceLoop (expert)
  *        -> ResultWriter (sink, then delete; pool)
- * LeaseKeeper (renew / release / delete), ProtectionKeeper, WorkerMetrics on one Heartbeat thread
+ * LeaseKeeper (renew / release / delete), ProtectionKeeper, WorkerMetrics on one Heartbeat thread;
+ * TransientRetry holds a message through a dependency outage (payload load or write) and retries it
  * </pre>
  *
- * <p>Threads: one poller, {@code tokenizerThreads} tokenizers (which also parse messages and fetch
- * S3 payloads), one inference thread, {@code writerThreads} result writers, one heart-beat
- * scheduler and one acknowledger (batched deletes and visibility changes).
+ * <p>Threads: one poller, {@code tokenizerThreads} tokenizers, one inference thread, {@code writerThreads}
+ * writers, one heart-beat scheduler and one acknowledger (batched deletes and visibility changes).
  */
 public final class Worker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
@@ -61,6 +62,7 @@ public final class Worker implements AutoCloseable {
     private final WorkerMetrics metrics;
     private final LeaseKeeper leases;
     private final ProtectionKeeper protection;
+    private final TransientRetry outages;
     private final ResultWriter writer;
     private final AnswerCache cache;
     private final Intake intake;
@@ -75,11 +77,7 @@ public final class Worker implements AutoCloseable {
         this.bundleVersion = Objects.requireNonNull(b.bundleVersion, "bundleVersion");
         MessageQueues queues = Objects.requireNonNull(b.queues, "queues");
         ResultSink sink = Objects.requireNonNull(b.sink, "sink");
-        Function<String, List<QueueItem>> payloads = b.payloads != null
-                ? b.payloads
-                : uri -> {
-                    throw new IllegalStateException("this worker cannot read payload " + uri);
-                };
+        Function<String, List<QueueItem>> payloads = b.payloads != null ? b.payloads : Worker::noPayloads;
         Clock clock = b.clock != null ? b.clock : Clock.systemUTC();
         this.metrics = new WorkerMetrics(b.metrics != null ? b.metrics : Metrics.noop(), clock);
         this.batcher = new DynamicBatcher<>(
@@ -88,24 +86,25 @@ public final class Worker implements AutoCloseable {
         this.leases = new LeaseKeeper(inFlight, batcher, acks, queues, config.visibilityTimeout());
         this.protection = new ProtectionKeeper(
                 b.protection != null ? b.protection : TaskProtection.none(), inFlight, heartbeat, clock);
-        this.writer = new ResultWriter(config, sink, leases, metrics, expert.labels());
+        this.outages = new TransientRetry(heartbeat, leases, metrics, clock);
+        this.writer = new ResultWriter(config, sink, leases, metrics, expert.labels(), outages);
         this.cache = new AnswerCache(
                 b.responseCache != null ? b.responseCache : ResponseCache.none(), bundleVersion, config.cacheTtl());
-        this.intake =
-                new Intake(config, expert, bundleVersion, payloads, batcher, inFlight, leases, writer, cache, metrics);
+        this.intake = new Intake(
+                config, expert, bundleVersion, payloads, batcher, inFlight, leases, writer, cache, metrics, outages);
         this.inference = new InferenceLoop(batcher, expert, writer, cache, leases, metrics, b.batchListener, clock);
         this.poller = new Poller(config, queues, inFlight, leases, intake, protection, clock);
+    }
+
+    private static List<QueueItem> noPayloads(String uri) {
+        throw new IllegalStateException("this worker cannot read payload " + uri);
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    /**
-     * A worker wired to real AWS services (or anything speaking their wire protocols): SQS queues,
-     * DynamoDB / S3 result sinks and S3 payloads. Used by {@link WorkerMain} and by {@code sieve local};
-     * the caller owns (and closes) the clients and the expert.
-     */
+    /** A worker on AWS (or its wire protocols), as {@link WorkerMain} runs it; the caller closes the clients. */
     public static Worker onAws(
             WorkerConfig config,
             Expert expert,
@@ -121,10 +120,7 @@ public final class Worker implements AutoCloseable {
                 .build();
     }
 
-    /**
-     * The builder behind {@link #onAws}, with queues, result sink and payload reader wired to the given
-     * clients; callers that need more (a benchmark's batch listener) add it before {@code build()}.
-     */
+    /** The builder behind {@link #onAws}, for callers that add more (a benchmark's batch listener). */
     public static Builder awsBuilder(
             WorkerConfig config,
             Expert expert,
@@ -188,14 +184,16 @@ public final class Worker implements AutoCloseable {
         drained = true;
         long deadline = System.nanoTime() + grace.toNanos();
         poller.stop();
+        int released = outages.stopAndReleaseHeld(); // held through an outage: another worker retries now
         while (!inFlight.isEmpty() && System.nanoTime() < deadline) {
             Threads.sleep(20);
         }
-        int released = leases.releaseAllProcessing();
+        released += leases.releaseAllProcessing();
         batcher.close();
         inference.join(Duration.ofSeconds(30));
         intake.close();
         writer.close(Duration.ofSeconds(30));
+        released += outages.stopAndReleaseHeld();
         cache.close(Duration.ofSeconds(5));
         heartbeat.close();
         protection.clear();

@@ -16,6 +16,7 @@ package dev.sieve.worker;
  *     deadline passed before their batch formed and their request allowed it
  * @param cacheHits items answered from the response cache (tier {@code cache}) instead of the expert
  * @param cacheMisses items the expert ran with the cache on (hit rate = hits / (hits + misses))
+ * @param transientRetries times a message was held through a dependency outage and retried
  * @param inFlightMessages messages held now
  * @param batchesByRelease batches by why they were released ({@code full}, {@code tokens}, {@code wait},
  *     {@code backlog}, {@code drain})
@@ -33,6 +34,7 @@ public record WorkerStats(
         long gateFallbacks,
         long cacheHits,
         long cacheMisses,
+        long transientRetries,
         int inFlightMessages,
         java.util.Map<String, Long> batchesByRelease) {
 

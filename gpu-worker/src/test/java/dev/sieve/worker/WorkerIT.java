@@ -76,11 +76,19 @@ class WorkerIT {
     }
 
     private Worker startWorker(Map<String, String> overrides) {
-        return startWorker(overrides, null);
+        return startWorker(overrides, null, dynamo);
     }
 
     /** @param expertRows when given, receives the size of every batch the expert ran */
     private Worker startWorker(Map<String, String> overrides, List<Integer> expertRows) {
+        return startWorker(overrides, expertRows, dynamo);
+    }
+
+    private Worker startWorker(Map<String, String> overrides, DynamoDbClient dynamo) {
+        return startWorker(overrides, null, dynamo);
+    }
+
+    private Worker startWorker(Map<String, String> overrides, List<Integer> expertRows, DynamoDbClient dynamo) {
         Map<String, String> env = new HashMap<>(resources.environment());
         env.put("SIEVE_BUNDLE_URI", "/unused");
         env.put("SIEVE_MAX_BATCH_ITEMS", "16");
@@ -116,6 +124,40 @@ class WorkerIT {
     }
 
     // ---------------------------------------------------------------- tests
+
+    @Test
+    void worker_whenDynamoDbIsDownLongerThanTheReceiveBudget_holdsTheWorkAndNothingReachesTheDlq() throws Exception {
+        Outage outage = new Outage();
+        DynamoDbClient failing = AWS.dynamoDbClient(List.of(outage));
+        try {
+            putRequestMeta("outage", 4);
+            // 30 s: releasing at 1, 2, 4, 8, 16 s (the old behaviour) spends all 5 receives inside it
+            outage.start(Duration.ofSeconds(30));
+            long started = System.nanoTime();
+            send(Priority.ASYNC, request("outage", Priority.ASYNC, 4));
+
+            Worker worker = startWorker(Map.of(), failing);
+
+            await(() -> "COMPLETE".equals(meta("outage", TableSchema.STATE)), Duration.ofSeconds(90));
+            double seconds = (System.nanoTime() - started) / 1e9;
+            assertThat(outage.injected()).isPositive();
+            assertThat(worker.stats().transientRetries())
+                    .as("held and retried, bounded by the back-off (0.5 s doubling to 30 s)")
+                    .isBetween(1L, 12L);
+            assertThat(meta("outage", TableSchema.ANSWERED)).isEqualTo("4");
+            assertThat(seconds).as("answered soon after the outage ends").isLessThan(75);
+            await(() -> queueEmpty(Priority.ASYNC), Duration.ofSeconds(20));
+            assertThat(dlqDepth(Priority.ASYNC)).isZero();
+            assertThat(worker.stats().poisonMessages()).isZero();
+            System.out.printf(
+                    "{\"outage_s\":30,\"injected_failures\":%d,\"transient_retries\":%d,\"completed_after_s\":%.1f,\"dlq\":0}%n",
+                    outage.injected(), worker.stats().transientRetries(), seconds);
+        } finally {
+            workers.forEach(w -> w.drain(Duration.ZERO));
+            workers.clear();
+            failing.close();
+        }
+    }
 
     @Test
     void worker_whenRequestsJobChunksAndS3PayloadsArrive_writesEveryResultOnceAndCompletesEachOnce() throws Exception {

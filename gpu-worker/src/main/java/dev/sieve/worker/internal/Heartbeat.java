@@ -29,6 +29,11 @@ public final class Heartbeat implements AutoCloseable {
         scheduler.execute(() -> runQuietly(task));
     }
 
+    /** Runs a task on the heart-beat thread after {@code delayMillis}. */
+    public void schedule(Runnable task, long delayMillis) {
+        scheduler.schedule(() -> runQuietly(task), delayMillis, TimeUnit.MILLISECONDS);
+    }
+
     private static void runQuietly(Runnable beat) {
         try {
             beat.run();

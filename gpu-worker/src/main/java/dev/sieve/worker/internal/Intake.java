@@ -40,6 +40,7 @@ public final class Intake {
     private final WorkerMetrics metrics;
     private final Duration releaseDelay;
     private final ExecutorService tokenizers;
+    private final TransientRetry outages;
 
     public Intake(
             WorkerConfig config,
@@ -51,7 +52,8 @@ public final class Intake {
             LeaseKeeper leases,
             ResultWriter writer,
             AnswerCache cache,
-            WorkerMetrics metrics) {
+            WorkerMetrics metrics,
+            TransientRetry outages) {
         this.expert = expert;
         this.bundleVersion = bundleVersion;
         this.payloads = payloads;
@@ -62,13 +64,14 @@ public final class Intake {
         this.cache = cache;
         this.labels = expert.labels();
         this.metrics = metrics;
+        this.outages = outages;
         this.releaseDelay = config.releaseDelay();
         this.tokenizers = Executors.newFixedThreadPool(config.tokenizerThreads(), Threads.named("sieve-tokenizer"));
     }
 
     /** Takes a newly registered message; returns at once. */
     public void submit(InFlightMessage message, String rawBody) {
-        tokenizers.execute(() -> intake(message, rawBody));
+        tokenizers.execute(() -> intake(message, rawBody, TransientRetry.Attempt.FIRST));
     }
 
     /** Stops the pool (drain: what is left of the messages has been released). */
@@ -76,7 +79,10 @@ public final class Intake {
         tokenizers.shutdownNow();
     }
 
-    private void intake(InFlightMessage message, String rawBody) {
+    private void intake(InFlightMessage message, String rawBody, TransientRetry.Attempt attempt) {
+        if (message.state() != InFlightMessage.State.PROCESSING) {
+            return; // released meanwhile (drain)
+        }
         QueueMessage body;
         try {
             body = Json.read(rawBody, QueueMessage.class);
@@ -101,6 +107,9 @@ public final class Intake {
             try {
                 items = body.items() != null ? body.items() : payloads.apply(body.payloadUri());
             } catch (RuntimeException e) {
+                if (outages.hold(message, e, attempt, tokenizers, next -> intake(message, rawBody, next))) {
+                    return;
+                }
                 LOG.warn(
                         "message {} (receive {}): cannot load its items: {}",
                         message.messageId(),

@@ -65,6 +65,17 @@ public final class LeaseKeeper {
         }
     }
 
+    /** Gives a message back at once, processing or writing (drain of a held message); true if released. */
+    public boolean releaseNow(InFlightMessage message) {
+        if (!message.finish()) {
+            return false;
+        }
+        inFlight.unregister(message);
+        batcher.removeIf(w -> w.message() == message);
+        acks.release(message.queue(), message.receiptHandle(), Duration.ZERO);
+        return true;
+    }
+
     /** Releases every message still processing (drain); returns how many. */
     public int releaseAllProcessing() {
         int released = 0;

@@ -16,8 +16,8 @@ import org.slf4j.MDC;
 
 /**
  * Gathers item results into their message and, once a message is complete, writes it through the
- * {@link ResultSink} on a writer pool and only then deletes it. A write that fails releases the message
- * for redelivery (writes are idempotent, so the retry changes nothing already stored).
+ * {@link ResultSink} on a writer pool and only then deletes it. A write hit by a dependency outage is held
+ * and retried ({@link TransientRetry}); any other failed write releases the message for redelivery (writes are idempotent, so the retry changes nothing already stored).
  */
 public final class ResultWriter {
     private static final Logger LOG = LoggerFactory.getLogger(ResultWriter.class);
@@ -29,9 +29,16 @@ public final class ResultWriter {
     private final List<String> labels;
     private final int itemRetryLimit;
     private final ExecutorService writers;
+    private final TransientRetry outages;
 
     public ResultWriter(
-            WorkerConfig config, ResultSink sink, LeaseKeeper leases, WorkerMetrics metrics, List<String> labels) {
+            WorkerConfig config,
+            ResultSink sink,
+            LeaseKeeper leases,
+            WorkerMetrics metrics,
+            List<String> labels,
+            TransientRetry outages) {
+        this.outages = outages;
         this.sink = sink;
         this.leases = leases;
         this.metrics = metrics;
@@ -82,15 +89,19 @@ public final class ResultWriter {
     /** Writes a message whose items all have results (or that has none). */
     public void submit(InFlightMessage message) {
         try {
-            writers.execute(() -> write(message));
+            writers.execute(() -> {
+                if (message.startWriting()) {
+                    write(message, TransientRetry.Attempt.FIRST);
+                }
+            });
         } catch (RejectedExecutionException e) {
             leases.release(message, Duration.ZERO);
         }
     }
 
-    private void write(InFlightMessage message) {
-        if (!message.startWriting()) {
-            return;
+    private void write(InFlightMessage message, TransientRetry.Attempt attempt) {
+        if (message.state() != InFlightMessage.State.WRITING) {
+            return; // released meanwhile (drain)
         }
         QueueMessage body = message.body();
         try {
@@ -108,6 +119,9 @@ public final class ResultWriter {
             // Counted first, deleted last: whoever sees the message gone also sees it counted.
             leases.delete(message);
         } catch (RuntimeException e) {
+            if (outages.hold(message, e, attempt, writers, next -> write(message, next))) {
+                return;
+            }
             metrics.writeFailure(message.queue());
             LOG.warn(
                     "results of message {} could not be written; released for redelivery: {}",

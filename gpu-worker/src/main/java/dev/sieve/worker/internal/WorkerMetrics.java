@@ -34,6 +34,7 @@ public final class WorkerMetrics {
     private final AtomicLong cacheHits = new AtomicLong();
     private final AtomicLong cacheMisses = new AtomicLong();
     private final AtomicLong expertItems = new AtomicLong();
+    private final AtomicLong transientRetries = new AtomicLong();
     private final Map<String, AtomicLong> releases = new java.util.concurrent.ConcurrentSkipListMap<>();
     private long lastTickAnswered;
     private long lastTickMillis;
@@ -98,6 +99,12 @@ public final class WorkerMetrics {
         }
         cacheMisses.addAndGet(items);
         metrics.record(Map.of(), Map.of("CacheMisses", Metric.count(items)));
+    }
+
+    /** A message held through a dependency outage, to be retried (TransientRetry). */
+    public void transientRetry(QueueRef queue) {
+        transientRetries.incrementAndGet();
+        metrics.record(dims(queue), Map.of("TransientRetries", Metric.count(1)));
     }
 
     public void writeFailure(QueueRef queue) {
@@ -203,6 +210,7 @@ public final class WorkerMetrics {
                 gateFallbacks.get(),
                 cacheHits.get(),
                 cacheMisses.get(),
+                transientRetries.get(),
                 inFlightMessages,
                 releasesSoFar());
     }

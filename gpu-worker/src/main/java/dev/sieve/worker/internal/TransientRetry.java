@@ -1,0 +1,97 @@
+package dev.sieve.worker.internal;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Transient is not poison: a dependency outage ({@link Faults#isTransient}) while loading a payload
+ * or writing results is not the message's fault. The worker keeps the message (the heart-beat keeps
+ * its lease) and tries again with back-off (0.5 s doubling to 30 s) for up to {@link #WINDOW}, so an
+ * outage of a few minutes spends none of the message's receives, which stay its poison budget.
+ */
+public final class TransientRetry {
+    private static final Logger LOG = LoggerFactory.getLogger(TransientRetry.class);
+
+    /** Longest outage a held message rides out before it is released (and a receive spent). */
+    public static final Duration WINDOW = Duration.ofMinutes(15);
+
+    /** The {@code number}-th attempt; {@code sinceMillis} is when an outage first stopped it (-1: none). */
+    public record Attempt(int number, long sinceMillis) {
+        public static final Attempt FIRST = new Attempt(1, -1);
+    }
+
+    private final Heartbeat heartbeat;
+    private final LeaseKeeper leases;
+    private final WorkerMetrics metrics;
+    private final Clock clock;
+    private final Set<InFlightMessage> held = ConcurrentHashMap.newKeySet();
+    private volatile boolean stopped;
+
+    public TransientRetry(Heartbeat heartbeat, LeaseKeeper leases, WorkerMetrics metrics, Clock clock) {
+        this.heartbeat = heartbeat;
+        this.leases = leases;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /**
+     * Holds {@code message} after {@code error} and runs {@code retry} with the next attempt on {@code
+     * pool} after the back-off. True when held; false (the caller releases as usual) for the message's
+     * own fault, once the window has passed, or when stopping.
+     */
+    public boolean hold(
+            InFlightMessage message, RuntimeException error, Attempt attempt, Executor pool, Consumer<Attempt> retry) {
+        long now = clock.millis();
+        long since = attempt.sinceMillis() < 0 ? now : attempt.sinceMillis();
+        if (stopped || !Faults.isTransient(error) || now - since >= WINDOW.toMillis()) {
+            return false;
+        }
+        long delay = Math.min(30_000L, 500L << Math.min(6, attempt.number() - 1));
+        Attempt next = new Attempt(attempt.number() + 1, since);
+        held.add(message);
+        try {
+            heartbeat.schedule(
+                    () -> {
+                        held.remove(message);
+                        try {
+                            pool.execute(() -> retry.accept(next));
+                        } catch (RejectedExecutionException e) {
+                            leases.releaseNow(message);
+                        }
+                    },
+                    delay);
+        } catch (RejectedExecutionException e) {
+            held.remove(message);
+            return false;
+        }
+        metrics.transientRetry(message.queue());
+        LOG.warn(
+                "message {}: dependency outage (attempt {}), held and retried in {} ms: {}",
+                message.messageId(),
+                attempt.number(),
+                delay,
+                error.toString());
+        return true;
+    }
+
+    /** Drain: holds nothing more and gives every held message back at once; returns how many. */
+    public int stopAndReleaseHeld() {
+        stopped = true;
+        int released = 0;
+        for (InFlightMessage message : List.copyOf(held)) {
+            held.remove(message);
+            if (leases.releaseNow(message)) {
+                released++;
+            }
+        }
+        return released;
+    }
+}
