@@ -15,6 +15,12 @@ public interface CompletionEvents {
     /** A finished job: where its output is and how many lines had no result. */
     record JobCompleted(String jobId, String manifest, String output, long items, long lost, long duplicates) {}
 
+    /** An API request that cannot finish (its work reached a dead-letter queue, or its deadline passed). */
+    default void requestFailed(RequestFailed event) {}
+
+    /** A failed request and why. */
+    record RequestFailed(String requestId, String reason) {}
+
     /** A failed job and why. */
     record JobFailed(String jobId, String manifest, String reason) {}
 }

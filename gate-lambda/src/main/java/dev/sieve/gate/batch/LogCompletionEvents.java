@@ -38,4 +38,10 @@ public final class LogCompletionEvents implements CompletionEvents {
                 "job failed", Map.of("job_id", event.jobId(), "manifest", event.manifest(), "reason", event.reason()));
         metrics.record(Map.of("mode", "batch"), Map.of("JobsFailed", Metric.count(1)));
     }
+
+    @Override
+    public void requestFailed(RequestFailed event) {
+        JsonLog.info("request failed", Map.of("request_id", event.requestId(), "reason", event.reason()));
+        metrics.record(Map.of("mode", "request"), Map.of("RequestsFailed", Metric.count(1)));
+    }
 }
