@@ -7,6 +7,7 @@ import static dev.sieve.contract.DynamoDbRequestStore.str;
 
 import dev.sieve.contract.internal.Conditions;
 import dev.sieve.contract.internal.Transactions;
+import dev.sieve.contract.internal.UnfinishedScan;
 import dev.sieve.shared.result.TableSchema;
 import java.util.HashMap;
 import java.util.List;
@@ -254,6 +255,18 @@ public final class DynamoDbJobStore implements JobStore {
                         ":failed", s(JobState.FAILED.name()),
                         ":error", s(reason),
                         ":now", n(nowMs)));
+    }
+
+    @Override
+    public List<String> unfinishedCreatedBefore(long cutoffMs, int limit) {
+        return UnfinishedScan.ids(
+                dynamoDb,
+                table,
+                TableSchema.JOB_PREFIX,
+                Conditions.JOB_UNFINISHED_BEFORE,
+                Map.of(":complete", JobState.COMPLETE.name(), ":failed", JobState.FAILED.name()),
+                cutoffMs,
+                limit);
     }
 
     private boolean conditionalUpdate(

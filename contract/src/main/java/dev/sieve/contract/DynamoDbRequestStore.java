@@ -3,6 +3,7 @@ package dev.sieve.contract;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.sieve.contract.internal.Conditions;
 import dev.sieve.contract.internal.Transactions;
+import dev.sieve.contract.internal.UnfinishedScan;
 import dev.sieve.shared.json.Json;
 import dev.sieve.shared.result.BucketLayout;
 import dev.sieve.shared.result.ItemResult;
@@ -286,6 +287,18 @@ public final class DynamoDbRequestStore implements RequestStore {
         } catch (SdkException e) {
             throw AwsFailures.classify("DynamoDB UpdateItem", e);
         }
+    }
+
+    @Override
+    public List<String> unfinishedCreatedBefore(long cutoffMs, int limit) {
+        return UnfinishedScan.ids(
+                dynamoDb,
+                table,
+                TableSchema.REQUEST_PREFIX,
+                Conditions.REQUEST_UNFINISHED_BEFORE,
+                Map.of(":awaiting", RequestState.AWAITING_UPLOAD.name(), ":pending", RequestState.PENDING.name()),
+                cutoffMs,
+                limit);
     }
 
     private Optional<Map<String, AttributeValue>> rawMeta(String requestId) {

@@ -2,6 +2,7 @@ package dev.sieve.contract;
 
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -164,5 +165,14 @@ public final class InMemoryJobStore implements JobStore {
         r.state = JobState.FAILED;
         r.error = reason;
         return true;
+    }
+
+    @Override
+    public synchronized List<String> unfinishedCreatedBefore(long cutoffMs, int limit) {
+        return rows.values().stream()
+                .filter(r -> !r.state.terminal() && r.createdAtMs < cutoffMs)
+                .map(r -> r.jobId)
+                .limit(limit)
+                .toList();
     }
 }

@@ -158,4 +158,14 @@ public final class InMemoryRequestStore implements RequestStore {
                         row.results()));
         return true;
     }
+
+    @Override
+    public synchronized List<String> unfinishedCreatedBefore(long cutoffMs, int limit) {
+        return rows.values().stream()
+                .map(Row::meta)
+                .filter(m -> !m.state().terminal() && m.createdAtMs() < cutoffMs)
+                .map(Meta::requestId)
+                .limit(limit)
+                .toList();
+    }
 }

@@ -1,6 +1,7 @@
 package dev.sieve.contract;
 
 import dev.sieve.shared.result.TableSchema;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -102,4 +103,10 @@ public interface JobStore {
 
     /** Any unfinished state → FAILED with a reason; false when the job had already finished. */
     boolean fail(String jobId, String reason, long nowMs);
+
+    /**
+     * Ids of unfinished jobs created before {@code cutoffMs}, at most {@code limit} (the reaper's deadline
+     * sweep; a table scan in DynamoDB, so only on a timer).
+     */
+    List<String> unfinishedCreatedBefore(long cutoffMs, int limit);
 }

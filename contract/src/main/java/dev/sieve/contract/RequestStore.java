@@ -71,4 +71,10 @@ public interface RequestStore {
 
     /** PENDING → COMPLETE when every escalated item is answered; true for the one caller that made it. */
     boolean tryComplete(String requestId, long nowMs);
+
+    /**
+     * Ids of requests still AWAITING_UPLOAD or PENDING that were created before {@code cutoffMs}, at most
+     * {@code limit} (the reaper's deadline sweep; a table scan in DynamoDB, so only on a timer).
+     */
+    List<String> unfinishedCreatedBefore(long cutoffMs, int limit);
 }

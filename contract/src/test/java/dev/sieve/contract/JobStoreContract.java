@@ -177,4 +177,20 @@ abstract class JobStoreContract {
         assertThat(store().fail(unknown, "late", 2)).isFalse();
         assertThat(store().job(unknown)).isEmpty();
     }
+
+    @Test
+    void unfinishedCreatedBefore_listsOnlyOldUnfinishedJobs() {
+        String scanning = UUID.randomUUID().toString();
+        String young = UUID.randomUUID().toString();
+        String failed = UUID.randomUUID().toString();
+        store().create(scanning, "s3://b/jobs/in/a.jsonl", "\"e1\"", LIMITS, 500, 0);
+        store().create(young, "s3://b/jobs/in/a.jsonl", "\"e1\"", LIMITS, 5_000, 0);
+        store().create(failed, "s3://b/jobs/in/a.jsonl", "\"e1\"", LIMITS, 500, 0);
+        store().fail(failed, "x", 600);
+        String running = running(1); // created at 7
+
+        java.util.List<String> ids = store().unfinishedCreatedBefore(1_000, 100_000);
+
+        assertThat(ids).contains(scanning, running).doesNotContain(young, failed);
+    }
 }

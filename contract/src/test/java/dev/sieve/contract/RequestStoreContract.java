@@ -131,4 +131,26 @@ abstract class RequestStoreContract {
 
         assertThat(store().gateEntries(id)).isEqualTo(many);
     }
+
+    @Test
+    void unfinishedCreatedBefore_listsOnlyOldUnfinishedRequests() {
+        String pending = id();
+        String awaiting = id();
+        String young = id();
+        String complete = id();
+        String failed = id();
+        store().create(pending, "async", "asked", entries(2), 2, 500, 0);
+        store().createAwaitingUpload(awaiting, 500, 0);
+        store().create(young, "async", "asked", entries(2), 2, 5_000, 0);
+        store().create(complete, "async", "asked", entries(1), 1, 500, 0);
+        store().recordExpertResults(complete, results(0, 1), 0);
+        store().tryComplete(complete, 600);
+        store().create(failed, "async", "asked", entries(1), 1, 500, 0);
+        store().fail(failed, "internal", "items", "x");
+
+        List<String> ids = store().unfinishedCreatedBefore(1_000, 100_000);
+
+        assertThat(ids).contains(pending, awaiting).doesNotContain(young, complete, failed);
+        assertThat(store().unfinishedCreatedBefore(1_000, 1)).hasSize(1);
+    }
 }

@@ -1,17 +1,21 @@
 package dev.sieve.cli.local;
 
+import dev.sieve.contract.DynamoDbJobStore;
+import dev.sieve.contract.DynamoDbRequestStore;
 import dev.sieve.gate.AwsClients;
 import dev.sieve.gate.GateConfig;
 import dev.sieve.gate.GateRuntime;
 import dev.sieve.gate.api.HttpApiHandler;
 import dev.sieve.gate.batch.LogCompletionEvents;
 import dev.sieve.gate.batch.S3JobHandler;
+import dev.sieve.gate.reaper.Reaper;
 import dev.sieve.gate.service.LoadedGate;
 import dev.sieve.localaws.LocalAws;
 import dev.sieve.localaws.SieveResources;
 import dev.sieve.shared.config.EnvironmentVariables;
 import dev.sieve.shared.config.ResourceDefaults;
 import dev.sieve.shared.metrics.Metrics;
+import dev.sieve.shared.queue.Priority;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -62,6 +66,7 @@ public final class LocalSieve implements AutoCloseable {
     private final List<AutoCloseable> workers = new ArrayList<>();
     private final Map<String, String> environment;
     private final GateTime gateTime;
+    private final LocalReaper reaper;
 
     private LocalSieve(
             AwsBackend backend,
@@ -73,8 +78,10 @@ public final class LocalSieve implements AutoCloseable {
             LocalJobRunner jobRunner,
             GateTime gateTime,
             LocalIssuer issuer,
+            LocalReaper reaper,
             Map<String, String> environment) {
         this.gateTime = gateTime;
+        this.reaper = reaper;
         this.backend = backend;
         this.owned = owned;
         this.resources = resources;
@@ -132,13 +139,9 @@ public final class LocalSieve implements AutoCloseable {
                 backend.dynamoDb().get(),
                 backend.s3().get(),
                 backend.presigner().get());
+        LogCompletionEvents events = new LogCompletionEvents(Metrics.noop());
         GateRuntime runtime = GateRuntime.create(
-                GateConfig.fromEnvironment(env),
-                clients,
-                gate,
-                Metrics.noop(),
-                new LogCompletionEvents(Metrics.noop()),
-                Clock.systemUTC());
+                GateConfig.fromEnvironment(env), clients, gate, Metrics.noop(), events, Clock.systemUTC());
         GateTime gateTime = new GateTime();
         LocalIssuer issuer =
                 options.issuerKeyDir() == null ? LocalIssuer.ephemeral() : LocalIssuer.open(options.issuerKeyDir());
@@ -160,13 +163,46 @@ public final class LocalSieve implements AutoCloseable {
                 jobsQueueUrl,
                 2,
                 gateTime);
+        LocalReaper reaper = new LocalReaper(
+                new Reaper(
+                        new DynamoDbRequestStore(
+                                clients.dynamoDb(), clients.s3(), resources.tableName(), resources.bucketName()),
+                        new DynamoDbJobStore(clients.dynamoDb(), resources.tableName()),
+                        clients.sqs(),
+                        deadLetterQueueUrls(clients.sqs(), resources, options.prefix()),
+                        events,
+                        Reaper.DEFAULT_REQUEST_DEADLINE,
+                        Reaper.DEFAULT_JOB_DEADLINE,
+                        Clock.systemUTC()),
+                LocalReaper.INTERVAL);
         return new LocalSieve(
-                backend, owned, resources, jobsQueueUrl, runtime, server, jobRunner, gateTime, issuer, Map.copyOf(env));
+                backend,
+                owned,
+                resources,
+                jobsQueueUrl,
+                runtime,
+                server,
+                jobRunner,
+                gateTime,
+                issuer,
+                reaper,
+                Map.copyOf(env));
     }
 
     /** Starts workers with the complete environment ({@code SIEVE_*} and {@code AWS_*}). */
     public void launchWorkers(WorkerLauncher launcher) throws Exception {
         workers.add(launcher.launch(backend, environment));
+    }
+
+    /** Every dead-letter queue the reaper reads: the three work queues' and the jobs queue's. */
+    static List<String> deadLetterQueueUrls(SqsClient sqs, SieveResources resources, String prefix) {
+        List<String> urls = new ArrayList<>();
+        for (Priority priority : Priority.values()) {
+            urls.add(resources.dlqUrl(priority));
+        }
+        urls.add(sqs.getQueueUrl(b -> b.queueName(prefix + "-jobs" + ResourceDefaults.DLQ_SUFFIX))
+                .queueUrl());
+        return urls;
     }
 
     static String createJobsQueue(SqsClient sqs, String prefix) {
@@ -282,6 +318,7 @@ public final class LocalSieve implements AutoCloseable {
 
     @Override
     public void close() {
+        reaper.close();
         server.close();
         for (AutoCloseable worker : workers) {
             try {

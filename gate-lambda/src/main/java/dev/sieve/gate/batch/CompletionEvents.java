@@ -16,6 +16,12 @@ public interface CompletionEvents {
     record JobCompleted(
             String tenant, String jobId, String manifest, String output, long items, long lost, long duplicates) {}
 
+    /** An API request that cannot finish (its work reached a dead-letter queue, or its deadline passed). */
+    default void requestFailed(RequestFailed event) {}
+
+    /** A failed request ({@code requestId} tenant-scoped) and why. */
+    record RequestFailed(String requestId, String reason) {}
+
     /** A failed job of {@code tenant} ({@code jobId} as the tenant sees it) and why. */
     record JobFailed(String tenant, String jobId, String manifest, String reason) {}
 }

@@ -44,4 +44,10 @@ public final class LogCompletionEvents implements CompletionEvents {
                 Map.of("JobsFailed", Metric.count(1)),
                 Map.of(MetricNames.TENANT, event.tenant()));
     }
+
+    @Override
+    public void requestFailed(RequestFailed event) {
+        JsonLog.info("request failed", Map.of("request_id", event.requestId(), "reason", event.reason()));
+        metrics.record(Map.of("mode", "request"), Map.of("RequestsFailed", Metric.count(1)));
+    }
 }
