@@ -7,16 +7,19 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.Validations;
 import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.DestinationConfig;
+import software.amazon.awscdk.services.lambda.DestinationOptions;
 import software.amazon.awscdk.services.lambda.EventInvokeConfig;
 import software.amazon.awscdk.services.lambda.Function;
-import software.amazon.awscdk.services.lambda.destinations.SqsDestination;
+import software.amazon.awscdk.services.lambda.IDestination;
+import software.amazon.awscdk.services.lambda.IFunction;
 import software.amazon.awscdk.services.lambda.eventsources.SqsEventSource;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.s3.EventType;
 import software.amazon.awscdk.services.s3.NotificationKeyFilter;
 import software.amazon.awscdk.services.s3.notifications.LambdaDestination;
+import software.amazon.awscdk.services.sqs.IQueue;
 import software.amazon.awscdk.services.sqs.Queue;
-import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
 import software.constructs.IConstruct;
 
@@ -53,8 +56,8 @@ final class BatchJobFunction extends Concern {
 
     BatchJobFunction(Construct scope, String id, Props props) {
         super(scope, id);
-        eventDeadLetterQueue = Queue.Builder.create(this, "BatchEventDeadLetterQueue")
-                .encryption(QueueEncryption.SQS_MANAGED)
+        eventDeadLetterQueue = props.queues()
+                .encrypted(Queue.Builder.create(this, "BatchEventDeadLetterQueue"))
                 .enforceSsl(true)
                 .retentionPeriod(Duration.days(14))
                 .build();
@@ -80,7 +83,7 @@ final class BatchJobFunction extends Concern {
                 .function(function)
                 .retryAttempts(2)
                 .maxEventAge(Duration.hours(6))
-                .onFailure(new SqsDestination(eventDeadLetterQueue))
+                .onFailure(new FailedEventQueue(props.queues(), eventDeadLetterQueue))
                 .build();
         // Chunk and assemble tasks of batch-transform jobs. S3JobHandler answers with batchItemFailures
         // (a partial batch response), so one failing task is retried alone; after maxReceiveCount it
@@ -135,6 +138,32 @@ final class BatchJobFunction extends Concern {
         storage.grantTableItems(function, GateHttpFunction.TABLE_ACTIONS);
         queues.grantSend(function);
         queues.grantSendJobs(function);
+    }
+
+    /**
+     * CDK's {@code SqsDestination}, with Sieve's send grant: the same queue ARN as the failure destination,
+     * but the key's exact actions rather than {@code grantSendMessages}' kms:Encrypt, kms:ReEncrypt* and
+     * kms:GenerateDataKey*. A plain class: jsii calls {@code bind} back.
+     */
+    private static final class FailedEventQueue implements IDestination {
+        private final SieveQueues queues;
+        private final IQueue queue;
+
+        FailedEventQueue(SieveQueues queues, IQueue queue) {
+            this.queues = queues;
+            this.queue = queue;
+        }
+
+        @Override
+        public DestinationConfig bind(Construct scope, IFunction fn, DestinationOptions options) {
+            return bind(scope, fn);
+        }
+
+        @Override
+        public DestinationConfig bind(Construct scope, IFunction fn) {
+            queues.grantSendTo(fn, queue);
+            return DestinationConfig.builder().destination(queue.getQueueArn()).build();
+        }
     }
 
     Queue eventDeadLetterQueue() {

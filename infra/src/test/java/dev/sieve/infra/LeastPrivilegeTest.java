@@ -137,11 +137,66 @@ class LeastPrivilegeTest {
                         "s3:*");
     }
 
-    /** Resource (rendered) → actions, over every policy attached to {@code role}. */
+    @Test
+    void defaultDeployment_grantsNoKmsActionToAnyRole() {
+        assertThat(properties(TEMPLATE, "AWS::IAM::Policy").values().toString()).doesNotContain("kms:");
+    }
+
+    @Test
+    void dataRoles_withACreatedKey_getExactlyDecryptAndGenerateDataKeyOnIt_andNothingElseChanges() {
+        SynthesizedSieve.Result created = SynthesizedSieve.createdKey();
+        String key = Templates.properties(created.template(), "AWS::KMS::Key").entrySet().stream()
+                        .filter(e ->
+                                String.valueOf(e.getValue().get("Description")).startsWith("Sieve: data at rest"))
+                        .findFirst()
+                        .orElseThrow()
+                        .getKey()
+                + ".Arn";
+        assertKeyGrants(created.template(), key);
+    }
+
+    @Test
+    void dataRoles_withAnImportedKey_getExactlyDecryptAndGenerateDataKeyOnIt_andNothingElseChanges() {
+        assertKeyGrants(SynthesizedSieve.importedKey().template(), SynthesizedSieve.IMPORTED_KEY_ARN);
+    }
+
+    /**
+     * The gate, batch-job and worker roles each read (S3 GetObject, SQS receive, DynamoDB) and write (S3
+     * PutObject, SQS send) encrypted data: kms:Decrypt and kms:GenerateDataKey on the data key, no wildcard
+     * (CDK's grantSendMessages would add kms:Encrypt, kms:ReEncrypt*, kms:GenerateDataKey*). Their other
+     * grants are those of the default deployment, and no other role may use any key.
+     */
+    private static void assertKeyGrants(Template template, String key) {
+        Set<String> dataRoles = new TreeSet<>();
+        for (IRole role : List.of(
+                STACK.gate().gateFunction().getRole(),
+                STACK.gate().batchFunction().getRole(),
+                STACK.worker().taskDefinition().getTaskRole())) {
+            String roleId = SynthesizedSieve.logicalId(role);
+            dataRoles.add(roleId);
+            Map<String, Set<String>> actions = actionsByResource(template, roleId);
+            assertThat(actions).as(roleId).containsEntry(key, Set.of("kms:Decrypt", "kms:GenerateDataKey"));
+            actions.remove(key);
+            assertThat(actions).as(roleId).isEqualTo(actionsByResource(TEMPLATE, roleId));
+        }
+        properties(template, "AWS::IAM::Policy").forEach((id, policy) -> {
+            boolean ofDataRole =
+                    list(policy.get("Roles")).stream().anyMatch(r -> dataRoles.contains(Templates.referencedId(r)));
+            if (!ofDataRole) {
+                assertThat(policy.toString()).as(id).doesNotContain("kms:");
+            }
+        });
+    }
+
+    /** Resource (rendered) → actions, over every policy attached to {@code role} in the default template. */
     static Map<String, Set<String>> actionsByResource(IRole role) {
-        String roleId = SynthesizedSieve.logicalId(role);
+        return actionsByResource(TEMPLATE, SynthesizedSieve.logicalId(role));
+    }
+
+    /** Resource (rendered) → actions, over every policy attached to the role {@code roleId} in {@code template}. */
+    static Map<String, Set<String>> actionsByResource(Template template, String roleId) {
         Map<String, Set<String>> out = new TreeMap<>();
-        properties(TEMPLATE, "AWS::IAM::Policy").values().stream()
+        properties(template, "AWS::IAM::Policy").values().stream()
                 .filter(p -> list(p.get("Roles")).stream().anyMatch(r -> roleId.equals(Templates.referencedId(r))))
                 .flatMap(p -> list(map(p.get("PolicyDocument")).get("Statement")).stream())
                 .map(Templates::map)

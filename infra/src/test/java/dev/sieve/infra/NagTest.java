@@ -63,6 +63,13 @@ class NagTest {
         reasons.forEach((id, reason) -> assertThat(reason).as(id).hasSizeGreaterThan(60));
     }
 
+    /** Acknowledged rule id → how many constructs of {@code stack} carry it. */
+    static Map<String, Integer> acknowledgments(IConstruct stack) {
+        Map<String, Integer> counts = new TreeMap<>();
+        collect(stack, counts, new TreeMap<>());
+        return counts;
+    }
+
     @Test
     void synth_whenAResourceBreaksARule_fails() throws Exception {
         App app = App.Builder.create()
