@@ -38,6 +38,22 @@ public record CostReport(
         return tiered.totalPerMillion() / expertOnly.totalPerMillion();
     }
 
+    /** Expert items per day of the profile: items per day x the routing rate. */
+    double profileExpertItemsPerDay() {
+        return profile.itemsPerDay() * profile.expertRate();
+    }
+
+    /**
+     * Whether the simulated trace carried the profile's expert volume within a factor of
+     * {@value #VOLUME_TOLERANCE}: its instance-hours per item only hold near the volume it was simulated at.
+     */
+    boolean simulatedVolumeMatches() {
+        double ratio = simulatedFleet.expertItemsPerDay() / profileExpertItemsPerDay();
+        return ratio >= 1 / VOLUME_TOLERANCE && ratio <= VOLUME_TOLERANCE;
+    }
+
+    static final double VOLUME_TOLERANCE = 1.25;
+
     /** One JSON object on one line (the {@code --json} output). Numbers have 6 significant digits. */
     public String toJsonLine() {
         ObjectNode root = MAPPER.createObjectNode();
@@ -78,6 +94,9 @@ public record CostReport(
             simulated.put(
                     "instance_hours_per_million_expert_items",
                     round(simulatedFleet.instanceHoursPerMillionExpertItems()));
+            simulated.put("trace_expert_items_per_day", round(simulatedFleet.expertItemsPerDay()));
+            simulated.put("profile_expert_items_per_day", round(profileExpertItemsPerDay()));
+            simulated.put("volume_matches_profile", simulatedVolumeMatches());
         }
         root.put("prices_version", priceTableVersion);
         root.put("prices_as_of", pricesAsOf.toString());
@@ -160,6 +179,14 @@ public record CostReport(
                     simulatedFleet.gpuHours(),
                     human(simulatedFleet.expertItems()),
                     simulatedFleet.instanceHoursPerMillionExpertItems()));
+            if (!simulatedVolumeMatches()) {
+                out.append(String.format(
+                        Locale.ROOT,
+                        "  WARNING: the trace carried %s expert items/day, the profile sends %s: instance-hours"
+                                + " per item depend on volume; simulate a trace at the profile's rate%n",
+                        human(simulatedFleet.expertItemsPerDay()),
+                        human(profileExpertItemsPerDay())));
+            }
         }
         out.append("  prices: us-east-1 list prices, table ")
                 .append(priceTableVersion)

@@ -14,29 +14,40 @@ import java.nio.file.Path;
  * {@link CostModel#withSimulatedFleet} prices the tiered deployment's GPU from it instead of from busy
  * hours at a utilization, so the cost includes what scaling from and to zero really spends.
  *
+ * <p>Instance-hours per expert item depend on the volume (a fleet that scales to zero wastes more per item
+ * at a trickle), so the trace should carry the profile's expert items per day: {@link #expertItemsPerDay}.
+ *
  * @param gpuHours instance-hours of the whole trace ({@value #GPU_HOURS} of the simulator's JSON line)
  * @param expertItems items the trace sent to the worker queues ({@value #TRACE_ITEMS})
+ * @param minutes minutes simulated ({@value #MINUTES}, one tick a minute)
  * @param trace what was replayed ({@value #TRACE}), shown beside the figure
  */
-public record SimulatedFleet(double gpuHours, double expertItems, String trace) {
+public record SimulatedFleet(double gpuHours, double expertItems, double minutes, String trace) {
 
     /** The simulator's JSON keys this reads; {@code sieve simulate scaling} writes them under these names. */
     public static final String GPU_HOURS = "gpu_hours";
 
     public static final String TRACE_ITEMS = "trace_items";
     public static final String TRACE = "trace";
+    public static final String MINUTES = "ticks";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     public SimulatedFleet {
         InvalidPricingInputException.checkRange(GPU_HOURS, gpuHours, 0, 1e12);
         InvalidPricingInputException.checkPositive(TRACE_ITEMS, expertItems, 1e15);
+        InvalidPricingInputException.checkPositive(MINUTES, minutes, 1e9);
         trace = trace == null ? "a simulated trace" : trace;
     }
 
     /** Instance-hours per million expert items. */
     public double instanceHoursPerMillionExpertItems() {
         return gpuHours / expertItems * 1e6;
+    }
+
+    /** Expert items per day the trace carried: compare with the profile's {@code items_per_day x expert_rate}. */
+    public double expertItemsPerDay() {
+        return expertItems / minutes * 1440;
     }
 
     /** The JSON object {@code sieve simulate scaling --json} prints; {@code source} names it in messages. */
@@ -56,6 +67,7 @@ public record SimulatedFleet(double gpuHours, double expertItems, String trace) 
         return new SimulatedFleet(
                 number(root, GPU_HOURS, source),
                 number(root, TRACE_ITEMS, source),
+                number(root, MINUTES, source),
                 root.path(TRACE).isTextual() ? root.get(TRACE).asText() : null);
     }
 

@@ -212,7 +212,7 @@ class CostModelTest {
                 .minInstances(1) // an always-on instance: inside the simulated hours, not added on top
                 .batchResultSink(ResultSink.DYNAMODB_PER_ITEM)
                 .build();
-        CostModel simulated = linear.withSimulatedFleet(new SimulatedFleet(10, 1e6, "built-in day"));
+        CostModel simulated = linear.withSimulatedFleet(new SimulatedFleet(10, 1e6, 1440, "built-in day"));
 
         CostBreakdown tiered = simulated.tiered(p);
         assertThat(tiered.perMillion(Component.GPU_INSTANCES)).isCloseTo(1.8, within(1e-9));
@@ -223,21 +223,32 @@ class CostModelTest {
         CostReport report = simulated.estimate(p);
         assertThat(report.toJsonLine())
                 .contains("\"simulated_fleet\":{\"trace\":\"built-in day\",\"gpu_hours\":10,\"trace_items\":1000000,"
-                        + "\"instance_hours_per_million_expert_items\":10}");
+                        + "\"instance_hours_per_million_expert_items\":10,");
         assertThat(report.toText()).contains("simulated fleet (built-in day)");
+        // the trace sent 1e6 expert items in a day, the profile 1e6 x 0.05: its hours per item do not carry over
+        assertThat(report.toJsonLine()).contains("\"volume_matches_profile\":false");
+        assertThat(report.toText())
+                .contains("WARNING: the trace carried 1 million expert items/day, the profile" + " sends 50000");
+        CostReport matched = linear.withSimulatedFleet(new SimulatedFleet(0.5, 50_000, 1440, "at the profile's rate"))
+                .estimate(p);
+        assertThat(matched.toJsonLine()).contains("\"volume_matches_profile\":true");
+        assertThat(matched.toText()).doesNotContain("WARNING");
         assertThat(linear.estimate(p).toJsonLine()).doesNotContain("simulated_fleet");
     }
 
     @Test
     void simulatedFleet_fromTheSimulatorsJsonLine_readsGpuHoursAndTraceItems_andNamesAMissingField() {
         SimulatedFleet fleet = SimulatedFleet.fromJson(
-                "{\"simulate\":\"scaling\",\"trace\":\"day\",\"gpu_hours\":63.03,\"trace_items\":4200000}", "sim.json");
+                "{\"simulate\":\"scaling\",\"trace\":\"day\",\"ticks\":1560,\"gpu_hours\":63.03,\"trace_items\":4200000}",
+                "sim.json");
         assertThat(fleet.instanceHoursPerMillionExpertItems()).isCloseTo(63.03 / 4.2, within(1e-9));
         assertThat(fleet.trace()).isEqualTo("day");
+        assertThat(fleet.expertItemsPerDay()).isCloseTo(4_200_000 / 1560.0 * 1440, within(1e-6));
         assertThatThrownBy(() -> SimulatedFleet.fromJson("{\"gpu_hours\":1}", "sim.json"))
                 .isInstanceOf(InvalidPricingInputException.class)
                 .hasMessage("sim.json has no number trace_items (write it with sieve simulate scaling --json > FILE)");
-        assertThatThrownBy(() -> SimulatedFleet.fromJson("{\"gpu_hours\":1,\"trace_items\":0}", "sim.json"))
+        assertThatThrownBy(
+                        () -> SimulatedFleet.fromJson("{\"gpu_hours\":1,\"trace_items\":0,\"ticks\":60}", "sim.json"))
                 .isInstanceOf(InvalidPricingInputException.class)
                 .hasMessageContaining("trace_items must be greater than 0");
         assertThatThrownBy(() -> SimulatedFleet.fromJson("not json", "sim.json"))

@@ -73,7 +73,7 @@ class SimulatedCostTest {
 
     @Test
     void cost_withGpuHoursFromAFileWithoutThem_exitsTwoNamingTheField() throws Exception {
-        Path file = Files.writeString(dir.resolve("other.json"), "{\"gpu_hours\": 3}");
+        Path file = Files.writeString(dir.resolve("other.json"), "{\"gpu_hours\": 3, \"ticks\": 60}");
         run(2, "cost", "--profile", PROFILE.toString(), "--gpu-hours-from", file.toString());
         assertThat(err.toString().strip())
                 .isEqualTo("sieve cost: " + file + " has no number trace_items (write it with sieve simulate"
