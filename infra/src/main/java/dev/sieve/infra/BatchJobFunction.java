@@ -126,14 +126,27 @@ final class BatchJobFunction extends Concern {
     }
 
     /**
-     * The batch handler reads manifests, uploads and the bundle; writes part files, outputs, queue payloads
-     * and gate results (of uploads); consumes (via the event source) and sends job tasks.
+     * Least privilege, per prefix, from the S3 calls of the batch handler's code (JobService chunk and
+     * assemble tasks, GateService.processUpload, QueuePublisher, DynamoDbRequestStore, BundleLocator):
+     *
+     * <ul>
+     *   <li>{@code bundles/}: ListObjectsV2 and GetObject: read;
+     *   <li>{@code jobs/in/}: HeadObject and ranged GetObject of a manifest: read;
+     *   <li>{@code uploads/}: HeadObject and GetObject of an uploaded body: read;
+     *   <li>{@code jobs/parts/}: PutObject of the chunk index and gate part files, GetObject of the index and
+     *       both part files at assembly (404 for a chunk without an expert part): both;
+     *   <li>{@code jobs/out/}: one PutObject of {@code <name>.out}: write;
+     *   <li>{@code payloads/}: PutObject of escalated texts too large for a message: write;
+     *   <li>{@code results/}: PutObject of an upload's gate results (the HTTP function reads them): write.
+     * </ul>
+     *
+     * It consumes (via the event source) and sends job tasks.
      */
     private void grant(SieveStorage storage, SieveQueues queues) {
         storage.grantReadPrefixes(function, List.of(BucketLayout.BUNDLES, BucketLayout.JOBS_IN, BucketLayout.UPLOADS));
-        storage.grantReadWritePrefixes(
-                function,
-                List.of(BucketLayout.JOBS_PARTS, BucketLayout.JOBS_OUT, BucketLayout.PAYLOADS, BucketLayout.RESULTS));
+        storage.grantReadWritePrefixes(function, List.of(BucketLayout.JOBS_PARTS));
+        storage.grantWritePrefixes(
+                function, List.of(BucketLayout.JOBS_OUT, BucketLayout.PAYLOADS, BucketLayout.RESULTS));
         storage.grantListBucket(function);
         storage.grantTableItems(function, GateHttpFunction.TABLE_ACTIONS);
         queues.grantSend(function);

@@ -38,7 +38,7 @@ class NagTest {
             Map.entry("AwsSolutions-IAM5[Resource::<StorageDataBucketB1B922FA.Arn>/uploads/*]", 2),
             Map.entry("AwsSolutions-IAM5[Resource::<StorageDataBucketB1B922FA.Arn>/payloads/*]", 3),
             Map.entry("AwsSolutions-IAM5[Resource::<StorageDataBucketB1B922FA.Arn>/jobs/in/*]", 2),
-            Map.entry("AwsSolutions-IAM5[Resource::<StorageDataBucketB1B922FA.Arn>/jobs/out/*]", 2),
+            Map.entry("AwsSolutions-IAM5[Resource::<StorageDataBucketB1B922FA.Arn>/jobs/out/*]", 1),
             Map.entry("AwsSolutions-IAM5[Resource::<StorageDataBucketB1B922FA.Arn>/jobs/parts/*]", 3),
             Map.entry("AwsSolutions-IAM5[Resource::<StorageDataBucketB1B922FA.Arn>/results/*]", 2),
             Map.entry(
