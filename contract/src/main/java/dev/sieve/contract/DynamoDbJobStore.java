@@ -35,12 +35,49 @@ public final class DynamoDbJobStore implements JobStore {
     }
 
     @Override
-    public boolean create(String jobId, String manifestUri, long nowMs, long ttlEpochSeconds) {
+    public String claimManifest(String manifestVersion, String jobId, long ttlEpochSeconds) {
+        Map<String, AttributeValue> key = Map.of(
+                TableSchema.PK, s(TableSchema.manifestKey(manifestVersion)), TableSchema.SK, s(TableSchema.META));
+        Map<String, AttributeValue> row = new HashMap<>(key);
+        row.put(TableSchema.JOB_ID, s(jobId));
+        row.put(TableSchema.TTL, n(ttlEpochSeconds));
+        try {
+            dynamoDb.putItem(b -> b.tableName(table)
+                    .item(row)
+                    .conditionExpression(Conditions.NEW_ROW)
+                    .expressionAttributeNames(Map.of("#sk", TableSchema.SK)));
+            return jobId;
+        } catch (ConditionalCheckFailedException e) {
+            // claimed before: read the owner (a strongly consistent read sees the winning put)
+        } catch (SdkException e) {
+            throw AwsFailures.classify("DynamoDB PutItem", e);
+        }
+        try {
+            GetItemResponse owner =
+                    dynamoDb.getItem(b -> b.tableName(table).key(key).consistentRead(true));
+            return str(owner.item(), TableSchema.JOB_ID, jobId);
+        } catch (SdkException e) {
+            throw AwsFailures.classify("DynamoDB GetItem", e);
+        }
+    }
+
+    @Override
+    public boolean create(
+            String jobId,
+            String manifestUri,
+            String manifestETag,
+            ChunkLimits limits,
+            long nowMs,
+            long ttlEpochSeconds) {
         Map<String, AttributeValue> meta = new HashMap<>();
         meta.put(TableSchema.PK, s(TableSchema.jobKey(jobId)));
         meta.put(TableSchema.SK, s(TableSchema.META));
         meta.put(TableSchema.STATE, s(JobState.SCANNING.name()));
         meta.put(TableSchema.MANIFEST, s(manifestUri));
+        meta.put(TableSchema.MANIFEST_ETAG, s(manifestETag));
+        meta.put(TableSchema.CHUNK_LINES, n(limits.lines()));
+        meta.put(TableSchema.CHUNK_BYTES, n(limits.bytes()));
+        meta.put(TableSchema.SCAN_OFFSET, n(0));
         meta.put(TableSchema.CHUNKS, n(0));
         meta.put(TableSchema.CHUNKS_DONE, n(0));
         meta.put(TableSchema.ITEMS, n(0));
@@ -83,7 +120,31 @@ public final class DynamoDbJobStore implements JobStore {
                 item.containsKey(LOST) ? num(item, LOST) : null,
                 item.containsKey(DUPLICATES) ? num(item, DUPLICATES) : null,
                 str(item, TableSchema.ERROR, null),
-                num(item, TableSchema.CREATED_AT)));
+                num(item, TableSchema.CREATED_AT),
+                str(item, TableSchema.MANIFEST_ETAG, null),
+                item.containsKey(TableSchema.CHUNK_LINES)
+                        ? new ChunkLimits((int) num(item, TableSchema.CHUNK_LINES), num(item, TableSchema.CHUNK_BYTES))
+                        : null,
+                num(item, TableSchema.SCAN_OFFSET)));
+    }
+
+    @Override
+    public boolean recordScan(String jobId, long fromOffset, long toOffset, long chunks, long items) {
+        return conditionalUpdate(
+                jobId,
+                "SET #offset = :to, #chunks = :chunks, #items = :items",
+                Conditions.JOB_SCANNED_UP_TO,
+                Map.of(
+                        "#state", TableSchema.STATE,
+                        "#offset", TableSchema.SCAN_OFFSET,
+                        "#chunks", TableSchema.CHUNKS,
+                        "#items", TableSchema.ITEMS),
+                Map.of(
+                        ":scanning", s(JobState.SCANNING.name()),
+                        ":from", n(fromOffset),
+                        ":to", n(toOffset),
+                        ":chunks", n(chunks),
+                        ":items", n(items)));
     }
 
     @Override
@@ -131,36 +192,48 @@ public final class DynamoDbJobStore implements JobStore {
     }
 
     @Override
-    public boolean beginAssembly(String jobId) {
+    public boolean beginAssembly(String jobId, String assembler, long nowMs, long leaseUntilMs) {
         return conditionalUpdate(
                 jobId,
-                "SET #state = :assembling",
-                Conditions.JOB_READY_TO_ASSEMBLE,
-                Map.of("#state", TableSchema.STATE, "#done", TableSchema.CHUNKS_DONE, "#chunks", TableSchema.CHUNKS),
+                "SET #state = :assembling, #assembler = :assembler, #lease = :until",
+                Conditions.JOB_ASSEMBLY_FREE,
+                Map.of(
+                        "#state", TableSchema.STATE,
+                        "#done", TableSchema.CHUNKS_DONE,
+                        "#chunks", TableSchema.CHUNKS,
+                        "#assembler", TableSchema.ASSEMBLER,
+                        "#lease", TableSchema.LEASE_UNTIL),
                 Map.of(
                         ":running", s(JobState.RUNNING.name()),
-                        ":assembling", s(JobState.ASSEMBLING.name())));
+                        ":assembling", s(JobState.ASSEMBLING.name()),
+                        ":assembler", s(assembler),
+                        ":now", n(nowMs),
+                        ":until", n(leaseUntilMs)));
     }
 
     @Override
-    public boolean complete(String jobId, String outputUri, long lost, long duplicates, long nowMs) {
+    public boolean complete(String jobId, String assembler, String outputUri, long lost, long duplicates, long nowMs) {
+        Map<String, String> names = new HashMap<>();
+        names.put("#state", TableSchema.STATE);
+        names.put("#assembler", TableSchema.ASSEMBLER);
+        names.put("#output", TableSchema.OUTPUT);
+        names.put("#completed", TableSchema.COMPLETED_AT);
+        names.put("#lost", LOST);
+        names.put("#dups", DUPLICATES);
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":assembling", s(JobState.ASSEMBLING.name()));
+        values.put(":assembler", s(assembler));
+        values.put(":complete", s(JobState.COMPLETE.name()));
+        values.put(":output", s(outputUri));
+        values.put(":now", n(nowMs));
+        values.put(":lost", n(lost));
+        values.put(":dups", n(duplicates));
         return conditionalUpdate(
                 jobId,
                 "SET #state = :complete, #output = :output, #completed = :now, #lost = :lost, #dups = :dups",
-                Conditions.JOB_ASSEMBLING,
-                Map.of(
-                        "#state", TableSchema.STATE,
-                        "#output", TableSchema.OUTPUT,
-                        "#completed", TableSchema.COMPLETED_AT,
-                        "#lost", LOST,
-                        "#dups", DUPLICATES),
-                Map.of(
-                        ":assembling", s(JobState.ASSEMBLING.name()),
-                        ":complete", s(JobState.COMPLETE.name()),
-                        ":output", s(outputUri),
-                        ":now", n(nowMs),
-                        ":lost", n(lost),
-                        ":dups", n(duplicates)));
+                Conditions.JOB_ASSEMBLED_BY,
+                names,
+                values);
     }
 
     @Override

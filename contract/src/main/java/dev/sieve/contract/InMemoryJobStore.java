@@ -1,5 +1,6 @@
 package dev.sieve.contract;
 
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
@@ -11,32 +12,103 @@ import java.util.concurrent.ConcurrentHashMap;
  * conditions ({@code internal.Conditions}) as {@link DynamoDbJobStore}, checked by one contract suite.
  */
 public final class InMemoryJobStore implements JobStore {
-    private final Map<String, Job> jobs = new ConcurrentHashMap<>();
+    private final Map<String, Row> rows = new HashMap<>();
     private final Set<String> chunkMarkers = new HashSet<>();
+    private final Map<String, String> manifestOwners = new ConcurrentHashMap<>();
 
     @Override
-    public synchronized boolean create(String jobId, String manifestUri, long nowMs, long ttlEpochSeconds) {
-        if (jobs.containsKey(jobId)) {
+    public String claimManifest(String manifestVersion, String jobId, long ttlEpochSeconds) {
+        String owner = manifestOwners.putIfAbsent(manifestVersion, jobId);
+        return owner == null ? jobId : owner;
+    }
+
+    /** A META item's attributes. */
+    private static final class Row {
+        final String jobId;
+        final String manifestUri;
+        final String manifestETag;
+        final ChunkLimits limits;
+        final long createdAtMs;
+        JobState state = JobState.SCANNING;
+        long chunks;
+        long chunksDone;
+        long items;
+        long scanOffset;
+        String outputUri;
+        Long lost;
+        Long duplicates;
+        String error;
+        String assembler;
+        Long leaseUntilMs;
+
+        Row(String jobId, String manifestUri, String manifestETag, ChunkLimits limits, long createdAtMs) {
+            this.jobId = jobId;
+            this.manifestUri = manifestUri;
+            this.manifestETag = manifestETag;
+            this.limits = limits;
+            this.createdAtMs = createdAtMs;
+        }
+
+        Job job() {
+            return new Job(
+                    jobId,
+                    state,
+                    manifestUri,
+                    chunks,
+                    chunksDone,
+                    items,
+                    outputUri,
+                    lost,
+                    duplicates,
+                    error,
+                    createdAtMs,
+                    manifestETag,
+                    limits,
+                    scanOffset);
+        }
+    }
+
+    @Override
+    public synchronized boolean create(
+            String jobId,
+            String manifestUri,
+            String manifestETag,
+            ChunkLimits limits,
+            long nowMs,
+            long ttlEpochSeconds) {
+        if (rows.containsKey(jobId)) {
             return false;
         }
-        jobs.put(jobId, new Job(jobId, JobState.SCANNING, manifestUri, 0, 0, 0, null, null, null, null, nowMs));
+        rows.put(jobId, new Row(jobId, manifestUri, manifestETag, limits, nowMs));
         return true;
     }
 
     @Override
-    public Optional<Job> job(String jobId) {
-        return Optional.ofNullable(jobs.get(jobId));
+    public synchronized Optional<Job> job(String jobId) {
+        return Optional.ofNullable(rows.get(jobId)).map(Row::job);
+    }
+
+    @Override
+    public synchronized boolean recordScan(String jobId, long fromOffset, long toOffset, long chunks, long items) {
+        Row r = rows.get(jobId);
+        if (r == null || r.state != JobState.SCANNING || r.scanOffset != fromOffset) {
+            return false;
+        }
+        r.scanOffset = toOffset;
+        r.chunks = chunks;
+        r.items = items;
+        return true;
     }
 
     @Override
     public synchronized boolean startRunning(String jobId, long chunks, long items) {
-        Job j = jobs.get(jobId);
-        if (j == null || j.state() != JobState.SCANNING) {
+        Row r = rows.get(jobId);
+        if (r == null || r.state != JobState.SCANNING) {
             return false;
         }
-        JobState next = chunks == 0 ? JobState.ASSEMBLING : JobState.RUNNING;
-        put(new Job(
-                jobId, next, j.manifestUri(), chunks, j.chunksDone(), items, null, null, null, null, j.createdAtMs()));
+        r.state = chunks == 0 ? JobState.ASSEMBLING : JobState.RUNNING;
+        r.chunks = chunks;
+        r.items = items;
         return true;
     }
 
@@ -45,81 +117,52 @@ public final class InMemoryJobStore implements JobStore {
         if (!chunkMarkers.add(jobId + "#" + chunk)) {
             return new ChunkCount(false, job(jobId));
         }
-        Job j = jobs.get(jobId);
-        if (j != null) {
-            put(new Job(
-                    jobId,
-                    j.state(),
-                    j.manifestUri(),
-                    j.chunks(),
-                    j.chunksDone() + 1,
-                    j.items(),
-                    j.outputUri(),
-                    j.lost(),
-                    j.duplicates(),
-                    j.error(),
-                    j.createdAtMs()));
+        Row r = rows.get(jobId);
+        if (r != null) {
+            r.chunksDone++;
         }
         return new ChunkCount(true, job(jobId));
     }
 
     @Override
-    public synchronized boolean beginAssembly(String jobId) {
-        Job j = jobs.get(jobId);
-        if (j == null || !j.readyToAssemble()) {
+    public synchronized boolean beginAssembly(String jobId, String assembler, long nowMs, long leaseUntilMs) {
+        Row r = rows.get(jobId);
+        if (r == null || r.chunksDone < r.chunks) {
             return false;
         }
-        put(withState(j, JobState.ASSEMBLING, null));
+        boolean free = r.state == JobState.RUNNING
+                || (r.state == JobState.ASSEMBLING && (r.leaseUntilMs == null || r.leaseUntilMs < nowMs));
+        if (!free) {
+            return false;
+        }
+        r.state = JobState.ASSEMBLING;
+        r.assembler = assembler;
+        r.leaseUntilMs = leaseUntilMs;
         return true;
     }
 
     @Override
-    public synchronized boolean complete(String jobId, String outputUri, long lost, long duplicates, long nowMs) {
-        Job j = jobs.get(jobId);
-        if (j == null || j.state() != JobState.ASSEMBLING) {
+    public synchronized boolean complete(
+            String jobId, String assembler, String outputUri, long lost, long duplicates, long nowMs) {
+        Row r = rows.get(jobId);
+        if (r == null || r.state != JobState.ASSEMBLING || !assembler.equals(r.assembler)) {
             return false;
         }
-        put(new Job(
-                jobId,
-                JobState.COMPLETE,
-                j.manifestUri(),
-                j.chunks(),
-                j.chunksDone(),
-                j.items(),
-                outputUri,
-                lost,
-                duplicates,
-                null,
-                j.createdAtMs()));
+        r.state = JobState.COMPLETE;
+        r.outputUri = outputUri;
+        r.lost = lost;
+        r.duplicates = duplicates;
         return true;
     }
 
     @Override
     public synchronized boolean fail(String jobId, String reason, long nowMs) {
-        Job j = jobs.get(jobId);
-        if (j == null || j.state().terminal()) {
+        Row r = rows.get(jobId);
+        if (r == null || r.state.terminal()) {
             return false;
         }
-        put(withState(j, JobState.FAILED, reason));
+        r.state = JobState.FAILED;
+        r.error = reason;
         return true;
-    }
-
-    private void put(Job job) {
-        jobs.put(job.jobId(), job);
-    }
-
-    private static Job withState(Job j, JobState state, String error) {
-        return new Job(
-                j.jobId(),
-                state,
-                j.manifestUri(),
-                j.chunks(),
-                j.chunksDone(),
-                j.items(),
-                j.outputUri(),
-                j.lost(),
-                j.duplicates(),
-                error,
-                j.createdAtMs());
     }
 }

@@ -10,7 +10,9 @@ import java.util.Optional;
  * InMemoryJobStore}; both pass {@code JobStoreContract}.
  *
  * <p>State machine: {@code SCANNING → RUNNING → ASSEMBLING → COMPLETE} (a manifest without lines goes
- * SCANNING → ASSEMBLING); any unfinished state → FAILED. COMPLETE and FAILED are final.
+ * SCANNING → ASSEMBLING); any unfinished state → FAILED. COMPLETE and FAILED are final. SCANNING advances
+ * in steps ({@link #recordScan}), each from the offset the table holds, so an interrupted scan resumes
+ * where it stopped; ASSEMBLING is held by one assembler at a time under a lease ({@link #beginAssembly}).
  */
 public interface JobStore {
 
@@ -26,7 +28,10 @@ public interface JobStore {
             Long lost,
             Long duplicates,
             String error,
-            long createdAtMs) {
+            long createdAtMs,
+            String manifestETag,
+            ChunkLimits limits,
+            long scanOffset) {
 
         /** Every chunk is counted and the job is still to be assembled. */
         public boolean readyToAssemble() {
@@ -34,10 +39,36 @@ public interface JobStore {
         }
     }
 
-    /** Puts a new job's META (SCANNING); false when the job already exists. */
-    boolean create(String jobId, String manifestUri, long nowMs, long ttlEpochSeconds);
+    /**
+     * Names the job that owns one manifest version: {@code jobId} when no job claimed it yet, else the job
+     * that did (an S3 event and a POST for the same object, or a redelivery, then share one job). Job ids
+     * are random, so they cannot be derived from the manifest's key and ETag.
+     *
+     * @param manifestVersion tenant-scoped hash of the manifest's key and ETag
+     * @return the id of the job that owns the manifest version
+     */
+    String claimManifest(String manifestVersion, String jobId, long ttlEpochSeconds);
+
+    /**
+     * Puts a new job's META (SCANNING at offset 0) with the manifest's ETag and the chunk limits pinned;
+     * false when the job already exists.
+     */
+    boolean create(
+            String jobId,
+            String manifestUri,
+            String manifestETag,
+            ChunkLimits limits,
+            long nowMs,
+            long ttlEpochSeconds);
 
     Optional<Job> job(String jobId);
+
+    /**
+     * One scan step: the manifest is cut (and the chunk tasks sent) up to byte {@code toOffset}, giving
+     * {@code chunks} chunks and {@code items} lines in all; false when the scan no longer stands at {@code
+     * fromOffset} (another scanner got there first, or the job left SCANNING).
+     */
+    boolean recordScan(String jobId, long fromOffset, long toOffset, long chunks, long items);
 
     /**
      * SCANNING → RUNNING (or ASSEMBLING when {@code chunks == 0}) with the chunk and line counts; false
@@ -56,14 +87,18 @@ public interface JobStore {
     /** The answer of {@link #countChunkDone}. */
     record ChunkCount(boolean countedNow, Optional<Job> job) {}
 
-    /** RUNNING → ASSEMBLING when every chunk is counted; true when the job is (now) ASSEMBLING. */
-    boolean beginAssembly(String jobId);
+    /**
+     * RUNNING → ASSEMBLING when every chunk is counted, or takes over an ASSEMBLING job whose lease ran
+     * out; {@code assembler} then holds the job until {@code leaseUntilMs}. False when the job is not
+     * ready, finished, or another assembler's lease is live.
+     */
+    boolean beginAssembly(String jobId, String assembler, long nowMs, long leaseUntilMs);
 
     /**
-     * ASSEMBLING → COMPLETE with the output; true for the one assembler that made it (it owns the
-     * completion event).
+     * ASSEMBLING → COMPLETE with the output, only for the assembler that holds the job; true for the one
+     * call that made it (it owns the completion event).
      */
-    boolean complete(String jobId, String outputUri, long lost, long duplicates, long nowMs);
+    boolean complete(String jobId, String assembler, String outputUri, long lost, long duplicates, long nowMs);
 
     /** Any unfinished state → FAILED with a reason; false when the job had already finished. */
     boolean fail(String jobId, String reason, long nowMs);

@@ -45,12 +45,19 @@ public final class QueuePublisher {
         this.bucket = bucket;
     }
 
-    /** Sends an API request's escalated items: as many inline messages as needed, one S3 payload per oversized item. */
+    /**
+     * Sends an API request's escalated items: as many inline messages as needed, one S3 payload per
+     * oversized item.
+     *
+     * @param allowGateFallback the request's {@code allow_gate_fallback}: items still waiting at the
+     *     deadline may be answered with the gate's label ({@link QueueMessage#allowGateFallback})
+     */
     public void publishRequest(
             String queueUrl,
             String requestId,
             Priority priority,
             long deadlineEpochMs,
+            boolean allowGateFallback,
             String bundleVersion,
             long nowMs,
             List<QueueItem> items) {
@@ -58,7 +65,15 @@ public final class QueuePublisher {
         List<QueueMessage> messages = new ArrayList<>();
         for (List<QueueItem> group : packing.inlineGroups()) {
             messages.add(QueueMessage.inline(
-                    QueueMessage.Kind.REQUEST, requestId, 0, priority, deadlineEpochMs, bundleVersion, nowMs, group));
+                            QueueMessage.Kind.REQUEST,
+                            requestId,
+                            0,
+                            priority,
+                            deadlineEpochMs,
+                            bundleVersion,
+                            nowMs,
+                            group)
+                    .withGateFallback(allowGateFallback));
         }
         int sequence = 0;
         for (QueueItem large : packing.oversized()) {
@@ -73,7 +88,8 @@ public final class QueuePublisher {
                     bundleVersion,
                     nowMs,
                     null,
-                    uri));
+                    uri,
+                    allowGateFallback));
         }
         send(queueUrl, messages);
     }

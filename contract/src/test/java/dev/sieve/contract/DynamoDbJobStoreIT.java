@@ -35,7 +35,7 @@ class DynamoDbJobStoreIT extends JobStoreContract {
 
     private static String running(int chunks) {
         String id = UUID.randomUUID().toString();
-        store.create(id, "s3://b/jobs/in/x.jsonl", 0, 0);
+        store.create(id, "s3://b/jobs/in/x.jsonl", "\"e\"", LIMITS, 0, 0);
         store.startRunning(id, chunks, chunks);
         return id;
     }

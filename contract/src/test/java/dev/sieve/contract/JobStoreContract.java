@@ -10,25 +10,87 @@ import org.junit.jupiter.api.Test;
  * DynamoDbJobStoreIT} run it against the two implementations.
  */
 abstract class JobStoreContract {
+    static final ChunkLimits LIMITS = new ChunkLimits(1000, 4096);
+
     protected abstract JobStore store();
 
     private String running(int chunks) {
         String id = UUID.randomUUID().toString();
-        assertThat(store().create(id, "s3://b/jobs/in/" + id + ".jsonl", 7, 0)).isTrue();
+        assertThat(store().create(id, "s3://b/jobs/in/" + id + ".jsonl", "\"e1\"", LIMITS, 7, 0))
+                .isTrue();
         assertThat(store().startRunning(id, chunks, chunks * 10L)).isTrue();
         return id;
     }
 
     @Test
+    void claimManifest_whenClaimedBefore_namesTheFirstJob() {
+        String version = "acme/" + UUID.randomUUID();
+        String first = UUID.randomUUID().toString();
+
+        assertThat(store().claimManifest(version, first, 0)).isEqualTo(first);
+        assertThat(store().claimManifest(version, UUID.randomUUID().toString(), 0))
+                .isEqualTo(first);
+        assertThat(store().claimManifest("beta/" + version, "other", 0)).isEqualTo("other");
+    }
+
+    @Test
     void create_whenJobExists_returnsFalseAndKeepsIt() {
         String id = UUID.randomUUID().toString();
-        assertThat(store().create(id, "s3://b/jobs/in/a.jsonl", 1, 0)).isTrue();
-        assertThat(store().create(id, "s3://b/jobs/in/a.jsonl", 2, 0)).isFalse();
+        assertThat(store().create(id, "s3://b/jobs/in/a.jsonl", "\"e1\"", LIMITS, 1, 0))
+                .isTrue();
+        assertThat(store().create(id, "s3://b/jobs/in/a.jsonl", "\"e2\"", new ChunkLimits(1, 1), 2, 0))
+                .isFalse();
 
         JobStore.Job job = store().job(id).orElseThrow();
         assertThat(job.state()).isEqualTo(JobState.SCANNING);
         assertThat(job.createdAtMs()).isEqualTo(1);
         assertThat(job.manifestUri()).isEqualTo("s3://b/jobs/in/a.jsonl");
+        assertThat(job.manifestETag()).isEqualTo("\"e1\"");
+        assertThat(job.limits()).isEqualTo(LIMITS);
+        assertThat(job.scanOffset()).isZero();
+    }
+
+    @Test
+    void recordScan_advancesOnlyFromWhereTheScanStands() {
+        String id = UUID.randomUUID().toString();
+        store().create(id, "s3://b/jobs/in/a.jsonl", "\"e1\"", LIMITS, 1, 0);
+
+        assertThat(store().recordScan(id, 0, 500, 3, 30)).isTrue();
+        assertThat(store().recordScan(id, 0, 500, 3, 30))
+                .as("a second scanner of the same step")
+                .isFalse();
+        assertThat(store().recordScan(id, 500, 900, 5, 50)).isTrue();
+        JobStore.Job job = store().job(id).orElseThrow();
+        assertThat(job.state()).isEqualTo(JobState.SCANNING);
+        assertThat(job.scanOffset()).isEqualTo(900);
+        assertThat(job.chunks()).isEqualTo(5);
+        assertThat(job.items()).isEqualTo(50);
+        assertThat(job.readyToAssemble())
+                .as("chunks counted while scanning never assemble")
+                .isFalse();
+
+        assertThat(store().startRunning(id, 5, 50)).isTrue();
+        assertThat(store().recordScan(id, 900, 1000, 6, 60)).isFalse();
+    }
+
+    @Test
+    void beginAssembly_oneAssemblerHoldsTheJobUntilItsLeaseRunsOut() {
+        String id = running(1);
+        store().countChunkDone(id, 0, 0);
+
+        assertThat(store().beginAssembly(id, "a", 1000, 2000)).isTrue();
+        assertThat(store().beginAssembly(id, "b", 1500, 2500))
+                .as("a's lease is live")
+                .isFalse();
+        assertThat(store().beginAssembly(id, "b", 2001, 3000))
+                .as("a's lease ran out")
+                .isTrue();
+        assertThat(store().complete(id, "a", "s3://b/jobs/out/a.out", 0, 0, 2100))
+                .as("a lost the job")
+                .isFalse();
+        assertThat(store().complete(id, "b", "s3://b/jobs/out/a.out", 0, 0, 2100))
+                .isTrue();
+        assertThat(store().beginAssembly(id, "c", 9000, 9999)).isFalse();
     }
 
     @Test
@@ -58,7 +120,7 @@ abstract class JobStoreContract {
         assertThat(first.countedNow()).isTrue();
         assertThat(first.job().orElseThrow().readyToAssemble()).isFalse();
         assertThat(store().countChunkDone(id, 0, 0).countedNow()).isFalse();
-        assertThat(store().beginAssembly(id)).isFalse();
+        assertThat(store().beginAssembly(id, "a", 0, 10)).isFalse();
 
         JobStore.ChunkCount last = store().countChunkDone(id, 1, 0);
         assertThat(last.countedNow()).isTrue();
@@ -72,13 +134,13 @@ abstract class JobStoreContract {
     @Test
     void complete_onlyAfterAssemblyBegan_andOnlyOnce() {
         String id = running(1);
-        assertThat(store().complete(id, "s3://b/jobs/out/a.out", 0, 0, 9)).isFalse();
+        assertThat(store().complete(id, "a", "s3://b/jobs/out/a.out", 0, 0, 9)).isFalse();
 
         store().countChunkDone(id, 0, 0);
-        assertThat(store().beginAssembly(id)).isTrue();
-        assertThat(store().complete(id, "s3://b/jobs/out/a.out", 1, 2, 9)).isTrue();
-        assertThat(store().complete(id, "s3://b/jobs/out/a.out", 0, 0, 9)).isFalse();
-        assertThat(store().beginAssembly(id)).isFalse();
+        assertThat(store().beginAssembly(id, "a", 0, 10)).isTrue();
+        assertThat(store().complete(id, "a", "s3://b/jobs/out/a.out", 1, 2, 9)).isTrue();
+        assertThat(store().complete(id, "a", "s3://b/jobs/out/a.out", 0, 0, 9)).isFalse();
+        assertThat(store().beginAssembly(id, "a", 100, 110)).isFalse();
 
         JobStore.Job job = store().job(id).orElseThrow();
         assertThat(job.state()).isEqualTo(JobState.COMPLETE);
@@ -100,13 +162,14 @@ abstract class JobStoreContract {
         assertThat(job.state()).isEqualTo(JobState.FAILED);
         assertThat(job.error()).isEqualTo("manifest was overwritten");
         assertThat(job.readyToAssemble()).isFalse();
-        assertThat(store().beginAssembly(id)).isFalse();
+        assertThat(store().beginAssembly(id, "a", 0, 10)).isFalse();
     }
 
     @Test
     void fail_whenCompleteOrUnknown_changesNothing() {
         String id = running(0);
-        store().complete(id, "s3://b/jobs/out/a.out", 0, 0, 1);
+        assertThat(store().beginAssembly(id, "a", 0, 10)).isTrue();
+        store().complete(id, "a", "s3://b/jobs/out/a.out", 0, 0, 1);
 
         assertThat(store().fail(id, "late", 2)).isFalse();
         assertThat(store().job(id).orElseThrow().state()).isEqualTo(JobState.COMPLETE);

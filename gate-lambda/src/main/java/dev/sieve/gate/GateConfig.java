@@ -1,5 +1,7 @@
 package dev.sieve.gate;
 
+import dev.sieve.contract.ChunkLimits;
+import dev.sieve.gate.tenant.TenantConfig;
 import dev.sieve.shared.config.ConfigException;
 import dev.sieve.shared.config.EnvironmentVariables;
 import dev.sieve.shared.config.Settings;
@@ -21,11 +23,13 @@ import java.util.Map;
  * @param realtimeMaxItems largest item count answered in real-time mode (default 1000)
  * @param realtimeBudgetMs how long a real-time request waits for escalated items (default 2000)
  * @param batchChunkItems manifest lines per batch-transform chunk (default 1000)
+ * @param batchChunkBytes largest batch-transform chunk in bytes (default {@link #DEFAULT_BATCH_CHUNK_BYTES})
  * @param resultsTtlDays days results stay in DynamoDB (default 7)
  * @param maxRequestItems largest item count of one API request or upload (default 100000)
- * @param uploadUrlTtlSeconds lifetime of a presigned upload URL (default 900)
+ * @param uploadUrlTtlSeconds lifetime of a presigned upload URL (default 300)
  * @param s3PathStyle path-style S3 addressing (emulators)
  * @param metricsNamespace CloudWatch EMF namespace (default {@code Sieve})
+ * @param tenants how callers map to tenants, and each tenant's quota
  */
 public record GateConfig(
         String tableName,
@@ -39,11 +43,13 @@ public record GateConfig(
         int realtimeMaxItems,
         int realtimeBudgetMs,
         int batchChunkItems,
+        int batchChunkBytes,
         int resultsTtlDays,
         int maxRequestItems,
         int uploadUrlTtlSeconds,
         boolean s3PathStyle,
-        String metricsNamespace) {
+        String metricsNamespace,
+        TenantConfig tenants) {
 
     /** Largest UTF-8 size of one item's text (1 MiB). */
     public static final int MAX_TEXT_BYTES = 1024 * 1024;
@@ -53,6 +59,11 @@ public record GateConfig(
     public static final long MAX_BODY_BYTES = 6L * 1024 * 1024;
     /** Largest real-time body: leaves room in the 6 MB invoke limit for the response. */
     public static final long REALTIME_MAX_BODY_BYTES = 5L * 1024 * 1024;
+    /**
+     * Default largest chunk (4 MiB): what one chunk task reads and gates in one invocation, and about what
+     * its escalated texts weigh in the worker's payload.
+     */
+    public static final int DEFAULT_BATCH_CHUNK_BYTES = 4 * 1024 * 1024;
     /** Largest object accepted through {@code POST /v1/uploads}. */
     public static final long MAX_UPLOAD_BYTES = 256L * 1024 * 1024;
 
@@ -84,11 +95,19 @@ public record GateConfig(
                 settings.intInRange(EnvironmentVariables.REALTIME_MAX_ITEMS, 1000, 1, 100_000),
                 settings.intInRange(EnvironmentVariables.REALTIME_BUDGET_MS, 2000, 0, 25_000),
                 settings.intInRange(EnvironmentVariables.BATCH_CHUNK_ITEMS, 10_000, 1, 100_000),
+                settings.intInRange(
+                        EnvironmentVariables.BATCH_CHUNK_BYTES, DEFAULT_BATCH_CHUNK_BYTES, 1, 256 * 1024 * 1024),
                 settings.intInRange(EnvironmentVariables.RESULTS_TTL_DAYS, 7, 1, 365),
                 settings.intInRange(EnvironmentVariables.MAX_REQUEST_ITEMS, 100_000, 1, 10_000_000),
-                settings.intInRange(EnvironmentVariables.UPLOAD_URL_TTL_S, 900, 60, 3600),
+                settings.intInRange(EnvironmentVariables.UPLOAD_URL_TTL_S, 300, 60, 3600),
                 pathStyle.equals("true"),
-                settings.optional(EnvironmentVariables.METRICS_NAMESPACE, "Sieve"));
+                settings.optional(EnvironmentVariables.METRICS_NAMESPACE, "Sieve"),
+                TenantConfig.fromEnvironment(env));
+    }
+
+    /** How manifests are cut into chunks ({@link #batchChunkItems} lines, {@link #batchChunkBytes} bytes). */
+    public ChunkLimits chunkLimits() {
+        return new ChunkLimits(batchChunkItems, batchChunkBytes);
     }
 
     /** A copy with another API base URL ({@code sieve local} learns its port after binding). */
@@ -105,10 +124,12 @@ public record GateConfig(
                 realtimeMaxItems,
                 realtimeBudgetMs,
                 batchChunkItems,
+                batchChunkBytes,
                 resultsTtlDays,
                 maxRequestItems,
                 uploadUrlTtlSeconds,
                 s3PathStyle,
-                metricsNamespace);
+                metricsNamespace,
+                tenants);
     }
 }

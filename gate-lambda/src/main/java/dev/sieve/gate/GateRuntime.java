@@ -8,6 +8,9 @@ import dev.sieve.gate.batch.LogCompletionEvents;
 import dev.sieve.gate.service.GateProvider;
 import dev.sieve.gate.service.GateService;
 import dev.sieve.gate.service.RoutingMonitor;
+import dev.sieve.gate.tenant.DynamoDbQuotas;
+import dev.sieve.gate.tenant.Quotas;
+import dev.sieve.gate.tenant.TenantResolver;
 import dev.sieve.shared.metrics.EmfMetrics;
 import dev.sieve.shared.metrics.Metrics;
 import java.io.IOException;
@@ -62,7 +65,8 @@ public record GateRuntime(
             CompletionEvents events,
             Clock clock) {
         RoutingMonitor routing = new RoutingMonitor(metrics);
-        GateService gateService = new GateService(config, gate, clients, metrics, routing, clock);
+        Quotas quotas = new DynamoDbQuotas(clients.dynamoDb(), config.tableName(), config.tenants(), clock);
+        GateService gateService = new GateService(config, gate, clients, metrics, routing, quotas, clock);
         JobService jobService = new JobService(config, gate, clients, events, routing, clock);
         return new GateRuntime(
                 config,
@@ -71,7 +75,7 @@ public record GateRuntime(
                 gateService,
                 jobService,
                 routing,
-                new ApiRoutes(gateService, jobService, openApi()));
+                new ApiRoutes(gateService, jobService, new TenantResolver(config.tenants()), openApi()));
     }
 
     /** The OpenAPI 3 document of the HTTP API (served at {@code GET /v1/openapi.json}). */

@@ -7,8 +7,10 @@ import dev.sieve.shared.queue.QueueItem;
 import dev.sieve.worker.expert.Expert;
 import dev.sieve.worker.expert.ExpertInput;
 import dev.sieve.worker.internal.Acknowledger;
+import dev.sieve.worker.internal.AnswerCache;
 import dev.sieve.worker.internal.AwsResultSink;
 import dev.sieve.worker.internal.DynamicBatcher;
+import dev.sieve.worker.internal.DynamoDbResponseCache;
 import dev.sieve.worker.internal.Heartbeat;
 import dev.sieve.worker.internal.InFlight;
 import dev.sieve.worker.internal.InferenceLoop;
@@ -38,7 +40,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * djl-serving's {@code wlm} and Temporal's worker:
  *
  * <pre>
- * Poller -> Intake (parse, payload, tokenize; pool) -> DynamicBatcher -> InferenceLoop (expert)
+ * Poller -> Intake (parse, payload, cache lookup, tokenize; pool) -> DynamicBatcher -> InferenceLoop (expert)
  *        -> ResultWriter (sink, then delete; pool)
  * LeaseKeeper (renew / release / delete), ProtectionKeeper, WorkerMetrics on one Heartbeat thread
  * </pre>
@@ -60,6 +62,7 @@ public final class Worker implements AutoCloseable {
     private final LeaseKeeper leases;
     private final ProtectionKeeper protection;
     private final ResultWriter writer;
+    private final AnswerCache cache;
     private final Intake intake;
     private final InferenceLoop inference;
     private final Poller poller;
@@ -86,8 +89,11 @@ public final class Worker implements AutoCloseable {
         this.protection = new ProtectionKeeper(
                 b.protection != null ? b.protection : TaskProtection.none(), inFlight, heartbeat, clock);
         this.writer = new ResultWriter(config, sink, leases, metrics, expert.labels());
-        this.intake = new Intake(config, expert, bundleVersion, payloads, batcher, inFlight, leases, writer, metrics);
-        this.inference = new InferenceLoop(batcher, expert, writer, leases, metrics, b.batchListener, clock);
+        this.cache = new AnswerCache(
+                b.responseCache != null ? b.responseCache : ResponseCache.none(), bundleVersion, config.cacheTtl());
+        this.intake =
+                new Intake(config, expert, bundleVersion, payloads, batcher, inFlight, leases, writer, cache, metrics);
+        this.inference = new InferenceLoop(batcher, expert, writer, cache, leases, metrics, b.batchListener, clock);
         this.poller = new Poller(config, queues, inFlight, leases, intake, protection, clock);
     }
 
@@ -145,7 +151,9 @@ public final class Worker implements AutoCloseable {
                         Clock.systemUTC(),
                         sqs,
                         config.jobsQueueUrl()))
-                .payloads(new PayloadReader(s3)::read);
+                .payloads(new PayloadReader(s3)::read)
+                .responseCache(
+                        new DynamoDbResponseCache(dynamoDb, config.tableName(), config.cacheTtl(), Clock.systemUTC()));
     }
 
     /** Starts polling and processing. */
@@ -188,6 +196,7 @@ public final class Worker implements AutoCloseable {
         inference.join(Duration.ofSeconds(30));
         intake.close();
         writer.close(Duration.ofSeconds(30));
+        cache.close(Duration.ofSeconds(5));
         heartbeat.close();
         protection.clear();
         acks.close();
@@ -219,6 +228,7 @@ public final class Worker implements AutoCloseable {
         private Metrics metrics;
         private Clock clock;
         private Consumer<List<ExpertInput>> batchListener;
+        private ResponseCache responseCache;
 
         private Builder() {}
 
@@ -272,6 +282,12 @@ public final class Worker implements AutoCloseable {
         /** Sees every batch's inputs before the expert runs it (benchmarks replay them). */
         public Builder batchListener(Consumer<List<ExpertInput>> batchListener) {
             this.batchListener = batchListener;
+            return this;
+        }
+
+        /** Where expert answers are shared between workers (default: none, only this worker's memory). */
+        public Builder responseCache(ResponseCache responseCache) {
+            this.responseCache = responseCache;
             return this;
         }
 

@@ -45,6 +45,7 @@ import java.util.regex.Pattern;
  * @param jobsQueueUrl the gate's jobs queue; when set, the worker that counts a job's last chunk done
  *     sends the job's ASSEMBLE task there, when absent assembly waits for a {@code GET /v1/jobs/{id}}
  * @param expertPrecision which of the bundle's expert graphs is served (fp16 only on CUDA)
+ * @param cacheTtl how long an expert answer stays in the response cache; zero = no cache
  */
 public record WorkerConfig(
         Map<Priority, String> queueUrls,
@@ -71,7 +72,8 @@ public record WorkerConfig(
         Optional<String> ecsAgentUri,
         boolean s3PathStyle,
         Optional<String> jobsQueueUrl,
-        ExpertPrecision expertPrecision) {
+        ExpertPrecision expertPrecision,
+        Duration cacheTtl) {
 
     /** The SDK's standard variable for a custom S3 endpoint (read only to choose path-style addressing). */
     public static final String AWS_ENDPOINT_URL_S3 = "AWS_ENDPOINT_URL_S3";
@@ -136,7 +138,8 @@ public record WorkerConfig(
                 Optional.ofNullable(settings.optional(EnvironmentVariables.ECS_AGENT_URI, null)),
                 settings.optional(AWS_ENDPOINT_URL_S3, null) != null,
                 Optional.ofNullable(settings.optional(EnvironmentVariables.JOBS_QUEUE_URL, null)),
-                precision);
+                precision,
+                Duration.ofHours(settings.intInRange(EnvironmentVariables.CACHE_TTL_HOURS, 24, 0, 24 * 365)));
     }
 
     /** Whether the expert runs on a CUDA device. */
@@ -176,7 +179,8 @@ public record WorkerConfig(
                 ecsAgentUri,
                 s3PathStyle,
                 jobsQueueUrl,
-                expertPrecision);
+                expertPrecision,
+                cacheTtl);
     }
 
     private static ExpertPrecision precision(Settings settings, String device) {

@@ -12,6 +12,10 @@ package dev.sieve.worker;
  * @param poisonMessages bodies that were not queue messages
  * @param releasedForVersion messages released because they were for another bundle version
  * @param itemErrors items answered with the gate's label after failing {@code itemRetryLimit} times
+ * @param gateFallbacks items answered with the gate's label (tier {@code gate_fallback}) because their
+ *     deadline passed before their batch formed and their request allowed it
+ * @param cacheHits items answered from the response cache (tier {@code cache}) instead of the expert
+ * @param cacheMisses items the expert ran with the cache on (hit rate = hits / (hits + misses))
  * @param inFlightMessages messages held now
  * @param batchesByRelease batches by why they were released ({@code full}, {@code tokens}, {@code wait},
  *     {@code backlog}, {@code drain})
@@ -26,11 +30,20 @@ public record WorkerStats(
         long poisonMessages,
         long releasedForVersion,
         long itemErrors,
+        long gateFallbacks,
+        long cacheHits,
+        long cacheMisses,
         int inFlightMessages,
         java.util.Map<String, Long> batchesByRelease) {
 
     public WorkerStats {
         batchesByRelease = java.util.Map.copyOf(batchesByRelease);
+    }
+
+    /** Share of the cache's lookups that found an answer (0 with the cache off). */
+    public double cacheHitRate() {
+        long lookups = cacheHits + cacheMisses;
+        return lookups == 0 ? 0 : (double) cacheHits / lookups;
     }
 
     /** Share of computed tokens that were padding. */

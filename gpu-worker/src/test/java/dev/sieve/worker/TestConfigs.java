@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Worker settings for tests: small batches, short waits, three in-memory queue names. */
+/** Worker settings for tests: small batches, short waits, three in-memory queue names, no response cache. */
 public final class TestConfigs {
     public static final String REALTIME = "mem://realtime";
     public static final String ASYNC = "mem://async";
@@ -25,6 +25,8 @@ public final class TestConfigs {
         env.put("SIEVE_TOKENIZER_THREADS", "2");
         env.put("SIEVE_WRITER_THREADS", "2");
         env.put("SIEVE_ITEM_RETRY_LIMIT", "1");
+        // Tests repeat texts freely; the response cache has its own tests (ResponseCacheTest).
+        env.put("SIEVE_CACHE_TTL_HOURS", "0");
         return env;
     }
 
@@ -61,6 +63,7 @@ public final class TestConfigs {
                 c.ecsAgentUri(),
                 c.s3PathStyle(),
                 c.jobsQueueUrl(),
-                c.expertPrecision());
+                c.expertPrecision(),
+                c.cacheTtl());
     }
 }

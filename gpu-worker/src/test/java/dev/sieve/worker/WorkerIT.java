@@ -3,6 +3,7 @@ package dev.sieve.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sieve.contract.ChunkLimits;
 import dev.sieve.contract.DynamoDbJobStore;
 import dev.sieve.contract.DynamoDbRequestStore;
 import dev.sieve.contract.PayloadReader;
@@ -20,6 +21,7 @@ import dev.sieve.shared.result.TableSchema;
 import dev.sieve.shared.result.Tier;
 import dev.sieve.worker.expert.Expert;
 import dev.sieve.worker.internal.AwsResultSink;
+import dev.sieve.worker.internal.DynamoDbResponseCache;
 import dev.sieve.worker.internal.SqsMessageQueues;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -74,12 +76,18 @@ class WorkerIT {
     }
 
     private Worker startWorker(Map<String, String> overrides) {
+        return startWorker(overrides, null);
+    }
+
+    /** @param expertRows when given, receives the size of every batch the expert ran */
+    private Worker startWorker(Map<String, String> overrides, List<Integer> expertRows) {
         Map<String, String> env = new HashMap<>(resources.environment());
         env.put("SIEVE_BUNDLE_URI", "/unused");
         env.put("SIEVE_MAX_BATCH_ITEMS", "16");
         env.put("SIEVE_MAX_WAIT_MS", "10");
         env.put("SIEVE_VISIBILITY_TIMEOUT_S", "6");
         env.put("SIEVE_TOKENIZER_THREADS", "2");
+        env.put("SIEVE_CACHE_TTL_HOURS", "0"); // the tests repeat texts; the cache's IT turns it on
         env.putAll(overrides);
         WorkerConfig config = WorkerConfig.fromEnvironment(env);
         Worker worker = Worker.builder()
@@ -97,7 +105,10 @@ class WorkerIT {
                         sqs,
                         config.jobsQueueUrl()))
                 .payloads(new PayloadReader(s3)::read)
+                .responseCache(
+                        new DynamoDbResponseCache(dynamo, config.tableName(), config.cacheTtl(), Clock.systemUTC()))
                 .metrics(EmfMetrics.to("SieveIT", Map.of("service", "worker"), metricLines::add, Clock.systemUTC()))
+                .batchListener(expertRows == null ? null : batch -> expertRows.add(batch.size()))
                 .build();
         workers.add(worker);
         worker.start();
@@ -138,6 +149,104 @@ class WorkerIT {
         await(
                 () -> queueEmpty(Priority.REALTIME) && queueEmpty(Priority.ASYNC) && queueEmpty(Priority.BATCH),
                 Duration.ofSeconds(10));
+    }
+
+    @Test
+    void worker_whenALateRequestAllowsTheGateFallback_answersItThroughTheQueuesWithoutTheExpert() throws Exception {
+        putRequestMeta("late", 3);
+        putRequestMeta("late-refused", 3);
+        long past = System.currentTimeMillis() - 1_000;
+        send(Priority.REALTIME, withDeadline(request("late", Priority.REALTIME, 3), past, true));
+        send(Priority.REALTIME, withDeadline(request("late-refused", Priority.REALTIME, 3), past, false));
+
+        Worker worker = startWorker(Map.of());
+
+        await(
+                () -> "COMPLETE".equals(meta("late", TableSchema.STATE))
+                        && "COMPLETE".equals(meta("late-refused", TableSchema.STATE)),
+                Duration.ofSeconds(60));
+        assertThat(results("late"))
+                .hasSize(3)
+                .allMatch(r -> r.tier() == Tier.GATE_FALLBACK
+                        && ItemResult.REASON_DEADLINE_PASSED.equals(r.reason())
+                        && r.label() != null);
+        assertThat(results("late-refused")).hasSize(3).allMatch(r -> r.tier() == Tier.EXPERT && r.reason() == null);
+        assertThat(worker.stats().gateFallbacks()).isEqualTo(3);
+        assertThat(worker.stats().answeredItems()).isEqualTo(6);
+        await(() -> queueEmpty(Priority.REALTIME), Duration.ofSeconds(10));
+    }
+
+    private static String withDeadline(String body, long deadlineEpochMs, boolean allowGateFallback) {
+        QueueMessage m = Json.read(body, QueueMessage.class);
+        return Json.write(new QueueMessage(
+                m.schema(),
+                m.kind(),
+                m.requestId(),
+                m.chunk(),
+                m.priority(),
+                deadlineEpochMs,
+                m.bundleVersion(),
+                m.enqueuedAtEpochMs(),
+                m.items(),
+                m.payloadUri(),
+                allowGateFallback));
+    }
+
+    @Test
+    void worker_whenTextsRepeat_answersRepeatsFromTheDynamoDbCacheAcrossWorkersOfOneVersion() throws Exception {
+        // 10 items over 4 distinct texts (60 % repeats), in two requests
+        List<String> distinct = TestExperts.texts(4);
+        List<QueueItem> first = new ArrayList<>();
+        List<QueueItem> second = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            (i < 5 ? first : second).add(QueueItem.of("c" + i, distinct.get(i % 4), new float[] {0.5f, 0.5f}));
+        }
+        putRequestMeta("cache-a", 5);
+        putRequestMeta("cache-b", 5);
+        send(Priority.ASYNC, inline("cache-a", first));
+        send(Priority.ASYNC, inline("cache-b", second));
+        List<Integer> expertRows = new CopyOnWriteArrayList<>();
+        Worker worker = startWorker(Map.of("SIEVE_CACHE_TTL_HOURS", "1"), expertRows);
+
+        await(
+                () -> "COMPLETE".equals(meta("cache-a", TableSchema.STATE))
+                        && "COMPLETE".equals(meta("cache-b", TableSchema.STATE)),
+                Duration.ofSeconds(60));
+        assertThat(expertRows.stream().mapToInt(Integer::intValue).sum()).isEqualTo(4);
+        assertThat(worker.stats().cacheHits()).isEqualTo(6);
+        List<ItemResult> all = new ArrayList<>(results("cache-a"));
+        all.addAll(results("cache-b"));
+        assertThat(all.stream().filter(r -> r.tier() == Tier.CACHE)).hasSize(6);
+
+        // A fresh worker of the same version reads the answers back from DynamoDB: no expert work.
+        await(() -> cachedAnswers() == 4, Duration.ofSeconds(10));
+        worker.drain(Duration.ofSeconds(5));
+        putRequestMeta("cache-c", 4);
+        send(Priority.ASYNC, inline("cache-c", first.subList(0, 4)));
+        List<Integer> secondRows = new CopyOnWriteArrayList<>();
+        startWorker(Map.of("SIEVE_CACHE_TTL_HOURS", "1"), secondRows);
+        await(() -> "COMPLETE".equals(meta("cache-c", TableSchema.STATE)), Duration.ofSeconds(60));
+        assertThat(secondRows).isEmpty();
+        assertThat(results("cache-c")).hasSize(4).allMatch(r -> r.tier() == Tier.CACHE);
+    }
+
+    private static String inline(String requestId, List<QueueItem> items) {
+        long now = System.currentTimeMillis();
+        return Json.write(QueueMessage.inline(
+                QueueMessage.Kind.REQUEST,
+                requestId,
+                0,
+                Priority.ASYNC,
+                now + 60_000,
+                TestExperts.version(),
+                now,
+                items));
+    }
+
+    private long cachedAnswers() {
+        return dynamo.scan(r -> r.tableName(resources.tableName())).items().stream()
+                .filter(i -> i.get(TableSchema.PK).s().startsWith(TableSchema.CACHE_PREFIX))
+                .count();
     }
 
     @Test
@@ -192,8 +301,8 @@ class WorkerIT {
 
         // Once assembled (COMPLETE), a redelivery sends nothing.
         DynamoDbJobStore jobs = new DynamoDbJobStore(dynamo, resources.tableName());
-        assertThat(jobs.beginAssembly("job-asm")).isTrue();
-        assertThat(jobs.complete("job-asm", "s3://b/jobs/out/job-asm.out", 0, 0, 0))
+        assertThat(jobs.beginAssembly("job-asm", "test", 0, 1)).isTrue();
+        assertThat(jobs.complete("job-asm", "test", "s3://b/jobs/out/job-asm.out", 0, 0, 0))
                 .isTrue();
         send(Priority.BATCH, jobChunk("job-asm", 0, 3));
         await(() -> queueEmpty(Priority.BATCH), Duration.ofSeconds(30));
@@ -322,7 +431,13 @@ class WorkerIT {
     /** A RUNNING job of {@code chunks} chunks, as the gate leaves it after scanning. */
     private void putJobMeta(String jobId, int chunks) {
         DynamoDbJobStore jobs = new DynamoDbJobStore(dynamo, resources.tableName());
-        jobs.create(jobId, "s3://" + resources.bucketName() + "/jobs/in/" + jobId + ".jsonl", 0, 0);
+        jobs.create(
+                jobId,
+                "s3://" + resources.bucketName() + "/jobs/in/" + jobId + ".jsonl",
+                "\"etag\"",
+                new ChunkLimits(1000, 1 << 20),
+                0,
+                0);
         jobs.startRunning(jobId, chunks, chunks);
     }
 

@@ -267,6 +267,43 @@ class WorkerTest {
         assertThat(worker.stats().batchesByRelease()).containsEntry("wait", 1L);
     }
 
+    @Test
+    void metrics_afterABatchOfTwoTenants_reportEachTenantsItemsAndShareOfExpertTime() throws Exception {
+        queues.send(TestConfigs.REALTIME, message("acme/r1", Priority.REALTIME, VERSION, "a b c d e f g h i j"));
+        queues.send(TestConfigs.REALTIME, message("beta/r2", Priority.REALTIME, VERSION, "a b c d e", "a b c d e"));
+
+        start(TestConfigs.config(Map.of("SIEVE_MAX_WAIT_MS", "300")), new FakeExpert());
+
+        await(() -> allDeleted(TestConfigs.REALTIME), Duration.ofSeconds(10));
+        List<JsonNode> usage = metricLines.stream()
+                .map(l -> Json.read(l, JsonNode.class))
+                .filter(n -> n.path("usage").asText().equals(MetricNames.TENANT_USAGE))
+                .toList();
+        Map<String, Double> items = new java.util.HashMap<>();
+        Map<String, Double> seconds = new java.util.HashMap<>();
+        for (JsonNode record : usage) {
+            assertThat(record.get("_aws")
+                            .get("CloudWatchMetrics")
+                            .get(0)
+                            .get("Dimensions")
+                            .get(0)
+                            .toString())
+                    .as("the tenant is a property, not a dimension")
+                    .doesNotContain(MetricNames.TENANT + "\"");
+            items.merge(
+                    record.get(MetricNames.TENANT).asText(),
+                    record.get(MetricNames.EXPERT_ITEMS).asDouble(),
+                    Double::sum);
+            seconds.merge(
+                    record.get(MetricNames.TENANT).asText(),
+                    record.get(MetricNames.EXPERT_BUSY_SECONDS).asDouble(),
+                    Double::sum);
+        }
+        assertThat(items).containsEntry("acme", 1.0).containsEntry("beta", 2.0);
+        assertThat(seconds.get("acme")).isPositive();
+        assertThat(seconds.get("beta")).isPositive();
+    }
+
     private List<String> metricNames() {
         List<String> names = new ArrayList<>();
         for (String line : metricLines) {

@@ -131,10 +131,10 @@ final class BatchJobFunction extends Concern {
      *
      * <ul>
      *   <li>{@code bundles/}: ListObjectsV2 and GetObject: read;
-     *   <li>{@code jobs/in/}: HeadObject and ranged GetObject of a manifest: read;
+     *   <li>{@code jobs/in/}: HeadObject and ranged GetObject of a manifest (SCAN and CHUNK tasks): read;
      *   <li>{@code uploads/}: HeadObject and GetObject of an uploaded body: read;
-     *   <li>{@code jobs/parts/}: PutObject of the chunk index and gate part files, GetObject of the index and
-     *       both part files at assembly (404 for a chunk without an expert part): both;
+     *   <li>{@code jobs/parts/}: PutObject of chunk-index segments and gate part files, GetObject of the index
+     *       and both part files at assembly (404 for a chunk without an expert part): both;
      *   <li>{@code jobs/out/}: one PutObject of {@code <name>.out}: write;
      *   <li>{@code payloads/}: PutObject of escalated texts too large for a message: write;
      *   <li>{@code results/}: PutObject of an upload's gate results (the HTTP function reads them): write.

@@ -55,9 +55,12 @@ final class WorkerTaskService extends Concern {
 
     /**
      * DynamoDB actions of the worker's result sink (AwsResultSink): GetItem, UpdateItem and
-     * TransactWriteItems of Puts and an Update (authorized as PutItem and UpdateItem).
+     * TransactWriteItems of Puts and an Update (authorized as PutItem and UpdateItem); the response
+     * cache's BatchGetItem and PutItem (DynamoDbResponseCache, CACHE# items; not BatchWriteItem, which
+     * would also allow deletes).
      */
-    static final List<String> TABLE_ACTIONS = List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem");
+    static final List<String> TABLE_ACTIONS =
+            List.of("dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem");
 
     /** Settings of the task and service. */
     record Props(

@@ -62,8 +62,7 @@ class GateApiTest {
                 .containsEntry(BucketLayout.UPLOADS, WRITE)
                 .containsEntry(BucketLayout.PAYLOADS, WRITE)
                 .containsEntry(BucketLayout.RESULTS, READ_WRITE)
-                .containsEntry(BucketLayout.JOBS_PARTS, WRITE)
-                .hasSize(6);
+                .hasSize(5);
         Map<String, Set<String>> batch = objectActionsByPrefix(GATE.batchFunction());
         assertThat(batch)
                 .containsEntry(BucketLayout.BUNDLES, Set.of("s3:GetObject"))

@@ -40,10 +40,9 @@ class LeastPrivilegeTest {
                         Map.entry(BUCKET, Set.of("s3:ListBucket")),
                         Map.entry(BUCKET + "/bundles/*", READ),
                         Map.entry(BUCKET + "/jobs/in/*", READ),
-                        // signs presigned PUTs, offloads large texts, writes chunk indexes: never reads them
+                        // signs presigned PUTs and offloads large texts: never reads them
                         Map.entry(BUCKET + "/uploads/*", WRITE),
                         Map.entry(BUCKET + "/payloads/*", WRITE),
-                        Map.entry(BUCKET + "/jobs/parts/*", WRITE),
                         Map.entry(BUCKET + "/results/*", READ_WRITE),
                         Map.entry(TABLE, GATE_TABLE),
                         Map.entry("QueuesRealtimeQueue658342ED.Arn", SEND),
@@ -99,7 +98,13 @@ class LeastPrivilegeTest {
                         Map.entry(BUCKET + "/bundles/*", READ),
                         Map.entry(BUCKET + "/payloads/*", READ),
                         Map.entry(BUCKET + "/jobs/parts/*", WRITE),
-                        Map.entry(TABLE, Set.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem")),
+                        Map.entry(
+                                TABLE,
+                                Set.of(
+                                        "dynamodb:BatchGetItem",
+                                        "dynamodb:GetItem",
+                                        "dynamodb:PutItem",
+                                        "dynamodb:UpdateItem")),
                         Map.entry("QueuesRealtimeQueue658342ED.Arn", consume),
                         Map.entry("QueuesAsyncQueue4606A44E.Arn", consume),
                         Map.entry("QueuesBatchQueueE9B2236A.Arn", consume),

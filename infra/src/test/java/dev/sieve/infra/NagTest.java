@@ -39,7 +39,7 @@ class NagTest {
             Map.entry("AwsSolutions-IAM5[Resource::<StorageDataBucketB1B922FA.Arn>/payloads/*]", 3),
             Map.entry("AwsSolutions-IAM5[Resource::<StorageDataBucketB1B922FA.Arn>/jobs/in/*]", 2),
             Map.entry("AwsSolutions-IAM5[Resource::<StorageDataBucketB1B922FA.Arn>/jobs/out/*]", 1),
-            Map.entry("AwsSolutions-IAM5[Resource::<StorageDataBucketB1B922FA.Arn>/jobs/parts/*]", 3),
+            Map.entry("AwsSolutions-IAM5[Resource::<StorageDataBucketB1B922FA.Arn>/jobs/parts/*]", 2),
             Map.entry("AwsSolutions-IAM5[Resource::<StorageDataBucketB1B922FA.Arn>/results/*]", 2),
             Map.entry(
                     "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:<AWS::Region>:<AWS::AccountId>:task/<WorkerCluster89E4DD17>/*]",

@@ -17,6 +17,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,6 +39,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 abstract class EndToEndScenarios {
     private static final Duration WAIT = Duration.ofSeconds(90);
+    private static final String TENANT = "e2e";
 
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -77,8 +79,9 @@ abstract class EndToEndScenarios {
     private record Reply(int status, JsonNode json) {}
 
     private Reply call(String method, String path, String body) throws Exception {
-        HttpRequest.Builder request =
-                HttpRequest.newBuilder(URI.create(sieve.apiUrl() + path)).timeout(Duration.ofSeconds(30));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(sieve.apiUrl() + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("authorization", "Bearer " + sieve.token(TENANT));
         request.method(
                 method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -150,13 +153,15 @@ abstract class EndToEndScenarios {
 
     @Test
     void upload_whenBodyPutToPresignedUrl_isAnsweredAsync() throws Exception {
-        Reply ticket = call("POST", "/v1/uploads", null);
+        String body = request("auto", 50, 3);
+        Reply ticket = call(
+                "POST", "/v1/uploads", "{\"content_length\":" + body.getBytes(StandardCharsets.UTF_8).length + "}");
         assertThat(ticket.status()).isEqualTo(201);
 
         HttpResponse<String> put = http.send(
                 HttpRequest.newBuilder(
                                 URI.create(ticket.json().path("upload_url").asText()))
-                        .PUT(HttpRequest.BodyPublishers.ofString(request("auto", 50, 3)))
+                        .PUT(HttpRequest.BodyPublishers.ofString(body))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(put.statusCode()).isEqualTo(200);
@@ -175,9 +180,11 @@ abstract class EndToEndScenarios {
         }
         String bucket = sieve.resources().bucketName();
         try (S3Client s3 = sieve.backend().s3().get()) {
-            s3.putObject(b -> b.bucket(bucket).key("jobs/in/e2e.jsonl"), RequestBody.fromString(manifest.toString()));
+            s3.putObject(
+                    b -> b.bucket(bucket).key("jobs/in/" + TENANT + "/e2e.jsonl"),
+                    RequestBody.fromString(manifest.toString()));
             // the bucket watch starts the job; POST /v1/jobs for the same object returns the same job
-            Reply job = call("POST", "/v1/jobs", "{\"manifest\":\"jobs/in/e2e.jsonl\"}");
+            Reply job = call("POST", "/v1/jobs", "{\"manifest\":\"jobs/in/" + TENANT + "/e2e.jsonl\"}");
             assertThat(job.status()).isEqualTo(202);
             String jobId = job.json().path("job_id").asText();
             long deadline = System.nanoTime() + WAIT.toNanos();
@@ -189,7 +196,7 @@ abstract class EndToEndScenarios {
             assertThat(job.json().path("chunks").asInt()).isEqualTo(5);
             assertThat(job.json().path("lost").asInt()).isZero();
 
-            List<String> lines = s3.getObjectAsBytes(b -> b.bucket(bucket).key("jobs/out/e2e.out"))
+            List<String> lines = s3.getObjectAsBytes(b -> b.bucket(bucket).key("jobs/out/" + TENANT + "/e2e.out"))
                     .asUtf8String()
                     .lines()
                     .toList();

@@ -67,6 +67,7 @@ public final class GateBenchCommand extends ModelCommand {
         result.put("gate_mean_us", gateTimes.meanMicros());
         result.put("gate_items_per_s", gateTimes.itemsPerSecond());
         result.put("gate_scored_items", gateTimes.scored());
+        result.put("gate_cpu_us_per_item", gateTimes.cpuMicrosPerItem());
         ModelTools.ExpertTiming expert = expertItems == 0
                 ? null
                 : ModelTools.timeExpert(
@@ -74,8 +75,15 @@ public final class GateBenchCommand extends ModelCommand {
         result.put("expert_items", expert == null ? null : expert.items());
         result.put("expert_us_per_item", expert == null ? null : expert.batch1MicrosPerItem());
         result.put("expert_batch8_us_per_item", expert == null ? null : expert.batch8MicrosPerItem());
+        result.put("expert_cpu_us_per_item", expert == null ? null : expert.batch1CpuMicrosPerItem());
+        // CPU time on both sides: what each tier costs, without the time other processes took from it (on a
+        // loaded machine a preempted gate sample counts milliseconds and the wall-clock mean swings 3x run to run)
         result.put(
-                "expert_to_gate_ratio", expert == null ? null : expert.batch1MicrosPerItem() / gateTimes.meanMicros());
+                "expert_to_gate_ratio",
+                expert == null ? null : round(expert.batch1CpuMicrosPerItem() / gateTimes.cpuMicrosPerItem()));
+        result.put(
+                "expert_to_gate_wall_ratio",
+                expert == null ? null : round(expert.batch1MicrosPerItem() / gateTimes.meanMicros()));
         result.put(
                 "load_average",
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean()
@@ -91,7 +99,13 @@ public final class GateBenchCommand extends ModelCommand {
         return 0;
     }
 
-    record GateTimes(double p50Micros, double p99Micros, double meanMicros, double itemsPerSecond, long scored) {}
+    record GateTimes(
+            double p50Micros,
+            double p99Micros,
+            double meanMicros,
+            double itemsPerSecond,
+            long scored,
+            double cpuMicrosPerItem) {}
 
     static GateTimes timeGate(GateScorer gate, List<String> texts, double seconds) {
         float[] probabilities = new float[gate.labels().size()];
@@ -106,6 +120,8 @@ public final class GateBenchCommand extends ModelCommand {
         long budget = (long) (seconds * 1e9);
         long[] samples = new long[texts.size() * 64];
         int count = 0;
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long cpuStarted = threads.getCurrentThreadCpuTime();
         long started = System.nanoTime();
         long busy = 0;
         while (System.nanoTime() - started < budget) {
@@ -121,6 +137,7 @@ public final class GateBenchCommand extends ModelCommand {
                 sink += probabilities[0];
             }
         }
+        long cpu = threads.getCurrentThreadCpuTime() - cpuStarted;
         if (sink == Float.MIN_VALUE) {
             System.err.print("");
         }
@@ -132,7 +149,8 @@ public final class GateBenchCommand extends ModelCommand {
                 round(sorted[(int) Math.min(count - 1, Math.ceil(count * 0.99) - 1)] / 1e3),
                 round(mean),
                 Math.round(count / (busy / 1e9)),
-                count);
+                count,
+                round(cpu / 1e3 / count));
     }
 
     private static double round(double value) {

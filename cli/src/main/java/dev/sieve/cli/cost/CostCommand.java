@@ -37,8 +37,34 @@ public final class CostCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON line instead of the table.")
     boolean json;
 
+    @Option(
+            names = "--by-tenant",
+            description = "Dollars per tenant of the usage in --usage (EMF records exported from the gate and worker"
+                    + " logs), priced with the profile's unit prices.")
+    boolean byTenant;
+
+    @Option(
+            names = "--usage",
+            paramLabel = "FILE",
+            description = "With --by-tenant: JSON Lines of Sieve's EMF records, or of CloudWatch Logs events holding"
+                    + " them in 'message'.")
+    java.nio.file.Path usage;
+
     @Override
     public Integer call() {
+        if (byTenant) {
+            return run(spec, () -> {
+                if (usage == null) {
+                    throw new InvalidPricingInputException("--by-tenant needs --usage FILE (an export of EMF records)");
+                }
+                TenantUsage totals = TenantUsage.read(usage);
+                dev.sieve.pricing.UnitPrices prices =
+                        dev.sieve.pricing.UnitPrices.forProfile(inputs.model(), inputs.profile());
+                PrintWriter out = spec.commandLine().getOut();
+                out.print(json ? totals.toJsonLine(prices) + "\n" : totals.toText(prices));
+                out.flush();
+            });
+        }
         return run(spec, () -> {
             WorkloadProfile profile = inputs.profile();
             CostModel model = inputs.model();

@@ -63,8 +63,11 @@ public record StepResult(
         }
         Collections.sort(latencies);
         long answered = answers.size();
-        long expert =
-                answers.values().stream().filter(a -> "expert".equals(a.tier())).count();
+        // Routed = escalated by the gate, whoever answered it then (expert, response cache, or the gate's
+        // label after the deadline).
+        long expert = answers.values().stream()
+                .filter(a -> a.tier() != null && !"gate".equals(a.tier()))
+                .count();
         long correct = answers.values().stream()
                 .filter(a -> a.label() != null && a.label().equals(m.labels().get(LoadRecorder.itemId(a.id()))))
                 .count();

@@ -28,10 +28,21 @@ import java.util.concurrent.TimeUnit;
  * Serves the HTTP API on localhost by turning each HTTP request into the API Gateway (payload v2)
  * event the Lambda receives in AWS, calling the real handler, and writing its response back. Bodies
  * are passed base64-encoded, as API Gateway does for arbitrary content.
+ *
+ * <p>Like API Gateway's JWT authorizer, it refuses a call without a valid {@code Authorization: Bearer}
+ * token (401; every route but {@value #OPEN_API_PATH}) and hands the token's claims to the handler as the
+ * authorizer context. It also refuses a {@code Host} that is not a loopback name (403), so a web page
+ * cannot reach it by DNS rebinding.
  */
 public final class LocalApiServer implements AutoCloseable {
     private static final DateTimeFormatter REQUEST_TIME =
             DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z").withZone(ZoneOffset.UTC);
+
+    /** The one route served without a token. */
+    static final String OPEN_API_PATH = "/v1/openapi.json";
+
+    private static final java.util.regex.Pattern LOOPBACK_HOST =
+            java.util.regex.Pattern.compile("(?i)(127\\.0\\.0\\.1|localhost|\\[::1\\])(:\\d{1,5})?");
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -53,14 +64,14 @@ public final class LocalApiServer implements AutoCloseable {
         return new LocalApiServer(server, executor);
     }
 
-    /** Starts answering every path with {@code handler}. */
-    public void serve(HttpApiHandler handler) {
-        serve(handler, new GateTime());
+    /** Starts answering every path with {@code handler}, for callers with a token {@code verifier} accepts. */
+    public void serve(HttpApiHandler handler, JwtVerifier verifier) {
+        serve(handler, verifier, new GateTime());
     }
 
-    /** Starts answering every path with {@code handler}, adding each call's handler time to {@code time}. */
-    public void serve(HttpApiHandler handler, GateTime time) {
-        server.createContext("/", exchange -> serve(handler, time, exchange));
+    /** As {@link #serve(HttpApiHandler, JwtVerifier)}, adding each call's handler time to {@code time}. */
+    public void serve(HttpApiHandler handler, JwtVerifier verifier, GateTime time) {
+        server.createContext("/", exchange -> serve(handler, verifier, time, exchange));
         server.start();
     }
 
@@ -69,8 +80,49 @@ public final class LocalApiServer implements AutoCloseable {
         return URI.create("http://" + address.getHostString() + ":" + address.getPort());
     }
 
-    private static void serve(HttpApiHandler handler, GateTime time, HttpExchange exchange) throws IOException {
+    private static void serve(HttpApiHandler handler, JwtVerifier verifier, GateTime time, HttpExchange exchange)
+            throws IOException {
         try (exchange) {
+            String host = exchange.getRequestHeaders().getFirst("Host");
+            if (host == null || !LOOPBACK_HOST.matcher(host).matches()) {
+                exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
+                reject(
+                        exchange,
+                        403,
+                        "host_not_allowed",
+                        "Host",
+                        "sieve local answers only Host 127.0.0.1, localhost or [::1] (DNS rebinding protection)",
+                        Map.of());
+                return;
+            }
+            Map<String, String> claims = null;
+            if (!exchange.getRequestURI().getRawPath().equals(OPEN_API_PATH)) {
+                String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+                String refusal = null;
+                if (authorization == null
+                        || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                        || authorization.substring(7).isBlank()) {
+                    refusal = "send 'Authorization: Bearer <token>'; the tokens are printed at start, and"
+                            + " 'sieve token --tenant NAME' prints a fresh one";
+                } else {
+                    try {
+                        claims = verifier.verify(authorization.substring(7).trim());
+                    } catch (JwtVerifier.InvalidTokenException e) {
+                        refusal = e.getMessage();
+                    }
+                }
+                if (refusal != null) {
+                    exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
+                    reject(
+                            exchange,
+                            401,
+                            "unauthenticated",
+                            "Authorization",
+                            refusal,
+                            Map.of("WWW-Authenticate", "Bearer realm=\"sieve\", error=\"invalid_token\""));
+                    return;
+                }
+            }
             byte[] body = readCapped(exchange.getRequestBody(), GateConfig.MAX_BODY_BYTES + 1);
             Map<String, String> headers = new HashMap<>();
             exchange.getRequestHeaders()
@@ -99,6 +151,16 @@ public final class LocalApiServer implements AutoCloseable {
                                             .getAddress()
                                             .getHostAddress())
                                     .build())
+                            .withAuthorizer(
+                                    claims == null
+                                            ? null
+                                            : APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                                                    .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT
+                                                            .builder()
+                                                            .withClaims(claims)
+                                                            .withScopes(List.of())
+                                                            .build())
+                                                    .build())
                             .build())
                     .build();
             long start = System.nanoTime();
@@ -120,6 +182,20 @@ public final class LocalApiServer implements AutoCloseable {
                     stream.write(out);
                 }
             }
+        }
+    }
+
+    /** Answers with Sieve's error shape ({@code {"error":{"code","field","message"}}}). */
+    private static void reject(
+            HttpExchange exchange, int status, String code, String field, String message, Map<String, String> headers)
+            throws IOException {
+        byte[] out = dev.sieve.shared.json.Json.writeBytes(
+                Map.of("error", Map.of("code", code, "field", field, "message", message)));
+        headers.forEach((name, value) -> exchange.getResponseHeaders().put(name, List.of(value)));
+        exchange.getResponseHeaders().put("Content-Type", List.of("application/json"));
+        exchange.sendResponseHeaders(status, out.length);
+        try (OutputStream stream = exchange.getResponseBody()) {
+            stream.write(out);
         }
     }
 

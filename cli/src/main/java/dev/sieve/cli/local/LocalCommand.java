@@ -7,6 +7,7 @@ import dev.sieve.gate.service.LoadedGate;
 import dev.sieve.localaws.LocalAws;
 import dev.sieve.shared.bundle.ModelBundle;
 import dev.sieve.shared.config.EnvironmentVariables;
+import dev.sieve.shared.tenant.Tenant;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -70,6 +71,15 @@ public final class LocalCommand implements Callable<Integer> {
                     + " sets SIEVE_EXPERT_PRECISION (default: ${DEFAULT-VALUE}).")
     String precision;
 
+    @Option(
+            names = "--tenants",
+            split = ",",
+            defaultValue = "demo",
+            paramLabel = "NAME[,NAME...]",
+            description =
+                    "Tenants to print tokens for at start (default: ${DEFAULT-VALUE}); the demo runs as the first.")
+    List<String> tenants;
+
     @Option(names = "--demo", description = "Run the demo, print the report and exit.")
     boolean demo;
 
@@ -84,6 +94,13 @@ public final class LocalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        for (String tenant : tenants) {
+            if (!Tenant.isValid(tenant)) {
+                throw new picocli.CommandLine.ParameterException(
+                        new picocli.CommandLine(this),
+                        "--tenants: '" + tenant + "' is not a tenant name (1-64 letters, digits, '.', '_', '-')");
+            }
+        }
         quietLogs();
         PrintStream out = System.out;
         PrintStream err = System.err;
@@ -100,12 +117,14 @@ public final class LocalCommand implements Callable<Integer> {
         settings.put(EnvironmentVariables.BATCH_CHUNK_ITEMS, "250");
         settings.put(EnvironmentVariables.EXPERT_PRECISION, precision);
         try (LocalSieve sieve = LocalSieve.start(
-                new LocalSieve.Options(prefix, demo ? 0 : port, settings), gate, bundleDir.toString())) {
+                new LocalSieve.Options(prefix, demo ? 0 : port, settings, TokenCommand.issuerDir(cache)),
+                gate,
+                bundleDir.toString())) {
             for (int i = 0; i < workers; i++) {
                 sieve.launchWorkers(models.workerLauncher(opened));
             }
             if (!demo) {
-                out.println(sieve.describe());
+                out.println(sieve.describe(tenants));
                 out.println("Press Ctrl-C to stop (workers drain first).");
                 out.flush();
                 CountDownLatch stop = new CountDownLatch(1);
@@ -117,9 +136,9 @@ public final class LocalCommand implements Callable<Integer> {
                 stop.await();
                 return 0;
             }
-            err.println(sieve.describe());
+            err.println(sieve.describe(tenants));
             List<LocalDemo.DemoItem> test = models.testSplit(opened);
-            DemoReport report = new LocalDemo(sieve, err::println)
+            DemoReport report = new LocalDemo(sieve, tenants.get(0), err::println)
                     .run(test, models.positiveLabel(opened), models.expertOnly(opened));
             out.println(report.readable());
             if (json) {

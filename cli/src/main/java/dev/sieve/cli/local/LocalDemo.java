@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sieve.contract.DynamoDbRequestStore;
 import dev.sieve.contract.RequestStore;
 import dev.sieve.shared.json.Json;
+import dev.sieve.shared.result.BucketLayout;
+import dev.sieve.shared.tenant.Tenant;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -41,12 +43,17 @@ public final class LocalDemo {
     public record DemoItem(String id, String text, String label) {}
 
     private final LocalSieve sieve;
+    private final String tenant;
+    private final String token;
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Consumer<String> progress;
 
-    LocalDemo(LocalSieve sieve, Consumer<String> progress) {
+    /** A demo that calls the API as {@code tenant}, with a token from the system's issuer. */
+    LocalDemo(LocalSieve sieve, String tenant, Consumer<String> progress) {
         this.sieve = sieve;
+        this.tenant = tenant;
+        this.token = sieve.token(tenant);
         this.progress = progress;
     }
 
@@ -113,6 +120,7 @@ public final class LocalDemo {
         int lost = 0;
         int gate = 0;
         int expert = 0;
+        int cached = 0;
         List<String> truth = new ArrayList<>();
         List<String> blended = new ArrayList<>();
         List<String> allTruth = new ArrayList<>();
@@ -128,8 +136,10 @@ public final class LocalDemo {
                 continue;
             }
             JsonNode result = results.get(0);
-            if (result.path("tier").asText().equals("expert")) {
+            String tier = result.path("tier").asText();
+            if (tier.equals("expert") || tier.equals("cache")) {
                 expert++;
+                cached += tier.equals("cache") ? 1 : 0;
             } else {
                 gate++;
             }
@@ -153,6 +163,13 @@ public final class LocalDemo {
         extra.put("requests", requestIds.size());
         extra.put("batch_duplicates", batch.duplicates());
         extra.put("batch_seconds", Math.round(batch.seconds() * 10) / 10.0);
+        // Response cache: escalated items answered from an earlier expert answer (the batch pass re-sends
+        // the real-time pass's texts, so its escalated items should all hit).
+        int escalated = expert + batch.expert() + batch.cached();
+        extra.put("cache_hits", cached + batch.cached());
+        extra.put(
+                "cache_hit_rate",
+                escalated == 0 ? 0.0 : Math.round(10_000.0 * (cached + batch.cached()) / escalated) / 10_000.0);
         // The gate's own routing monitor (real-time and batch items together) against the calibrated band.
         extra.putAll(sieve.runtime().routing().snapshot().asLog());
         return new DemoReport(
@@ -171,7 +188,7 @@ public final class LocalDemo {
                 extra);
     }
 
-    private record BatchOutcome(int items, int lost, int duplicates, double seconds) {}
+    private record BatchOutcome(int items, int lost, int duplicates, double seconds, int expert, int cached) {}
 
     private BatchOutcome runBatch(List<DemoItem> items) throws Exception {
         long start = System.nanoTime();
@@ -182,11 +199,10 @@ public final class LocalDemo {
                     .append('\n');
         }
         String bucket = sieve.resources().bucketName();
+        String manifestKey = BucketLayout.jobsIn(Tenant.of(tenant)) + name + ".jsonl";
         try (S3Client s3 = sieve.backend().s3().get()) {
-            s3.putObject(
-                    b -> b.bucket(bucket).key("jobs/in/" + name + ".jsonl"),
-                    RequestBody.fromString(manifest.toString()));
-            JsonNode job = post("/v1/jobs", Json.write(Map.of("manifest", "jobs/in/" + name + ".jsonl")), 202);
+            s3.putObject(b -> b.bucket(bucket).key(manifestKey), RequestBody.fromString(manifest.toString()));
+            JsonNode job = post("/v1/jobs", Json.write(Map.of("manifest", manifestKey)), 202);
             String jobId = job.path("job_id").asText();
             long deadline = System.nanoTime() + RESULT_WAIT.toNanos();
             while (!job.path("state").asText().equals("complete") && System.nanoTime() < deadline) {
@@ -197,17 +213,21 @@ public final class LocalDemo {
                 progress.accept("demo: batch job " + jobId + " did not complete in " + RESULT_WAIT.toSeconds() + " s ("
                         + job.path("chunks_done").asLong() + " of "
                         + job.path("chunks").asLong() + " chunks)");
-                return new BatchOutcome(items.size(), items.size(), 0, (System.nanoTime() - start) / 1e9);
+                return new BatchOutcome(items.size(), items.size(), 0, (System.nanoTime() - start) / 1e9, 0, 0);
             }
-            List<String> lines = s3.getObjectAsBytes(b -> b.bucket(bucket).key("jobs/out/" + name + ".out"))
+            List<String> lines = s3.getObjectAsBytes(b -> b.bucket(bucket).key(BucketLayout.outputFor(manifestKey)))
                     .asUtf8String()
                     .lines()
                     .toList();
             Map<String, Integer> seen = new HashMap<>();
+            int expert = 0;
+            int cached = 0;
             for (String line : lines) {
                 JsonNode node = Json.read(line, JsonNode.class);
                 if (node.has("label")) {
                     seen.merge(node.path("id").asText(), 1, Integer::sum);
+                    expert += node.path("tier").asText().equals("expert") ? 1 : 0;
+                    cached += node.path("tier").asText().equals("cache") ? 1 : 0;
                 }
             }
             int lost = 0;
@@ -218,7 +238,7 @@ public final class LocalDemo {
             }
             int duplicates =
                     (int) seen.values().stream().filter(count -> count > 1).count();
-            return new BatchOutcome(items.size(), lost, duplicates, (System.nanoTime() - start) / 1e9);
+            return new BatchOutcome(items.size(), lost, duplicates, (System.nanoTime() - start) / 1e9, expert, cached);
         }
     }
 
@@ -239,7 +259,8 @@ public final class LocalDemo {
                         gateAnswered.add(item.path("id").asText());
                     }
                 }
-                for (String itemId : store.expertResults(requestId).keySet()) {
+                for (String itemId :
+                        store.expertResults(Tenant.of(tenant).scope(requestId)).keySet()) {
                     if (gateAnswered.contains(itemId)) {
                         duplicates++;
                     }
@@ -253,6 +274,7 @@ public final class LocalDemo {
         HttpResponse<String> response = http.send(
                 HttpRequest.newBuilder(URI.create(sieve.apiUrl() + path))
                         .timeout(Duration.ofSeconds(60))
+                        .header("authorization", "Bearer " + token)
                         .header("content-type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body))
                         .build(),
@@ -268,6 +290,7 @@ public final class LocalDemo {
         HttpResponse<String> response = http.send(
                 HttpRequest.newBuilder(URI.create(sieve.apiUrl() + path))
                         .timeout(Duration.ofSeconds(30))
+                        .header("authorization", "Bearer " + token)
                         .GET()
                         .build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -15,6 +15,7 @@ import dev.sieve.shared.metrics.Metrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,8 +42,14 @@ public final class LocalSieve implements AutoCloseable {
      * @param prefix resource name prefix
      * @param port HTTP port of the API (0 picks a free one)
      * @param extraEnvironment settings on top of the defaults (e.g. {@code SIEVE_REALTIME_BUDGET_MS})
+     * @param issuerKeyDir where the local token issuer keeps its key ({@link LocalIssuer#open}); null: a key
+     *     in memory, for this process only
      */
-    public record Options(String prefix, int port, Map<String, String> extraEnvironment) {}
+    public record Options(String prefix, int port, Map<String, String> extraEnvironment, Path issuerKeyDir) {
+        public Options(String prefix, int port, Map<String, String> extraEnvironment) {
+            this(prefix, port, extraEnvironment, null);
+        }
+    }
 
     private final AwsBackend backend;
     private final AutoCloseable owned;
@@ -51,6 +58,7 @@ public final class LocalSieve implements AutoCloseable {
     private final GateRuntime runtime;
     private final LocalApiServer server;
     private final LocalJobRunner jobRunner;
+    private final LocalIssuer issuer;
     private final List<AutoCloseable> workers = new ArrayList<>();
     private final Map<String, String> environment;
     private final GateTime gateTime;
@@ -64,6 +72,7 @@ public final class LocalSieve implements AutoCloseable {
             LocalApiServer server,
             LocalJobRunner jobRunner,
             GateTime gateTime,
+            LocalIssuer issuer,
             Map<String, String> environment) {
         this.gateTime = gateTime;
         this.backend = backend;
@@ -73,6 +82,7 @@ public final class LocalSieve implements AutoCloseable {
         this.runtime = runtime;
         this.server = server;
         this.jobRunner = jobRunner;
+        this.issuer = issuer;
         this.environment = environment;
     }
 
@@ -130,7 +140,18 @@ public final class LocalSieve implements AutoCloseable {
                 new LogCompletionEvents(Metrics.noop()),
                 Clock.systemUTC());
         GateTime gateTime = new GateTime();
-        server.serve(new HttpApiHandler(runtime.routes()), gateTime);
+        LocalIssuer issuer =
+                options.issuerKeyDir() == null ? LocalIssuer.ephemeral() : LocalIssuer.open(options.issuerKeyDir());
+        URI jwks;
+        try {
+            jwks = issuer.serveJwks(LocalAws.HOST);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot serve the local issuer's keys: " + e.getMessage(), e);
+        }
+        server.serve(
+                new HttpApiHandler(runtime.routes()),
+                new JwtVerifier(jwks, LocalIssuer.ISSUER, LocalIssuer.AUDIENCE, Clock.systemUTC()),
+                gateTime);
         LocalJobRunner jobRunner = new LocalJobRunner(
                 new S3JobHandler(runtime),
                 clients.s3(),
@@ -140,7 +161,7 @@ public final class LocalSieve implements AutoCloseable {
                 2,
                 gateTime);
         return new LocalSieve(
-                backend, owned, resources, jobsQueueUrl, runtime, server, jobRunner, gateTime, Map.copyOf(env));
+                backend, owned, resources, jobsQueueUrl, runtime, server, jobRunner, gateTime, issuer, Map.copyOf(env));
     }
 
     /** Starts workers with the complete environment ({@code SIEVE_*} and {@code AWS_*}). */
@@ -189,15 +210,30 @@ public final class LocalSieve implements AutoCloseable {
         return gateTime;
     }
 
+    /** A fresh token for {@code tenant} from this system's issuer (for {@code Authorization: Bearer}). */
+    public String token(String tenant) {
+        return issuer.token(tenant, LocalIssuer.DEFAULT_TTL);
+    }
+
     /** Every variable a process needs to join this system (SDK endpoints, credentials, SIEVE_*). */
     public Map<String, String> environment() {
         return environment;
     }
 
-    /** What to print for people: endpoints, credentials, export lines, example calls. */
-    public String describe() {
+    /**
+     * What to print for people: one {@code tenant NAME  token TOKEN} line per tenant, endpoints,
+     * credentials, export lines, example calls (as the first tenant).
+     */
+    public String describe(List<String> tenants) {
         StringBuilder out = new StringBuilder();
         out.append("Sieve is running locally.\n");
+        for (String tenant : tenants) {
+            out.append("  tenant ")
+                    .append(tenant)
+                    .append("  token ")
+                    .append(token(tenant))
+                    .append('\n');
+        }
         out.append("  API        ")
                 .append(apiUrl())
                 .append("/v1/classify   (OpenAPI: ")
@@ -227,14 +263,20 @@ public final class LocalSieve implements AutoCloseable {
                     .append(entry.getValue())
                     .append('\n');
         }
-        out.append("\nTry:\n");
+        String first = tenants.isEmpty() ? "demo" : tenants.get(0);
+        out.append("\nTry (as tenant ").append(first).append("; 'sieve token --tenant NAME' prints a fresh token):\n");
+        out.append("  TOKEN=$(./sieve token --tenant ").append(first).append(")\n");
         out.append("  curl -s -X POST ")
                 .append(apiUrl())
-                .append("/v1/classify -H 'content-type: application/json' \\\n")
+                .append("/v1/classify -H \"authorization: Bearer $TOKEN\" -H 'content-type: application/json' \\\n")
                 .append("       -d '{\"items\":[{\"id\":\"1\",\"text\":\"WIN a FREE prize now!!!\"}]}'\n");
         out.append("  aws s3 cp manifest.jsonl s3://")
                 .append(resources.bucketName())
-                .append("/jobs/in/manifest.jsonl   # output appears at jobs/out/manifest.out\n");
+                .append("/jobs/in/")
+                .append(first)
+                .append("/manifest.jsonl   # output appears at jobs/out/")
+                .append(first)
+                .append("/manifest.out\n");
         return out.toString();
     }
 
@@ -249,6 +291,7 @@ public final class LocalSieve implements AutoCloseable {
             }
         }
         jobRunner.close();
+        issuer.close();
         runtime.close();
         if (owned != null) {
             try {

@@ -60,6 +60,7 @@ class LocalSieveIT {
             HttpClient http = HttpClient.newHttpClient();
             HttpResponse<String> reply = http.send(
                     HttpRequest.newBuilder(URI.create(sieve.apiUrl() + "/v1/classify"))
+                            .header("authorization", "Bearer " + sieve.token("demo"))
                             .POST(
                                     HttpRequest.BodyPublishers.ofString(
                                             "{\"items\":[{\"id\":\"1\",\"text\":\"free money\"},{\"id\":\"2\",\"text\":\"hi\"}]}"))
@@ -77,21 +78,21 @@ class LocalSieveIT {
             String bucket = sieve.resources().bucketName();
             try (S3Client s3 = sieve.backend().s3().get()) {
                 s3.putObject(
-                        b -> b.bucket(bucket).key("jobs/in/watch.jsonl"),
+                        b -> b.bucket(bucket).key("jobs/in/demo/watch.jsonl"),
                         RequestBody.fromString(
                                 "{\"text\":\"free\"}\n{\"text\":\"a\"}\n{\"text\":\"b\"}\n{\"text\":\"c\"}\n"));
                 long deadline = System.nanoTime() + 20_000_000_000L;
                 boolean written = false;
                 while (!written && System.nanoTime() < deadline) {
                     Thread.sleep(200);
-                    written = s3.listObjectsV2(b -> b.bucket(bucket).prefix("jobs/out/"))
+                    written = s3.listObjectsV2(b -> b.bucket(bucket).prefix("jobs/out/demo/"))
                                     .keyCount()
                             > 0;
                 }
                 assertThat(written)
                         .as("the bucket watch started the job and the job runner finished it")
                         .isTrue();
-                List<String> lines = s3.getObjectAsBytes(b -> b.bucket(bucket).key("jobs/out/watch.out"))
+                List<String> lines = s3.getObjectAsBytes(b -> b.bucket(bucket).key("jobs/out/demo/watch.out"))
                         .asUtf8String()
                         .lines()
                         .toList();
@@ -99,7 +100,9 @@ class LocalSieveIT {
                 assertThat(Json.read(lines.get(0), JsonNode.class).path("label").asText())
                         .isEqualTo("spam");
             }
-            assertThat(sieve.describe())
+            assertThat(sieve.describe(List.of("demo", "beta")))
+                    .contains("  tenant demo  token ey")
+                    .contains("  tenant beta  token ey")
                     .contains("export AWS_ENDPOINT_URL_SQS=")
                     .contains(sieve.apiUrl().toString());
         }

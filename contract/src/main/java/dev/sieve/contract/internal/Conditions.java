@@ -28,12 +28,18 @@ public final class Conditions {
     /** SCANNING → RUNNING/ASSEMBLING once the chunk index is written. */
     public static final String JOB_SCANNING = "#state = :scanning";
 
-    /** RUNNING → ASSEMBLING: every chunk counted. */
-    public static final String JOB_READY_TO_ASSEMBLE =
-            "(#state = :running OR #state = :assembling) AND #done >= #chunks";
+    /** A scan step moves the offset forward only from where the table says the scan stands. */
+    public static final String JOB_SCANNED_UP_TO = "#state = :scanning AND #offset = :from";
 
-    /** ASSEMBLING → COMPLETE: one assembler records the output and owns the completion event. */
-    public static final String JOB_ASSEMBLING = "#state = :assembling";
+    /**
+     * → ASSEMBLING with a lease: every chunk counted, and nobody else holds a live assembly lease (a
+     * crashed assembler's lease runs out, then another takes over).
+     */
+    public static final String JOB_ASSEMBLY_FREE = "#done >= #chunks AND (#state = :running OR (#state = :assembling"
+            + " AND (attribute_not_exists(#lease) OR #lease < :now)))";
+
+    /** ASSEMBLING → COMPLETE: only the lease holder records the output and owns the completion event. */
+    public static final String JOB_ASSEMBLED_BY = "#state = :assembling AND #assembler = :assembler";
 
     /** → FAILED: a job that has not finished. */
     public static final String JOB_UNFINISHED =

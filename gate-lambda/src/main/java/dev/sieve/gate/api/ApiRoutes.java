@@ -8,15 +8,21 @@ import dev.sieve.gate.service.GateService;
 import dev.sieve.gate.service.InvalidRequestException;
 import dev.sieve.gate.service.ModelNotLoadedException;
 import dev.sieve.gate.service.NotFoundException;
+import dev.sieve.gate.tenant.Caller;
+import dev.sieve.gate.tenant.ForbiddenException;
+import dev.sieve.gate.tenant.QuotaExceededException;
+import dev.sieve.gate.tenant.TenantResolver;
+import dev.sieve.gate.tenant.UnauthenticatedException;
 import dev.sieve.shared.json.Json;
+import dev.sieve.shared.tenant.Tenant;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * Routes API calls to the services and maps their typed errors to HTTP, once: invalid input → 400,
- * unknown id or route → 404, wrong method → 405, body too large → 413, throttled → 429, unavailable →
+ * Routes API calls to the services and maps their typed errors to HTTP, once: invalid input → 400, no
+ * credentials → 401, no valid tenant → 403, unknown id (or another tenant's) or route → 404, wrong method → 405, body too large → 413, over the tenant's quota or throttled → 429, unavailable →
  * 503 (both with {@code Retry-After}), anything else → 500 logged once with the request id.
  */
 public final class ApiRoutes {
@@ -24,18 +30,43 @@ public final class ApiRoutes {
 
     private final GateService gateService;
     private final JobService jobService;
+    private final TenantResolver tenants;
     private final String openApiJson;
 
-    public ApiRoutes(GateService gateService, JobService jobService, String openApiJson) {
+    public ApiRoutes(GateService gateService, JobService jobService, TenantResolver tenants, String openApiJson) {
         this.gateService = Objects.requireNonNull(gateService, "gateService");
         this.jobService = Objects.requireNonNull(jobService, "jobService");
+        this.tenants = Objects.requireNonNull(tenants, "tenants");
         this.openApiJson = Objects.requireNonNull(openApiJson, "openApiJson");
     }
 
-    public ApiResponse handle(String method, String path, byte[] body, String awsRequestId) {
+    /**
+     * Answers one call. Every route but {@code GET /v1/openapi.json} needs a tenant, resolved from {@code
+     * caller} (401 without credentials, 403 when they name no valid tenant).
+     */
+    public ApiResponse handle(String method, String path, byte[] body, Caller caller, String awsRequestId) {
         try {
             return route(
-                    method == null ? "" : method.toUpperCase(java.util.Locale.ROOT), path == null ? "" : path, body);
+                    method == null ? "" : method.toUpperCase(java.util.Locale.ROOT),
+                    path == null ? "" : path,
+                    body,
+                    caller);
+        } catch (UnauthenticatedException e) {
+            return error(
+                    401,
+                    "unauthenticated",
+                    "Authorization",
+                    e.getMessage(),
+                    Map.of("WWW-Authenticate", "Bearer realm=\"sieve\""));
+        } catch (ForbiddenException e) {
+            return error(403, "forbidden", null, e.getMessage(), Map.of());
+        } catch (QuotaExceededException e) {
+            return error(
+                    429,
+                    "quota_exceeded",
+                    e.limit(),
+                    e.getMessage(),
+                    Map.of("Retry-After", Long.toString(e.retryAfterSeconds())));
         } catch (InvalidRequestException e) {
             return error(400, "invalid_request", e.field(), e.rule(), Map.of());
         } catch (NotFoundException e) {
@@ -75,7 +106,7 @@ public final class ApiRoutes {
         }
     }
 
-    private ApiResponse route(String method, String path, byte[] body) {
+    private ApiResponse route(String method, String path, byte[] body, Caller caller) {
         String[] parts = path.replaceAll("/+$", "").split("/");
         // parts[0] is "" (leading slash), parts[1] "v1"
         if (parts.length < 3 || !parts[1].equals("v1")) {
@@ -86,16 +117,18 @@ public final class ApiRoutes {
             switch (resource) {
                 case "classify" -> {
                     requireMethod(method, "POST", path);
-                    GateService.Outcome outcome = gateService.classify(body == null ? new byte[0] : body);
+                    Tenant tenant = tenants.resolve(caller);
+                    GateService.Outcome outcome = gateService.classify(tenant, body == null ? new byte[0] : body);
                     return json(outcome.statusCode(), outcome.view());
                 }
                 case "uploads" -> {
                     requireMethod(method, "POST", path);
-                    return json(201, gateService.createUpload());
+                    return json(201, gateService.createUpload(tenants.resolve(caller), body));
                 }
                 case "jobs" -> {
                     requireMethod(method, "POST", path);
-                    return json(202, jobService.start(JobRequest.parse(body)));
+                    Tenant tenant = tenants.resolve(caller);
+                    return json(202, jobService.start(tenant, JobRequest.parse(body)));
                 }
                 case "openapi.json" -> {
                     requireMethod(method, "GET", path);
@@ -107,15 +140,16 @@ public final class ApiRoutes {
             }
         }
         if (parts.length == 4) {
-            String id = decodeId(parts[3]);
             switch (resource) {
                 case "results" -> {
                     requireMethod(method, "GET", path);
-                    return json(200, gateService.results(id));
+                    Tenant tenant = tenants.resolve(caller);
+                    return json(200, gateService.results(tenant, decodeId(parts[3])));
                 }
                 case "jobs" -> {
                     requireMethod(method, "GET", path);
-                    return json(200, jobService.status(id));
+                    Tenant tenant = tenants.resolve(caller);
+                    return json(200, jobService.status(tenant, decodeId(parts[3])));
                 }
                 default -> {
                     return notFound(method, path);

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.sieve.gate.GateRuntime;
+import dev.sieve.gate.tenant.Caller;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -34,13 +35,30 @@ public final class HttpApiHandler implements RequestHandler<APIGatewayV2HTTPEven
                 : event.getRequestContext() == null
                         ? null
                         : event.getRequestContext().getRequestId();
-        ApiResponse response = routes.handle(method, event.getRawPath(), body(event), awsRequestId);
+        ApiResponse response = routes.handle(method, event.getRawPath(), body(event), caller(event), awsRequestId);
         return APIGatewayV2HTTPResponse.builder()
                 .withStatusCode(response.statusCode())
                 .withHeaders(response.headers())
                 .withBody(response.body())
                 .withIsBase64Encoded(false)
                 .build();
+    }
+
+    /** What API Gateway's authorizer established: the JWT's claims, or the SigV4 principal. */
+    static Caller caller(APIGatewayV2HTTPEvent event) {
+        APIGatewayV2HTTPEvent.RequestContext context = event.getRequestContext();
+        APIGatewayV2HTTPEvent.RequestContext.Authorizer authorizer = context == null ? null : context.getAuthorizer();
+        if (authorizer == null) {
+            return Caller.anonymous();
+        }
+        if (authorizer.getJwt() != null && authorizer.getJwt().getClaims() != null) {
+            return Caller.jwt(authorizer.getJwt().getClaims());
+        }
+        if (authorizer.getIam() != null) {
+            return Caller.iam(
+                    authorizer.getIam().getUserArn(), authorizer.getIam().getAccountId());
+        }
+        return Caller.anonymous();
     }
 
     private static byte[] body(APIGatewayV2HTTPEvent event) {

@@ -9,6 +9,13 @@ public interface CompletionEvents {
 
     void jobCompleted(JobCompleted event);
 
-    /** A finished job: where its output is and how many lines had no result. */
-    record JobCompleted(String jobId, String manifest, String output, long items, long lost, long duplicates) {}
+    /** A job that cannot finish: by default only logged by whoever failed it. */
+    default void jobFailed(JobFailed event) {}
+
+    /** A finished job of {@code tenant} ({@code jobId} as the tenant sees it): its output and lost lines. */
+    record JobCompleted(
+            String tenant, String jobId, String manifest, String output, long items, long lost, long duplicates) {}
+
+    /** A failed job of {@code tenant} ({@code jobId} as the tenant sees it) and why. */
+    record JobFailed(String tenant, String jobId, String manifest, String reason) {}
 }

@@ -2,6 +2,7 @@ package dev.sieve.gate.batch;
 
 import dev.sieve.contract.AwsFailures;
 import dev.sieve.contract.ChunkIndex;
+import dev.sieve.contract.ChunkLimits;
 import dev.sieve.contract.DynamoDbJobStore;
 import dev.sieve.contract.JobState;
 import dev.sieve.contract.JobStore;
@@ -23,14 +24,10 @@ import dev.sieve.shared.queue.QueueItem;
 import dev.sieve.shared.result.BucketLayout;
 import dev.sieve.shared.result.ItemResult;
 import dev.sieve.shared.result.Tier;
-import java.io.BufferedInputStream;
-import java.io.BufferedWriter;
+import dev.sieve.shared.tenant.Tenant;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -41,6 +38,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -52,14 +51,33 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Batch-transform jobs. A manifest under {@code jobs/in/} (JSON Lines of {@code {"id":..,"text":..}})
- * becomes a job: {@link #start} splits it into byte-range chunks of {@code SIEVE_BATCH_CHUNK_ITEMS}
- * lines and enqueues one CHUNK task per chunk on the jobs queue; {@link #handle} gates one chunk per
- * task (gate part file; uncertain items to the batch queue as one JOB_CHUNK message), and assembles
- * the output when every chunk is done. No invocation ever gates a whole manifest.
+ * becomes a job whose every step can be interrupted and redone:
+ *
+ * <ul>
+ *   <li>{@link #start} only creates the job (idempotent: the job id is the manifest's key and ETag) and
+ *       sends a SCAN task; a retry of a job still SCANNING sends another, and the scan continues where it
+ *       stopped. No API call reads the manifest.
+ *   <li>A SCAN task cuts the next {@value #SCAN_STEP_CHUNKS} chunks (at most {@code SIEVE_BATCH_CHUNK_ITEMS}
+ *       lines and {@code SIEVE_BATCH_CHUNK_BYTES} bytes each) from the offset the table holds, writes their
+ *       index segment, sends their CHUNK tasks, and only then moves the offset on: a crash anywhere re-cuts
+ *       and re-sends the same chunks, which are counted once by their markers.
+ *   <li>A CHUNK task gates one chunk (gate part file; uncertain items to the batch queue as one JOB_CHUNK
+ *       message). Every read of the manifest is pinned to its ETag: an overwrite fails the job with a reason.
+ *   <li>An ASSEMBLE task, once every chunk is counted, streams the part files into a multipart upload of
+ *       the output under a lease: one assembler at a time, and only the lease holder completes the job.
+ * </ul>
  */
 public final class JobService {
     private static final Pattern JOB_ID = Pattern.compile("[0-9a-f]{24}");
     private static final long BATCH_DEADLINE_MS = Duration.ofHours(24).toMillis();
+    /** Chunks cut per SCAN task: bounds one invocation's work (at most 100 chunks' bytes are read). */
+    static final int SCAN_STEP_CHUNKS = 100;
+    /** How long an assembler holds a job: the batch-job Lambda's timeout (a crashed one is replaced after). */
+    static final Duration ASSEMBLY_LEASE = Duration.ofMinutes(15);
+    /** First part size of an output upload. */
+    private static final int OUTPUT_PART_BYTES = 8 * 1024 * 1024;
+
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private final GateConfig config;
     private final GateProvider gate;
@@ -89,78 +107,77 @@ public final class JobService {
     }
 
     /**
-     * Starts the job for a manifest already in the bucket, or returns the existing job for the same
-     * object version (S3 events and retried POSTs are idempotent).
+     * {@code POST /v1/jobs}: starts {@code tenant}'s job for a manifest under its own prefix, {@code
+     * jobs/in/<tenant>/} (another prefix is refused before the bucket is read, so the call reveals nothing
+     * about other tenants' objects).
      */
-    public JobView start(String manifestKey) {
-        if (!manifestKey.startsWith(BucketLayout.JOBS_IN) || manifestKey.endsWith("/")) {
-            throw new InvalidRequestException(
-                    "manifest", "must be an object key under " + BucketLayout.JOBS_IN + " (got '" + manifestKey + "')");
-        }
-        HeadObjectResponse head;
-        try {
-            head = clients.s3().headObject(b -> b.bucket(config.bucketName()).key(manifestKey));
-        } catch (NoSuchKeyException e) {
+    public JobView start(Tenant tenant, String manifestKey) {
+        String prefix = BucketLayout.jobsIn(tenant);
+        if (!manifestKey.startsWith(prefix) || manifestKey.endsWith("/")) {
             throw new InvalidRequestException(
                     "manifest",
-                    "must name an existing object; s3://" + config.bucketName() + "/" + manifestKey
-                            + " does not exist");
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                throw new InvalidRequestException(
-                        "manifest",
-                        "must name an existing object; s3://" + config.bucketName() + "/" + manifestKey
-                                + " does not exist");
-            }
-            throw AwsFailures.classify("S3 HeadObject", e);
-        } catch (SdkException e) {
-            throw AwsFailures.classify("S3 HeadObject", e);
+                    "must be an object key under your tenant's prefix " + prefix + " (got '"
+                            + manifestKey.replaceAll("[^\\x20-\\x7E]", "?") + "')");
         }
-        String jobId = jobId(manifestKey, head.eTag());
-        String manifestUri = new S3Location(config.bucketName(), manifestKey).uri();
-        if (!jobs.create(jobId, manifestUri, clock.millis(), ttl())) {
-            return status(jobId);
-        }
-
-        ChunkIndex index = scan(manifestKey, manifestUri, head.contentLength());
-        putObject(ChunkIndex.key(jobId), Json.writeBytes(index), "application/json");
-        jobs.startRunning(jobId, index.chunks().size(), index.lines());
-        List<JobTask> tasks = new ArrayList<>();
-        for (ChunkIndex.Chunk chunk : index.chunks()) {
-            tasks.add(JobTask.chunk(jobId, chunk.index(), chunk.startByte(), chunk.endByte(), chunk.firstLine()));
-        }
-        if (tasks.isEmpty()) {
-            tasks.add(JobTask.assemble(jobId));
-        }
-        dispatch(tasks);
-        JsonLog.info(
-                "job started",
-                Map.of(
-                        "job_id",
-                        jobId,
-                        "manifest",
-                        manifestUri,
-                        "items",
-                        index.lines(),
-                        "chunks",
-                        index.chunks().size()));
-        return status(jobId);
+        return start(manifestKey);
     }
 
-    /** Progress of a job; a job whose chunks are all done but not yet assembled gets an ASSEMBLE task. */
-    public JobView status(String jobId) {
+    /**
+     * Starts the job for a manifest already in the bucket under {@code jobs/in/<tenant>/}, or returns the
+     * existing job for the same object version (S3 events and retried POSTs are idempotent): the job id is
+     * random and the manifest version names its job through {@link JobStore#claimManifest}. A job still
+     * SCANNING gets another SCAN task, so a retry resumes a job whose scan stopped. The manifest is read
+     * later, by the SCAN tasks.
+     */
+    public JobView start(String manifestKey) {
+        Tenant tenant = BucketLayout.tenantOfManifest(manifestKey)
+                .orElseThrow(() -> new InvalidRequestException(
+                        "manifest",
+                        "must be an object key under " + BucketLayout.JOBS_IN + "<tenant>/ (got '"
+                                + manifestKey.replaceAll("[^\\x20-\\x7E]", "?") + "')"));
+        HeadObjectResponse head = headManifest(manifestKey, null)
+                .orElseThrow(() -> new InvalidRequestException(
+                        "manifest",
+                        "must name an existing object; s3://" + config.bucketName() + "/" + manifestKey
+                                + " does not exist"));
+        String manifestUri = new S3Location(config.bucketName(), manifestKey).uri();
+        String jobId = jobs.claimManifest(
+                tenant.scope(manifestVersion(manifestKey, head.eTag())), tenant.scope(newJobId()), ttl());
+        boolean created = jobs.create(jobId, manifestUri, head.eTag(), config.chunkLimits(), clock.millis(), ttl());
+        JobStore.Job job = jobs.job(jobId).orElseThrow();
+        if (job.state() == JobState.SCANNING) {
+            JsonLog.info(
+                    created ? "job created" : "job still scanning: scan re-sent",
+                    Map.of("job_id", jobId, "manifest", manifestUri, "scanned_bytes", job.scanOffset()));
+            dispatch(List.of(JobTask.scan(jobId)));
+        }
+        return view(jobId);
+    }
+
+    /**
+     * Progress of one of {@code tenant}'s jobs (another tenant's id answers exactly as an unknown one); a
+     * job whose chunks are all done but not yet assembled gets an ASSEMBLE task.
+     */
+    public JobView status(Tenant tenant, String jobId) {
         if (jobId == null || !JOB_ID.matcher(jobId).matches()) {
             throw new NotFoundException(
                     "no job with id '" + (jobId == null ? "" : jobId.replaceAll("[^\\x20-\\x7E]", "?")) + "'");
         }
+        return view(tenant.scope(jobId));
+    }
+
+    /** The view of a job by its tenant-scoped id. */
+    private JobView view(String scopedJobId) {
+        String jobId = scopedJobId;
+        String publicId = Tenant.unscoped(scopedJobId);
         JobStore.Job job = jobs.job(jobId)
-                .orElseThrow(() -> new NotFoundException("no job with id '" + jobId + "' (unknown, or older than the "
-                        + config.resultsTtlDays() + "-day retention)"));
+                .orElseThrow(() -> new NotFoundException("no job with id '" + publicId
+                        + "' (unknown, or older than the " + config.resultsTtlDays() + "-day retention)"));
         if (job.state() == JobState.RUNNING && job.readyToAssemble()) {
             requestAssembly(jobId);
         }
         return new JobView(
-                jobId,
+                publicId,
                 job.state().name().toLowerCase(Locale.ROOT),
                 job.manifestUri(),
                 job.chunks(),
@@ -168,12 +185,14 @@ public final class JobService {
                 job.items(),
                 job.outputUri(),
                 job.lost(),
-                config.apiBaseUrl() + "/v1/jobs/" + jobId);
+                job.error(),
+                config.apiBaseUrl() + "/v1/jobs/" + publicId);
     }
 
     /** Runs one task from the jobs queue. Safe to run twice. */
     public void handle(JobTask task) {
         switch (task.kind()) {
+            case SCAN -> scanStep(task.jobId());
             case CHUNK -> processChunk(task);
             case ASSEMBLE -> assemble(task.jobId());
         }
@@ -187,9 +206,15 @@ public final class JobService {
             JsonLog.warn("chunk task for an unknown job", Map.of("job_id", task.jobId(), "chunk", task.chunk()));
             return;
         }
-        String manifestKey = S3Location.parse(job.manifestUri()).key();
+        if (job.state().terminal()) {
+            return; // failed (or, for a redelivered task, complete): nothing left to gate
+        }
         LoadedGate current = gate.current();
-        List<String> lines = readLines(manifestKey, task.startByte(), task.endByte());
+        Optional<List<String>> read = readLines(job, task.startByte(), task.endByte());
+        if (read.isEmpty()) {
+            return; // the manifest changed: the job is failed
+        }
+        List<String> lines = read.get();
         List<PartLine> gatePart = new ArrayList<>();
         List<QueueItem> escalated = new ArrayList<>();
         RoutingMonitor.Tally tally = routing.tally(current);
@@ -253,22 +278,115 @@ public final class JobService {
         publisher.sendTasks(config.jobsQueueUrl(), tasks);
     }
 
+    // ---- scanning ----
+
+    /**
+     * One SCAN step: cuts up to {@link #SCAN_STEP_CHUNKS} chunks from where the table says the scan
+     * stands, writes their index segment, sends their CHUNK tasks, then records the new offset and sends
+     * the next SCAN (or, at the end of the manifest, starts the job running). Redoing a step after a crash
+     * cuts the same chunks (the limits and the manifest version are pinned in the job) and re-sends them.
+     */
+    private void scanStep(String jobId) {
+        JobStore.Job job = jobs.job(jobId).orElse(null);
+        if (job == null || job.state() != JobState.SCANNING) {
+            return; // unknown, or scanned already (a redelivered task)
+        }
+        String manifestKey = S3Location.parse(job.manifestUri()).key();
+        ChunkLimits limits = job.limits() != null ? job.limits() : config.chunkLimits();
+        long from = job.scanOffset();
+        int firstChunk = (int) job.chunks();
+        ChunkCutter cutter = new ChunkCutter(limits, from, job.items(), firstChunk);
+        Optional<HeadObjectResponse> head = headManifest(manifestKey, job.manifestETag());
+        if (head.isEmpty()) {
+            failManifestChanged(job);
+            return;
+        }
+        boolean end = true;
+        if (from < head.get().contentLength()) {
+            try (ResponseInputStream<GetObjectResponse> in = clients.s3().getObject(b -> b.bucket(config.bucketName())
+                    .key(manifestKey)
+                    .range("bytes=" + from + "-")
+                    .ifMatch(job.manifestETag()))) {
+                byte[] buffer = new byte[1 << 16];
+                int read;
+                while ((read = in.read(buffer)) > 0) {
+                    cutter.accept(buffer, 0, read);
+                    if (cutter.closed().size() >= SCAN_STEP_CHUNKS) {
+                        end = false;
+                        in.abort(); // the rest is the next step's
+                        break;
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read manifest " + job.manifestUri(), e);
+            } catch (SdkException e) {
+                if (preconditionFailed(e)) {
+                    failManifestChanged(job);
+                    return;
+                }
+                throw AwsFailures.classify("S3 GetObject", e);
+            }
+        }
+        if (end) {
+            cutter.finish();
+        }
+        List<ChunkIndex.Chunk> chunks = cutter.closed();
+        long lines = chunks.stream().mapToLong(ChunkIndex.Chunk::lines).sum();
+        long to = chunks.isEmpty() ? from : chunks.get(chunks.size() - 1).endByte();
+        if (!chunks.isEmpty()) {
+            putObject(
+                    ChunkIndex.segmentKey(jobId, firstChunk),
+                    Json.writeBytes(new ChunkIndex(job.manifestUri(), lines, chunks)),
+                    "application/json");
+            List<JobTask> tasks = new ArrayList<>(chunks.size());
+            for (ChunkIndex.Chunk c : chunks) {
+                tasks.add(JobTask.chunk(jobId, c.index(), c.startByte(), c.endByte(), c.firstLine()));
+            }
+            dispatch(tasks);
+        }
+        long totalChunks = firstChunk + chunks.size();
+        long totalLines = job.items() + lines;
+        if (!jobs.recordScan(jobId, from, to, totalChunks, totalLines)) {
+            return; // another scanner recorded this step first and carries on
+        }
+        if (!end) {
+            dispatch(List.of(JobTask.scan(jobId)));
+            return;
+        }
+        jobs.startRunning(jobId, totalChunks, totalLines);
+        JsonLog.info(
+                "job scanned",
+                Map.of("job_id", jobId, "manifest", job.manifestUri(), "items", totalLines, "chunks", totalChunks));
+        // chunks counted while scanning may already be all of them
+        if (jobs.job(jobId).map(JobStore.Job::readyToAssemble).orElse(false)) {
+            requestAssembly(jobId);
+        }
+    }
+
     // ---- assembly ----
 
+    /**
+     * Streams every chunk's part files, in manifest order, into a multipart upload of the output (no
+     * staging on disk; any size). Runs under the job's assembly lease: a second assembler returns at once,
+     * and only the lease holder can complete the job, so at most one assembler wins.
+     */
     private void assemble(String jobId) {
-        if (!jobs.beginAssembly(jobId)) {
-            return; // unknown, premature (the last chunk's owner asks again), complete or failed
+        String assembler = UUID.randomUUID().toString();
+        long now = clock.millis();
+        if (!jobs.beginAssembly(jobId, assembler, now, now + ASSEMBLY_LEASE.toMillis())) {
+            return; // unknown, premature (the last chunk's owner asks again), held by another, or finished
         }
-        String manifestUri = jobs.job(jobId).orElseThrow().manifestUri();
-        ChunkIndex index = Json.read(getBytes(ChunkIndex.key(jobId)), ChunkIndex.class);
-        String outputKey = BucketLayout.outputFor(S3Location.parse(manifestUri).key());
+        JobStore.Job job = jobs.job(jobId).orElseThrow();
+        String outputKey =
+                BucketLayout.outputFor(S3Location.parse(job.manifestUri()).key());
         long lost = 0;
         long duplicates = 0;
-        Path tmp = null;
-        try {
-            tmp = Files.createTempFile("sieve-job-" + jobId, ".out");
-            try (BufferedWriter out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                for (ChunkIndex.Chunk chunk : index.chunks()) {
+        try (MultipartOutput out = new MultipartOutput(
+                clients.s3(), config.bucketName(), outputKey, "application/x-ndjson", OUTPUT_PART_BYTES)) {
+            int next = 0;
+            while (next < job.chunks()) {
+                ChunkIndex segment = indexSegment(jobId, next);
+                for (ChunkIndex.Chunk chunk : segment.chunks()) {
                     Map<Long, ItemResult> results = new HashMap<>();
                     duplicates += readPart(PartFiles.key(jobId, PartFiles.Source.GATE, chunk.index()), results);
                     duplicates += readPart(PartFiles.key(jobId, PartFiles.Source.EXPERT, chunk.index()), results);
@@ -287,38 +405,38 @@ public final class JobService {
                                     result.tier().name().toLowerCase(Locale.ROOT),
                                     result.error());
                         }
-                        out.write(Json.write(output));
+                        out.write(Json.writeBytes(output));
                         out.write('\n');
                     }
                 }
+                next += Math.max(1, segment.chunks().size());
             }
-            try {
-                clients.s3()
-                        .putObject(
-                                b -> b.bucket(config.bucketName())
-                                        .key(outputKey)
-                                        .contentType("application/x-ndjson"),
-                                RequestBody.fromFile(tmp));
-            } catch (SdkException e) {
-                throw AwsFailures.classify("S3 PutObject", e);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot assemble job " + jobId, e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort: /tmp is per sandbox
-                }
-            }
+            out.complete();
         }
         String outputUri = new S3Location(config.bucketName(), outputKey).uri();
-        if (!jobs.complete(jobId, outputUri, lost, duplicates, clock.millis())) {
-            return; // another assembler finished first and owns the event
+        if (!jobs.complete(jobId, assembler, outputUri, lost, duplicates, clock.millis())) {
+            return; // our lease ran out and another assembler took over: it owns the completion
         }
-        events.jobCompleted(
-                new CompletionEvents.JobCompleted(jobId, manifestUri, outputUri, index.lines(), lost, duplicates));
+        events.jobCompleted(new CompletionEvents.JobCompleted(
+                Tenant.ofScoped(jobId).name(),
+                Tenant.unscoped(jobId),
+                job.manifestUri(),
+                outputUri,
+                job.items(),
+                lost,
+                duplicates));
+    }
+
+    /** The index segment that starts at chunk {@code firstChunk} (jobs scanned in one piece: the one index). */
+    private ChunkIndex indexSegment(String jobId, int firstChunk) {
+        try {
+            return Json.read(getBytes(ChunkIndex.segmentKey(jobId, firstChunk)), ChunkIndex.class);
+        } catch (NoSuchKeyException e) {
+            if (firstChunk == 0) {
+                return Json.read(getBytes(ChunkIndex.key(jobId)), ChunkIndex.class);
+            }
+            throw new IllegalStateException("job " + jobId + " has no index segment at chunk " + firstChunk, e);
+        }
     }
 
     /** Reads one part file into {@code results}; returns how many lines repeated a line already there. */
@@ -346,64 +464,45 @@ public final class JobService {
         return repeated[0];
     }
 
-    // ---- manifest scanning ----
+    // ---- the manifest, pinned to the ETag the job was created with ----
 
-    /** Streams the manifest once, counting lines and noting the byte offset of every chunk. */
-    private ChunkIndex scan(String manifestKey, String manifestUri, long size) {
-        List<ChunkIndex.Chunk> chunks = new ArrayList<>();
-        int perChunk = config.batchChunkItems();
-        long lines = 0;
-        long chunkStart = 0;
-        long chunkFirstLine = 0;
-        long position = 0;
-        boolean lineOpen = false;
-        try (InputStream in = new BufferedInputStream(
-                clients.s3().getObject(b -> b.bucket(config.bucketName()).key(manifestKey)), 1 << 16)) {
-            byte[] buffer = new byte[1 << 16];
-            int read;
-            while ((read = in.read(buffer)) > 0) {
-                for (int i = 0; i < read; i++) {
-                    position++;
-                    if (buffer[i] == '\n') {
-                        lines++;
-                        lineOpen = false;
-                        if (lines - chunkFirstLine == perChunk) {
-                            chunks.add(new ChunkIndex.Chunk(
-                                    chunks.size(), chunkStart, position, chunkFirstLine, perChunk));
-                            chunkStart = position;
-                            chunkFirstLine = lines;
-                        }
-                    } else {
-                        lineOpen = true;
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read manifest " + manifestUri, e);
+    /**
+     * HEAD of the manifest; with {@code eTag}, only that version. Empty when the manifest is gone (no
+     * {@code eTag}) or no longer that version.
+     */
+    private Optional<HeadObjectResponse> headManifest(String key, String eTag) {
+        try {
+            return Optional.of(clients.s3()
+                    .headObject(b -> b.bucket(config.bucketName()).key(key).ifMatch(eTag)));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
         } catch (SdkException e) {
-            throw AwsFailures.classify("S3 GetObject", e);
+            if (e instanceof S3Exception s3 && s3.statusCode() == 404 || preconditionFailed(e)) {
+                return Optional.empty();
+            }
+            throw AwsFailures.classify("S3 HeadObject", e);
         }
-        if (lineOpen) {
-            lines++;
-        }
-        if (lines > chunkFirstLine) {
-            chunks.add(
-                    new ChunkIndex.Chunk(chunks.size(), chunkStart, position, chunkFirstLine, lines - chunkFirstLine));
-        }
-        return new ChunkIndex(manifestUri, lines, chunks);
     }
 
-    private List<String> readLines(String key, long start, long end) {
+    /** The lines of bytes {@code [start, end)} of the job's manifest; empty when the manifest changed. */
+    private Optional<List<String>> readLines(JobStore.Job job, long start, long end) {
         if (end <= start) {
-            return List.of();
+            return Optional.of(List.of());
         }
+        String key = S3Location.parse(job.manifestUri()).key();
         byte[] bytes;
         try {
             bytes = clients.s3()
-                    .getObjectAsBytes(
-                            b -> b.bucket(config.bucketName()).key(key).range("bytes=" + start + "-" + (end - 1)))
+                    .getObjectAsBytes(b -> b.bucket(config.bucketName())
+                            .key(key)
+                            .range("bytes=" + start + "-" + (end - 1))
+                            .ifMatch(job.manifestETag()))
                     .asByteArray();
         } catch (SdkException e) {
+            if (preconditionFailed(e) || e instanceof NoSuchKeyException) {
+                failManifestChanged(job);
+                return Optional.empty();
+            }
             throw AwsFailures.classify("S3 GetObject", e);
         }
         String text = new String(bytes, StandardCharsets.UTF_8);
@@ -416,7 +515,23 @@ public final class JobService {
             lines.add(line.endsWith("\r") ? line.substring(0, line.length() - 1) : line);
             from = to + 1;
         }
-        return lines;
+        return Optional.of(lines);
+    }
+
+    private static boolean preconditionFailed(SdkException e) {
+        return e instanceof S3Exception s3 && s3.statusCode() == 412;
+    }
+
+    /** The manifest was overwritten or deleted after the job was created: its byte offsets mean nothing now. */
+    private void failManifestChanged(JobStore.Job job) {
+        String reason = "the manifest " + job.manifestUri() + " was overwritten or deleted while the job ran"
+                + " (the job reads only the version it started with, ETag " + job.manifestETag()
+                + "); upload it again to start a new job";
+        if (jobs.fail(job.jobId(), reason, clock.millis())) {
+            JsonLog.warn("job failed", Map.of("job_id", job.jobId(), "reason", reason));
+            events.jobFailed(new CompletionEvents.JobFailed(
+                    Tenant.ofScoped(job.jobId()).name(), Tenant.unscoped(job.jobId()), job.manifestUri(), reason));
+        }
     }
 
     // ---- helpers ----
@@ -437,19 +552,29 @@ public final class JobService {
             return clients.s3()
                     .getObjectAsBytes(b -> b.bucket(config.bucketName()).key(key))
                     .asByteArray();
+        } catch (NoSuchKeyException e) {
+            throw e;
         } catch (SdkException e) {
             throw AwsFailures.classify("S3 GetObject", e);
         }
     }
 
-    static String jobId(String key, String eTag) {
+    /** A manifest version's name: a hash of its key and ETag (the idempotency key, never shown). */
+    static String manifestVersion(String key, String eTag) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             byte[] hash = digest.digest((key + "\n" + eTag).getBytes(StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(hash).substring(0, 24);
+            return java.util.HexFormat.of().formatHex(hash).substring(0, 32);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required by every Java platform", e);
         }
+    }
+
+    /** 96 random bits: a job id says nothing about its manifest. */
+    static String newJobId() {
+        byte[] bytes = new byte[12];
+        RANDOM.nextBytes(bytes);
+        return java.util.HexFormat.of().formatHex(bytes);
     }
 
     private long ttl() {

@@ -1,6 +1,7 @@
 package dev.sieve.gate.batch;
 
 import dev.sieve.gate.JsonLog;
+import dev.sieve.shared.metrics.MetricNames;
 import dev.sieve.shared.metrics.Metrics;
 import dev.sieve.shared.metrics.Metrics.Metric;
 import java.util.Map;
@@ -18,6 +19,7 @@ public final class LogCompletionEvents implements CompletionEvents {
         JsonLog.info(
                 "job completed",
                 Map.of(
+                        "tenant", event.tenant(),
                         "job_id", event.jobId(),
                         "manifest", event.manifest(),
                         "output", event.output(),
@@ -29,6 +31,17 @@ public final class LogCompletionEvents implements CompletionEvents {
                 Map.of(
                         "JobsCompleted", Metric.count(1),
                         "JobItems", Metric.count(event.items()),
-                        "JobItemsLost", Metric.count(event.lost())));
+                        "JobItemsLost", Metric.count(event.lost())),
+                Map.of(MetricNames.TENANT, event.tenant()));
+    }
+
+    @Override
+    public void jobFailed(JobFailed event) {
+        JsonLog.info(
+                "job failed", Map.of("job_id", event.jobId(), "manifest", event.manifest(), "reason", event.reason()));
+        metrics.record(
+                Map.of("mode", "batch"),
+                Map.of("JobsFailed", Metric.count(1)),
+                Map.of(MetricNames.TENANT, event.tenant()));
     }
 }

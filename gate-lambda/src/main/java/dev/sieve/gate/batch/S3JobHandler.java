@@ -65,9 +65,18 @@ public final class S3JobHandler implements RequestStreamHandler {
         output.write(Json.writeBytes(Map.of("batchItemFailures", failures)));
     }
 
-    /** An object was created in Sieve's bucket. */
+    /**
+     * An object was created in Sieve's bucket. A manifest outside {@code jobs/in/<tenant>/} belongs to no
+     * tenant and is left alone (logged), not retried.
+     */
     public void onObjectCreated(String key) {
         if (key.startsWith(BucketLayout.JOBS_IN) && !key.endsWith("/")) {
+            if (BucketLayout.tenantOfManifest(key).isEmpty()) {
+                JsonLog.warn(
+                        "manifest outside jobs/in/<tenant>/ ignored",
+                        Map.of("key", key.replaceAll("[^\\x20-\\x7E]", "?")));
+                return;
+            }
             jobs.start(key);
         } else if (key.startsWith(BucketLayout.UPLOADS) && key.endsWith(".json")) {
             requests.processUpload(key);

@@ -8,7 +8,10 @@ import dev.sieve.contract.RequestState;
 import dev.sieve.contract.RequestStore;
 import dev.sieve.gate.AwsClients;
 import dev.sieve.gate.GateConfig;
+import dev.sieve.gate.tenant.QuotaExceededException;
+import dev.sieve.gate.tenant.Quotas;
 import dev.sieve.shared.json.Json;
+import dev.sieve.shared.metrics.MetricNames;
 import dev.sieve.shared.metrics.Metrics;
 import dev.sieve.shared.metrics.Metrics.Metric;
 import dev.sieve.shared.mode.ModeSelector;
@@ -17,6 +20,7 @@ import dev.sieve.shared.queue.Priority;
 import dev.sieve.shared.queue.QueueItem;
 import dev.sieve.shared.result.BucketLayout;
 import dev.sieve.shared.result.ItemResult;
+import dev.sieve.shared.tenant.Tenant;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,6 +54,7 @@ public final class GateService {
     private final ModeSelector modeSelector;
     private final QueuePublisher publisher;
     private final RequestStore store;
+    private final Quotas quotas;
 
     public GateService(
             GateConfig config,
@@ -57,12 +62,14 @@ public final class GateService {
             AwsClients clients,
             Metrics metrics,
             RoutingMonitor routing,
+            Quotas quotas,
             Clock clock) {
         this.config = Objects.requireNonNull(config, "config");
         this.gate = Objects.requireNonNull(gate, "gate");
         this.clients = Objects.requireNonNull(clients, "clients");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.routing = Objects.requireNonNull(routing, "routing");
+        this.quotas = Objects.requireNonNull(quotas, "quotas");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.validator = new RequestValidator(config.maxRequestItems());
         this.modeSelector = new ModeSelector(config.realtimeMaxItems(), GateConfig.REALTIME_MAX_BODY_BYTES);
@@ -74,7 +81,11 @@ public final class GateService {
     /** HTTP status and body of a classify call: 200 (real-time) or 202 (async). */
     public record Outcome(int statusCode, RequestView view) {}
 
-    public Outcome classify(byte[] body) {
+    /**
+     * Classifies one request of {@code tenant}: validated, counted against the tenant's quota (429 when
+     * over it, before anything is stored), then stored under the tenant's keys.
+     */
+    public Outcome classify(Tenant tenant, byte[] body) {
         long startNanos = System.nanoTime();
         if (body != null && body.length > GateConfig.MAX_BODY_BYTES) {
             throw new BodyTooLargeException(body.length, GateConfig.MAX_BODY_BYTES);
@@ -82,10 +93,12 @@ public final class GateService {
         ClassifyRequest request = validator.parse(body);
         ModeSelector.Selection selection =
                 modeSelector.select(body.length, request.items().size(), request.mode());
+        LoadedGate current = gate.current(); // no model yet: 503 before anything is counted or stored
+        quotas.admit(tenant, request.items().size());
         String requestId = UUID.randomUUID().toString();
-        Accepted accepted = accept(requestId, request.items(), selection, true);
+        Accepted accepted = accept(current, tenant, requestId, request, selection, true);
         if (selection.mode() == Mode.ASYNC) {
-            record(selection.mode(), accepted, startNanos);
+            record(tenant, selection.mode(), accepted, startNanos);
             return new Outcome(
                     202,
                     new RequestView(
@@ -101,12 +114,12 @@ public final class GateService {
         Map<String, ItemResult> expert = accepted.escalated() == 0
                 ? Map.of()
                 : awaitExpert(
-                        requestId,
+                        tenant.scope(requestId),
                         startNanos
                                 + Duration.ofMillis(config.realtimeBudgetMs()).toNanos());
         List<RequestView.ItemView> items = RequestView.merge(accepted.entries(), expert);
         RequestView.Counts counts = RequestView.count(items);
-        record(selection.mode(), accepted, startNanos);
+        record(tenant, selection.mode(), accepted, startNanos);
         return new Outcome(
                 200,
                 new RequestView(
@@ -120,12 +133,16 @@ public final class GateService {
                         null));
     }
 
-    /** Status and every item of a request (gate and expert answers, pending items). */
-    public RequestView results(String requestId) {
+    /**
+     * Status and every item of one of {@code tenant}'s requests (gate and expert answers, pending items).
+     * Another tenant's id reads another key and answers exactly as an unknown id.
+     */
+    public RequestView results(Tenant tenant, String requestId) {
         if (requestId == null || !REQUEST_ID.matcher(requestId).matches()) {
             throw new NotFoundException("no request with id '" + abbreviate(requestId) + "'");
         }
-        RequestStore.Meta meta = store.meta(requestId)
+        String scoped = tenant.scope(requestId);
+        RequestStore.Meta meta = store.meta(scoped)
                 .orElseThrow(() -> new NotFoundException("no request with id '" + requestId
                         + "' (unknown, or older than the " + config.resultsTtlDays() + "-day retention)"));
         if (meta.state() == RequestState.AWAITING_UPLOAD || meta.state() == RequestState.FAILED) {
@@ -141,8 +158,8 @@ public final class GateService {
                     null,
                     error);
         }
-        List<GateEntry> entries = store.gateEntries(requestId);
-        Map<String, ItemResult> expert = meta.expected() == 0 ? Map.of() : store.expertResults(requestId);
+        List<GateEntry> entries = store.gateEntries(scoped);
+        Map<String, ItemResult> expert = meta.expected() == 0 ? Map.of() : store.expertResults(scoped);
         List<RequestView.ItemView> items = RequestView.merge(entries, expert);
         RequestView.Counts counts = RequestView.count(items);
         return new RequestView(
@@ -156,19 +173,33 @@ public final class GateService {
                 null);
     }
 
-    /** Hands out a presigned PUT for a body too large for the API; the S3 event processes it. */
-    public UploadTicket createUpload() {
+    /**
+     * Hands out a presigned PUT for a body too large for the API; the S3 event processes it. The URL
+     * writes only {@code uploads/<tenant>/<requestId>.json}, lives {@code SIEVE_UPLOAD_URL_TTL_S}, and
+     * signs the {@code Content-Length} the caller announced ({@code content_length}, at most {@link
+     * GateConfig#MAX_UPLOAD_BYTES}), so S3 refuses a body of any other size.
+     */
+    public UploadTicket createUpload(Tenant tenant, byte[] body) {
+        long contentLength = UploadRequest.parse(body).contentLength();
         String requestId = UUID.randomUUID().toString();
         Instant now = clock.instant();
-        store.createAwaitingUpload(requestId, now.toEpochMilli(), ttl(now));
+        store.createAwaitingUpload(tenant.scope(requestId), now.toEpochMilli(), ttl(now));
         Duration lifetime = Duration.ofSeconds(config.uploadUrlTtlSeconds());
-        PresignedPutObjectRequest presigned = clients.presigner().presignPutObject(b -> b.signatureDuration(lifetime)
-                .putObjectRequest(p -> p.bucket(config.bucketName()).key(BucketLayout.upload(requestId))));
+        PresignedPutObjectRequest presigned = clients.presigner()
+                .presignPutObject(b -> b.signatureDuration(lifetime).putObjectRequest(p -> p.bucket(config.bucketName())
+                        .key(BucketLayout.upload(tenant.scope(requestId)))
+                        .contentLength(contentLength)));
+        Map<String, String> headers = new java.util.TreeMap<>();
+        presigned.signedHeaders().forEach((name, values) -> {
+            if (!name.equalsIgnoreCase("host")) {
+                headers.put(name, String.join(",", values));
+            }
+        });
         return new UploadTicket(
                 requestId,
                 presigned.url().toString(),
                 "PUT",
-                Map.of(),
+                headers,
                 now.plus(lifetime).toString(),
                 resultsUrl(requestId));
     }
@@ -183,6 +214,12 @@ public final class GateService {
             throw new IllegalArgumentException("not an upload key: " + key);
         }
         String requestId = key.substring(BucketLayout.UPLOADS.length(), key.length() - ".json".length());
+        Tenant tenant;
+        try {
+            tenant = Tenant.ofScoped(requestId);
+        } catch (IllegalArgumentException e) {
+            return; // not under uploads/<tenant>/: not handed out by us
+        }
         RequestStore.Meta meta = store.meta(requestId).orElse(null);
         if (meta == null || meta.state() != RequestState.AWAITING_UPLOAD) {
             return; // not handed out by us, or already processed
@@ -217,16 +254,30 @@ public final class GateService {
             store.fail(requestId, "invalid_request", e.field(), e.rule());
             return;
         }
+        LoadedGate current = gate.current();
+        try {
+            quotas.admit(tenant, request.items().size());
+        } catch (QuotaExceededException e) {
+            store.fail(requestId, "quota_exceeded", e.limit(), e.getMessage());
+            return;
+        }
         ModeSelector.Selection selection = new ModeSelector.Selection(Mode.ASYNC, "uploaded body");
-        Accepted accepted = accept(requestId, request.items(), selection, false);
-        record(Mode.ASYNC, accepted, startNanos);
+        Accepted accepted = accept(current, tenant, Tenant.unscoped(requestId), request, selection, false);
+        record(tenant, Mode.ASYNC, accepted, startNanos);
     }
 
     private record Accepted(List<GateEntry> entries, int escalated, RoutingMonitor.Tally tally) {}
 
+    /** Gates, stores (under the tenant's scoped id) and enqueues one request's items. */
     private Accepted accept(
-            String requestId, List<ClassifyRequest.Item> items, ModeSelector.Selection selection, boolean create) {
-        LoadedGate current = gate.current();
+            LoadedGate current,
+            Tenant tenant,
+            String publicRequestId,
+            ClassifyRequest request,
+            ModeSelector.Selection selection,
+            boolean create) {
+        List<ClassifyRequest.Item> items = request.items();
+        String requestId = tenant.scope(publicRequestId);
         List<GateEntry> entries = new ArrayList<>(items.size());
         List<QueueItem> escalated = new ArrayList<>();
         RoutingMonitor.Tally tally = routing.tally(current);
@@ -261,6 +312,7 @@ public final class GateService {
                         requestId,
                         priority,
                         deadline,
+                        request.allowGateFallback(),
                         current.bundleVersion(),
                         now.toEpochMilli(),
                         escalated);
@@ -298,17 +350,20 @@ public final class GateService {
         return store.expertResults(requestId);
     }
 
-    private void record(Mode mode, Accepted accepted, long startNanos) {
+    private void record(Tenant tenant, Mode mode, Accepted accepted, long startNanos) {
         Metric items = Metric.count(accepted.entries().size());
         Metric answered = Metric.count(accepted.entries().size() - accepted.escalated());
         Metric escalated = Metric.count(accepted.escalated());
+        // Per tenant as an EMF property, not a dimension (tenants are unbounded): items by tier, for
+        // `sieve cost --by-tenant` and Logs Insights.
         metrics.record(
                 Map.of("mode", mode.wireName()),
                 Map.of(
                         "Items", items,
                         "GateAnswered", answered,
                         "Escalated", escalated,
-                        "HandlerLatency", Metric.millis((System.nanoTime() - startNanos) / 1e6)));
+                        "HandlerLatency", Metric.millis((System.nanoTime() - startNanos) / 1e6)),
+                Map.of(MetricNames.TENANT, tenant.name()));
         // The same counts under the service dimension only (what the dashboard, the cost figure and the
         // routing-drift alarm read), and the drift check.
         routing.record(accepted.tally());

@@ -20,7 +20,8 @@ import java.util.Map;
  * objects; each {@code id} is a non-empty string of at most {@value GateConfig#MAX_ID_LENGTH}
  * characters, unique within the request; each {@code text} is a non-empty string of at most {@value
  * GateConfig#MAX_TEXT_BYTES} UTF-8 bytes; {@code mode}, if present, is one of {@code auto}, {@code
- * realtime}, {@code async}. Unknown fields are ignored.
+ * realtime}, {@code async}; {@code allow_gate_fallback}, if present, is a boolean. Unknown fields are
+ * ignored.
  */
 public final class RequestValidator {
     private final int maxItems;
@@ -55,6 +56,14 @@ public final class RequestValidator {
             if (mode == null) {
                 throw new InvalidRequestException("mode", "must be one of \"auto\", \"realtime\", \"async\"");
             }
+        }
+        boolean allowGateFallback = false;
+        JsonNode fallbackNode = root.get("allow_gate_fallback");
+        if (fallbackNode != null && !fallbackNode.isNull()) {
+            if (!fallbackNode.isBoolean()) {
+                throw new InvalidRequestException("allow_gate_fallback", "must be true or false");
+            }
+            allowGateFallback = fallbackNode.booleanValue();
         }
         JsonNode itemsNode = root.get("items");
         if (itemsNode == null || itemsNode.isNull()) {
@@ -100,7 +109,7 @@ public final class RequestValidator {
             requireWellFormed(text, path + ".text");
             items.add(new ClassifyRequest.Item(id, text));
         }
-        return new ClassifyRequest(items, mode);
+        return new ClassifyRequest(items, mode, allowGateFallback);
     }
 
     /**

@@ -33,7 +33,9 @@ public record RequestView(
      * One item's result.
      *
      * @param status {@code complete}, {@code pending} or {@code failed}
-     * @param tier {@code gate} or {@code expert} (null while pending)
+     * @param tier {@code gate}, {@code expert}, {@code cache} (the expert's earlier answer for the same
+     *     text) or {@code gate_fallback} (the gate's label: the deadline passed first); null while pending
+     * @param reason why the answering tier is not the expected one ({@code deadline_passed})
      */
     public record ItemView(
             String id,
@@ -43,7 +45,8 @@ public record RequestView(
             String tier,
             String gateLabel,
             Double gateConfidence,
-            String error) {}
+            String error,
+            String reason) {}
 
     /** Why a request failed (for uploads whose body broke a rule). */
     public record ErrorView(String code, String field, String message) {}
@@ -61,13 +64,14 @@ public record RequestView(
                         tier(Tier.GATE),
                         entry.label(),
                         entry.confidence(),
+                        null,
                         null));
                 continue;
             }
             ItemResult result = expert.get(entry.id());
             if (result == null) {
-                views.add(
-                        new ItemView(entry.id(), "pending", null, null, null, entry.label(), entry.confidence(), null));
+                views.add(new ItemView(
+                        entry.id(), "pending", null, null, null, entry.label(), entry.confidence(), null, null));
             } else if (result.error() != null) {
                 views.add(new ItemView(
                         entry.id(),
@@ -77,7 +81,8 @@ public record RequestView(
                         tier(result.label() != null ? result.tier() : Tier.GATE),
                         entry.label(),
                         entry.confidence(),
-                        result.error()));
+                        result.error(),
+                        result.reason()));
             } else {
                 views.add(new ItemView(
                         entry.id(),
@@ -87,7 +92,8 @@ public record RequestView(
                         tier(result.tier()),
                         entry.label(),
                         entry.confidence(),
-                        null));
+                        null,
+                        result.reason()));
             }
         }
         return views;
@@ -103,7 +109,8 @@ public record RequestView(
                 case "pending" -> pending++;
                 case "failed" -> failed++;
                 default -> {
-                    if ("expert".equals(view.tier())) {
+                    // A cached answer is the expert's; a fallback is the gate's.
+                    if ("expert".equals(view.tier()) || "cache".equals(view.tier())) {
                         expert++;
                     } else {
                         gate++;

@@ -10,7 +10,15 @@ import java.util.Map;
 final class ApiEvents {
     private ApiEvents() {}
 
+    /** The tenant the events' JWT names (as API Gateway's JWT authorizer passes its claims). */
+    static final String TENANT = "acme";
+
     static APIGatewayV2HTTPEvent event(String method, String path, String body) {
+        return event(method, path, body, Map.of("sub", "user-1", "tenant", TENANT));
+    }
+
+    /** An event whose authorizer passed {@code claims} (null: no authorizer context at all). */
+    static APIGatewayV2HTTPEvent event(String method, String path, String body, Map<String, String> claims) {
         return APIGatewayV2HTTPEvent.builder()
                 .withRawPath(path)
                 .withBody(body)
@@ -21,6 +29,16 @@ final class ApiEvents {
                                 .withMethod(method)
                                 .withPath(path)
                                 .build())
+                        .withAuthorizer(
+                                claims == null
+                                        ? null
+                                        : APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                                                .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT
+                                                        .builder()
+                                                        .withClaims(claims)
+                                                        .withScopes(List.of())
+                                                        .build())
+                                                .build())
                         .build())
                 .build();
     }

@@ -39,6 +39,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 /** The gate's API and job handlers over the embedded AWS emulators, with the worker's contract stood in. */
 class GateApiIT {
     private static final LocalAws AWS = LocalAws.shared();
+    private static final String UPLOAD_BODY = ApiEvents.items("maybe big", "spam big", "plain");
 
     private AwsClients clients;
     private GateRuntime runtime;
@@ -127,7 +128,12 @@ class GateApiIT {
     private record Reply(int status, JsonNode json, Map<String, String> headers) {}
 
     private Reply call(String method, String path, String body) {
-        APIGatewayV2HTTPEvent event = ApiEvents.event(method, path, body);
+        return callAs(Map.of("sub", "user-1", "tenant", ApiEvents.TENANT), method, path, body);
+    }
+
+    /** A call whose JWT authorizer passed {@code claims} (null: no authorizer context). */
+    private Reply callAs(Map<String, String> claims, String method, String path, String body) {
+        APIGatewayV2HTTPEvent event = ApiEvents.event(method, path, body, claims);
         APIGatewayV2HTTPResponse response = api.handleRequest(event, null);
         assertThat(openApi.validateResponse(method, path, response.getStatusCode(), response.getBody()))
                 .as(
@@ -235,7 +241,7 @@ class GateApiIT {
 
     @Test
     void upload_whenBodyPutToPresignedUrl_isProcessedAsAsyncRequest() throws Exception {
-        Reply ticket = call("POST", "/v1/uploads", null);
+        Reply ticket = call("POST", "/v1/uploads", "{\"content_length\":" + UPLOAD_BODY.length() + "}");
         assertThat(ticket.status()).isEqualTo(201);
         String requestId = ticket.json().path("request_id").asText();
         assertThat(call("GET", "/v1/results/" + requestId, null)
@@ -248,13 +254,14 @@ class GateApiIT {
                 .send(
                         HttpRequest.newBuilder(URI.create(
                                         ticket.json().path("upload_url").asText()))
-                                .PUT(HttpRequest.BodyPublishers.ofString(
-                                        ApiEvents.items("maybe big", "spam big", "plain")))
+                                .PUT(HttpRequest.BodyPublishers.ofString(UPLOAD_BODY))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
         assertThat(put.statusCode()).isEqualTo(200);
-        jobs.onObjectCreated("uploads/" + requestId + ".json"); // S3 notification (local mode polls instead)
-        jobs.onObjectCreated("uploads/" + requestId + ".json"); // a redelivered event changes nothing
+        jobs.onObjectCreated("uploads/" + ApiEvents.TENANT + "/" + requestId
+                + ".json"); // S3 notification (local mode polls instead)
+        jobs.onObjectCreated(
+                "uploads/" + ApiEvents.TENANT + "/" + requestId + ".json"); // a redelivered event changes nothing
         assertThat(responder.drain(resources.asyncQueueUrl())).isEqualTo(1);
 
         Reply results = call("GET", "/v1/results/" + requestId, null);
@@ -266,13 +273,14 @@ class GateApiIT {
 
     @Test
     void upload_whenBodyBreaksARule_requestFailsNamingTheField() throws Exception {
-        Reply ticket = call("POST", "/v1/uploads", null);
+        Reply ticket = call("POST", "/v1/uploads", "{\"content_length\":" + UPLOAD_BODY.length() + "}");
         String requestId = ticket.json().path("request_id").asText();
         clients.s3()
                 .putObject(
-                        b -> b.bucket(resources.bucketName()).key("uploads/" + requestId + ".json"),
+                        b -> b.bucket(resources.bucketName())
+                                .key("uploads/" + ApiEvents.TENANT + "/" + requestId + ".json"),
                         RequestBody.fromString("{\"items\":[{\"id\":\"a\"}]}"));
-        jobs.onObjectCreated("uploads/" + requestId + ".json");
+        jobs.onObjectCreated("uploads/" + ApiEvents.TENANT + "/" + requestId + ".json");
 
         Reply results = call("GET", "/v1/results/" + requestId, null);
         assertThat(results.json().path("status").asText()).isEqualTo("failed");
@@ -289,11 +297,11 @@ class GateApiIT {
         }
         clients.s3()
                 .putObject(
-                        b -> b.bucket(resources.bucketName()).key("jobs/in/demo.jsonl"),
+                        b -> b.bucket(resources.bucketName()).key("jobs/in/acme/demo.jsonl"),
                         RequestBody.fromString(manifest.toString()));
 
-        jobs.onObjectCreated("jobs/in/demo.jsonl");
-        jobs.onObjectCreated("jobs/in/demo.jsonl"); // duplicate S3 event: same job, no second run
+        jobs.onObjectCreated("jobs/in/acme/demo.jsonl");
+        jobs.onObjectCreated("jobs/in/acme/demo.jsonl"); // duplicate S3 event: same job, no second run
         runJobsUntilQuiet();
 
         assertThat(completed).hasSize(1);
@@ -303,7 +311,7 @@ class GateApiIT {
         assertThat(status.json().path("chunks").asInt()).isEqualTo(3);
         assertThat(status.json().path("lost").asInt()).isZero();
         List<String> lines = clients.s3()
-                .getObjectAsBytes(b -> b.bucket(resources.bucketName()).key("jobs/out/demo.out"))
+                .getObjectAsBytes(b -> b.bucket(resources.bucketName()).key("jobs/out/acme/demo.out"))
                 .asUtf8String()
                 .lines()
                 .toList();
@@ -321,8 +329,90 @@ class GateApiIT {
     }
 
     @Test
+    void results_whenAnotherTenantAsks_answers404ExactlyAsAnUnknownId() {
+        String requestId = call("POST", "/v1/classify", ApiEvents.items("hello"))
+                .json()
+                .path("request_id")
+                .asText();
+        assertThat(call("GET", "/v1/results/" + requestId, null).status()).isEqualTo(200);
+
+        Reply other = callAs(Map.of("tenant", "beta"), "GET", "/v1/results/" + requestId, null);
+        Reply unknown = call("GET", "/v1/results/" + java.util.UUID.randomUUID(), null);
+
+        assertThat(other.status()).isEqualTo(404);
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(other.json().path("error").path("code").asText())
+                .isEqualTo(unknown.json().path("error").path("code").asText());
+        assertThat(other.json().path("error").path("message").asText().replace(requestId, "ID"))
+                .isEqualTo(unknown.json().path("error").path("message").asText().replaceAll("[0-9a-f-]{36}", "ID"));
+    }
+
+    @Test
+    void tenant_whenTokenHasNoTenantClaim_isItsSubject() {
+        String requestId = callAs(Map.of("sub", "solo"), "POST", "/v1/classify", ApiEvents.items("hi"))
+                .json()
+                .path("request_id")
+                .asText();
+        assertThat(callAs(Map.of("tenant", "solo"), "GET", "/v1/results/" + requestId, null)
+                        .status())
+                .isEqualTo(200);
+        assertThat(callAs(Map.of("sub", "x/y"), "GET", "/v1/results/" + requestId, null)
+                        .status())
+                .as("a claim that is no valid tenant name")
+                .isEqualTo(403);
+    }
+
+    @Test
+    void anyRoute_withoutCredentials_answers401_exceptTheOpenApiDocument() {
+        Reply classify = callAs(null, "POST", "/v1/classify", ApiEvents.items("hello"));
+        assertThat(classify.status()).isEqualTo(401);
+        assertThat(classify.json().path("error").path("code").asText()).isEqualTo("unauthenticated");
+        assertThat(classify.json().path("error").path("message").asText()).contains("Authorization: Bearer");
+        assertThat(callAs(null, "GET", "/v1/results/x", null).status()).isEqualTo(401);
+        assertThat(callAs(null, "GET", "/v1/openapi.json", null).status()).isEqualTo(200);
+    }
+
+    @Test
+    void upload_whenPutBodyIsLargerThanAnnounced_isRefusedBeforeAnythingIsStored() throws Exception {
+        Reply ticket = call("POST", "/v1/uploads", "{\"content_length\":" + UPLOAD_BODY.length() + "}");
+        assertThat(ticket.json().path("headers").path("content-length").asText())
+                .as("the announced size is part of the signature")
+                .isEqualTo(Integer.toString(UPLOAD_BODY.length()));
+        assertThat(ticket.json().path("upload_url").asText()).contains("/uploads/" + ApiEvents.TENANT + "/");
+
+        HttpResponse<String> put = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(
+                                        ticket.json().path("upload_url").asText()))
+                                .PUT(HttpRequest.BodyPublishers.ofString(UPLOAD_BODY + "          "))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+
+        assertThat(put.statusCode()).isEqualTo(403);
+        assertThat(call("POST", "/v1/uploads", "{\"content_length\":0}").status())
+                .isEqualTo(400);
+        assertThat(call("POST", "/v1/uploads", null)
+                        .json()
+                        .path("error")
+                        .path("field")
+                        .asText())
+                .isEqualTo("content_length");
+    }
+
+    @Test
+    void postJob_whenManifestUnderAnotherTenantsPrefix_answers400WithoutLookingAtIt() {
+        clients.s3()
+                .putObject(
+                        b -> b.bucket(resources.bucketName()).key("jobs/in/beta/theirs.jsonl"),
+                        RequestBody.fromString("{\"text\":\"hello\"}\n"));
+        Reply reply = call("POST", "/v1/jobs", "{\"manifest\":\"jobs/in/beta/theirs.jsonl\"}");
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.json().path("error").path("message").asText()).contains("jobs/in/acme/");
+    }
+
+    @Test
     void postJob_whenManifestMissing_answers400NamingManifest() {
-        Reply reply = call("POST", "/v1/jobs", "{\"manifest\":\"jobs/in/nope.jsonl\"}");
+        Reply reply = call("POST", "/v1/jobs", "{\"manifest\":\"jobs/in/acme/nope.jsonl\"}");
         assertThat(reply.status()).isEqualTo(400);
         assertThat(reply.json().path("error").path("field").asText()).isEqualTo("manifest");
     }

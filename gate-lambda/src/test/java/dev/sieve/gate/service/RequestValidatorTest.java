@@ -56,6 +56,26 @@ class RequestValidatorTest {
     }
 
     @Test
+    void parse_whenGateFallbackGiven_readsItAndDefaultsToFalse() {
+        assertThat(validator
+                        .parse(utf8("{\"items\":[{\"id\":\"a\",\"text\":\"x\"}],\"allow_gate_fallback\":true}"))
+                        .allowGateFallback())
+                .isTrue();
+        assertThat(validator
+                        .parse(utf8("{\"items\":[{\"id\":\"a\",\"text\":\"x\"}]}"))
+                        .allowGateFallback())
+                .isFalse();
+    }
+
+    @Test
+    void parse_whenGateFallbackIsNotABoolean_rejectsNamingTheField() {
+        assertRejected(
+                "{\"items\":[{\"id\":\"a\",\"text\":\"x\"}],\"allow_gate_fallback\":\"yes\"}",
+                "allow_gate_fallback",
+                "true or false");
+    }
+
+    @Test
     void parse_whenMalformedJson_namesBody() {
         assertRejected("{\"items\":[", "body", "must be valid JSON");
     }

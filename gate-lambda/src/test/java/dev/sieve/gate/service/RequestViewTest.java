@@ -43,6 +43,29 @@ class RequestViewTest {
     }
 
     @Test
+    void merge_whenCachedAndFallbackAnswersArrived_showsTheirTiersAndReasonAndCountsThem() {
+        Map<String, ItemResult> results = Map.of(
+                "b",
+                new ItemResult("b", "ham", 0.9, Tier.CACHE, "spam", 0.6, null),
+                "c",
+                new ItemResult(
+                        "c", "ham", 0.55, Tier.GATE_FALLBACK, "ham", 0.55, null, ItemResult.REASON_DEADLINE_PASSED),
+                "d",
+                ItemResult.expert("d", "spam", 0.8, "spam", 0.51));
+
+        List<RequestView.ItemView> views = RequestView.merge(entries, results);
+
+        assertThat(views)
+                .extracting(RequestView.ItemView::tier)
+                .containsExactly("gate", "cache", "gate_fallback", "expert");
+        assertThat(views.get(2).reason()).isEqualTo("deadline_passed");
+        assertThat(views.get(2).status()).isEqualTo("complete");
+        assertThat(views.get(1).reason()).isNull();
+        // cached answers are the expert's, fallbacks the gate's
+        assertThat(RequestView.count(views)).isEqualTo(new RequestView.Counts(4, 2, 2, 0, 0));
+    }
+
+    @Test
     void status_whenNothingPending_isComplete() {
         assertThat(RequestView.status(new RequestView.Counts(2, 2, 0, 0, 0))).isEqualTo("complete");
         assertThat(RequestView.status(new RequestView.Counts(2, 0, 0, 2, 0))).isEqualTo("pending");

@@ -7,7 +7,10 @@ import dev.sieve.worker.WorkerConfig;
 import dev.sieve.worker.expert.Expert;
 import dev.sieve.worker.expert.ExpertInput;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
@@ -17,8 +20,9 @@ import org.slf4j.MDC;
 
 /**
  * From a received body to tokenized items in the batcher, on a tokenizer pool: parse the body, check
- * the bundle version, load an S3 payload, then tokenize in slices of 16 items so that one large
- * message spreads over every tokenizer thread.
+ * the bundle version, load an S3 payload, answer the items whose text the {@link AnswerCache} knows
+ * (tier {@code cache}), then tokenize the rest in slices of 16 items so that one large message spreads
+ * over every tokenizer thread.
  */
 public final class Intake {
     private static final Logger LOG = LoggerFactory.getLogger(Intake.class);
@@ -31,6 +35,8 @@ public final class Intake {
     private final InFlight inFlight;
     private final LeaseKeeper leases;
     private final ResultWriter writer;
+    private final AnswerCache cache;
+    private final List<String> labels;
     private final WorkerMetrics metrics;
     private final Duration releaseDelay;
     private final ExecutorService tokenizers;
@@ -44,6 +50,7 @@ public final class Intake {
             InFlight inFlight,
             LeaseKeeper leases,
             ResultWriter writer,
+            AnswerCache cache,
             WorkerMetrics metrics) {
         this.expert = expert;
         this.bundleVersion = bundleVersion;
@@ -52,6 +59,8 @@ public final class Intake {
         this.inFlight = inFlight;
         this.leases = leases;
         this.writer = writer;
+        this.cache = cache;
+        this.labels = expert.labels();
         this.metrics = metrics;
         this.releaseDelay = config.releaseDelay();
         this.tokenizers = Executors.newFixedThreadPool(config.tokenizerThreads(), Threads.named("sieve-tokenizer"));
@@ -107,19 +116,49 @@ public final class Intake {
                 writer.submit(message);
                 return;
             }
-            for (int from = TOKENIZE_SLICE; from < items.size(); from += TOKENIZE_SLICE) {
-                int start = from;
-                tokenizers.execute(() -> tokenize(message, start, Math.min(items.size(), start + TOKENIZE_SLICE)));
+            String[] fingerprints = new String[items.size()];
+            List<Integer> misses = answerKnown(message, fingerprints);
+            for (int from = TOKENIZE_SLICE; from < misses.size(); from += TOKENIZE_SLICE) {
+                List<Integer> slice = misses.subList(from, Math.min(misses.size(), from + TOKENIZE_SLICE));
+                tokenizers.execute(() -> tokenize(message, slice, fingerprints));
             }
-            tokenize(message, 0, Math.min(items.size(), TOKENIZE_SLICE));
+            tokenize(message, misses.subList(0, Math.min(misses.size(), TOKENIZE_SLICE)), fingerprints);
         } finally {
             MDC.remove(ResultWriter.REQUEST_ID);
         }
     }
 
-    private void tokenize(InFlightMessage message, int from, int to) {
+    /**
+     * Fills in every item's fingerprint, answers the items whose text has a cached answer, and returns
+     * the indices of the others (in order).
+     */
+    private List<Integer> answerKnown(InFlightMessage message, String[] fingerprints) {
+        List<QueueItem> items = message.items();
+        for (int i = 0; i < items.size(); i++) {
+            fingerprints[i] = cache.fingerprint(items.get(i));
+        }
+        Map<String, float[]> known = cache.lookup(Arrays.asList(fingerprints));
+        List<Integer> misses = new ArrayList<>(items.size());
+        int hits = 0;
+        for (int i = 0; i < items.size(); i++) {
+            float[] answer = fingerprints[i] == null ? null : known.get(fingerprints[i]);
+            if (answer != null && answer.length == labels.size()) {
+                writer.complete(message, i, ResultMapper.cached(items.get(i), answer, labels));
+                hits++;
+            } else {
+                misses.add(i);
+            }
+        }
+        metrics.cacheHits(hits);
+        return misses;
+    }
+
+    private void tokenize(InFlightMessage message, List<Integer> indices, String[] fingerprints) {
         int priority = message.body().priority().ordinal();
-        for (int i = from; i < to && message.state() == InFlightMessage.State.PROCESSING; i++) {
+        for (int i : indices) {
+            if (message.state() != InFlightMessage.State.PROCESSING) {
+                return;
+            }
             QueueItem item = message.items().get(i);
             ExpertInput input;
             try {
@@ -128,7 +167,7 @@ public final class Intake {
                 writer.itemFailed(message, i, "tokenizer failed: " + e.getMessage());
                 continue;
             }
-            batcher.add(new WorkItem(message, i, item, input), priority, input.tokens());
+            batcher.add(new WorkItem(message, i, item, input, fingerprints[i]), priority, input.tokens());
         }
     }
 

@@ -4,10 +4,12 @@ import dev.sieve.shared.metrics.MetricNames;
 import dev.sieve.shared.metrics.Metrics;
 import dev.sieve.shared.metrics.Metrics.Metric;
 import dev.sieve.shared.queue.QueueMessage;
+import dev.sieve.shared.tenant.Tenant;
 import dev.sieve.worker.QueueRef;
 import dev.sieve.worker.WorkerStats;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -28,6 +30,10 @@ public final class WorkerMetrics {
     private final AtomicLong poisonMessages = new AtomicLong();
     private final AtomicLong releasedForVersion = new AtomicLong();
     private final AtomicLong itemErrors = new AtomicLong();
+    private final AtomicLong gateFallbacks = new AtomicLong();
+    private final AtomicLong cacheHits = new AtomicLong();
+    private final AtomicLong cacheMisses = new AtomicLong();
+    private final AtomicLong expertItems = new AtomicLong();
     private final Map<String, AtomicLong> releases = new java.util.concurrent.ConcurrentSkipListMap<>();
     private long lastTickAnswered;
     private long lastTickMillis;
@@ -62,6 +68,38 @@ public final class WorkerMetrics {
         metrics.record(dims(queue), Map.of("ItemErrors", Metric.count(1)));
     }
 
+    /** Items answered with the gate's label because their deadline passed before their batch formed. */
+    public void gateFallbacks(int items) {
+        gateFallbacks.addAndGet(items);
+        metrics.record(Map.of(), Map.of("DeadlineFallbacks", Metric.count(items)));
+    }
+
+    /**
+     * Items answered from the response cache, and the expert time they saved (at this worker's mean
+     * expert time per item so far).
+     */
+    public void cacheHits(int items) {
+        if (items == 0) {
+            return;
+        }
+        cacheHits.addAndGet(items);
+        double perItemSeconds = expertNanos.get() / 1e9 / Math.max(1, expertItems.get());
+        metrics.record(
+                Map.of(),
+                Map.of(
+                        "CacheHits", Metric.count(items),
+                        "CacheSavedExpertSeconds", Metric.seconds(items * perItemSeconds)));
+    }
+
+    /** Items the expert ran because no cached answer existed (cache on). */
+    public void cacheMisses(int items) {
+        if (items == 0) {
+            return;
+        }
+        cacheMisses.addAndGet(items);
+        metrics.record(Map.of(), Map.of("CacheMisses", Metric.count(items)));
+    }
+
     public void writeFailure(QueueRef queue) {
         metrics.record(dims(queue), Map.of("WriteFailures", Metric.count(1)));
     }
@@ -86,6 +124,7 @@ public final class WorkerMetrics {
         releases.computeIfAbsent(release.label(), r -> new AtomicLong()).incrementAndGet();
         metrics.record(Map.of("release", release.label()), Map.of("BatchesReleased", Metric.count(1)));
         batchesRun.incrementAndGet();
+        expertItems.addAndGet(items);
         expertNanos.addAndGet(nanos);
         paddedTokens.addAndGet(padded);
         usefulTokens.addAndGet(useful);
@@ -99,6 +138,37 @@ public final class WorkerMetrics {
         values.put(MetricNames.EXPERT_ITEMS, Metric.count(items));
         values.put(MetricNames.EXPERT_BUSY_SECONDS, Metric.seconds(nanos / 1e9));
         metrics.record(Map.of(), values);
+    }
+
+    /**
+     * Per-tenant usage of one batch: its items and its share of the batch's expert time by tokens, one
+     * record per tenant with the tenant as an EMF property (never a dimension), under {@code usage=tenant}
+     * so the totals of {@link #batch} stay the dashboard's. {@code sieve cost --by-tenant} turns these into
+     * dollars.
+     */
+    public void tenantUsage(List<WorkItem> live, long nanos, long usefulTokens) {
+        Map<String, long[]> byTenant = new LinkedHashMap<>(); // tenant -> {items, tokens}
+        for (WorkItem w : live) {
+            long[] usage = byTenant.computeIfAbsent(tenantOf(w.message().body().requestId()), t -> new long[2]);
+            usage[0]++;
+            usage[1] += w.input().tokens();
+        }
+        byTenant.forEach((tenant, usage) -> metrics.record(
+                Map.of("usage", MetricNames.TENANT_USAGE),
+                Map.of(
+                        MetricNames.EXPERT_ITEMS,
+                        Metric.count(usage[0]),
+                        MetricNames.EXPERT_BUSY_SECONDS,
+                        Metric.seconds(nanos / 1e9 * usage[1] / Math.max(1, usefulTokens))),
+                Map.of(MetricNames.TENANT, tenant)));
+    }
+
+    private static String tenantOf(String scopedId) {
+        try {
+            return Tenant.ofScoped(scopedId).name();
+        } catch (IllegalArgumentException e) {
+            return "unknown"; // a message from before tenants
+        }
     }
 
     /** A heart-beat: throughput since the last one and the items in flight. Heart-beat thread only. */
@@ -130,6 +200,9 @@ public final class WorkerMetrics {
                 poisonMessages.get(),
                 releasedForVersion.get(),
                 itemErrors.get(),
+                gateFallbacks.get(),
+                cacheHits.get(),
+                cacheMisses.get(),
                 inFlightMessages,
                 releasesSoFar());
     }

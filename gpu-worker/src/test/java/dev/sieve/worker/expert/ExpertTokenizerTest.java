@@ -72,6 +72,63 @@ class ExpertTokenizerTest {
     }
 
     @Test
+    void tokenize_whenTextIsWithinTheFormerBound_givesTheFormerPathsTokens() {
+        Path json = ClassifierGraphs.resource(ClassifierGraphs.TOKENIZER_RESOURCE, cache);
+        String[] words = {
+            "free",
+            "money",
+            "unsubscribe",
+            "Click",
+            "HERE!!!",
+            "www.example.com/offer?id=42",
+            "caf\u00e9",
+            "na\u0131ve",
+            "\u4e2d\u6587",
+            "\ud83d\ude00",
+            "re:",
+            "$1,000,000",
+            "--",
+            "e-mail",
+            "A.B.C.",
+            "supercalifragilisticexpialidocious",
+            "x",
+            "\t",
+            "\n\n",
+            "  ",
+            "\u00a0",
+            "don't",
+            "(50%)"
+        };
+        java.util.Random random = new java.util.Random(12);
+        try (ExpertTokenizer wide = ExpertTokenizer.open(json, 128, 32)) {
+            for (ExpertTokenizer tokenizer : java.util.List.of(headAndTail, plain, wide)) {
+                int formerBound = (tokenizer.maxTokens() + Math.max(tokenizer.tailTokens(), 1)) * 48;
+                for (int n = 0; n < 400; n++) {
+                    StringBuilder text = new StringBuilder();
+                    int length = 1 + random.nextInt(formerBound);
+                    while (text.length() < length) {
+                        text.append(words[random.nextInt(words.length)]).append(random.nextInt(5) == 0 ? "" : " ");
+                    }
+                    String t = text.substring(0, Math.min(text.length(), formerBound));
+                    assertThat(tokenizer.tokenize(t))
+                            .as(
+                                    "%d/%d tokens of a %d-character text",
+                                    tokenizer.maxTokens(), tokenizer.tailTokens(), t.length())
+                            .containsExactly(tokenizer.reference(t));
+                }
+            }
+        }
+    }
+
+    @Test
+    void cuts_fallOnSpacesThatSplitNoToken() {
+        assertThat(ExpertTokenizer.cutBeforeSpace("ab cd  ef", 8)).isEqualTo(5);
+        assertThat(ExpertTokenizer.cutBeforeSpace("abcdef", 4)).isZero();
+        assertThat(ExpertTokenizer.startAtSpace("ab  cd ef", 1)).isEqualTo(3);
+        assertThat(ExpertTokenizer.startAtSpace("abcdef", 1)).isEqualTo(6);
+    }
+
+    @Test
     void open_whenTailTooLarge_explainsTheLimit() {
         Path json = ClassifierGraphs.resource(ClassifierGraphs.TOKENIZER_RESOURCE, cache);
 

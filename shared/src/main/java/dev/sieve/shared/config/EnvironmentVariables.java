@@ -38,6 +38,8 @@ public final class EnvironmentVariables {
     public static final String REALTIME_BUDGET_MS = "SIEVE_REALTIME_BUDGET_MS";
     /** Items per batch-transform chunk (one queue message / part file per chunk). */
     public static final String BATCH_CHUNK_ITEMS = "SIEVE_BATCH_CHUNK_ITEMS";
+    /** Largest size of one batch-transform chunk in bytes (a single longer line is a chunk alone). */
+    public static final String BATCH_CHUNK_BYTES = "SIEVE_BATCH_CHUNK_BYTES";
     /**
      * {@code true} to address S3 path-style ({@code http://host/bucket/key}); needed by S3 emulators
      * reached through {@code AWS_ENDPOINT_URL_S3}. Default {@code false}.
@@ -49,6 +51,27 @@ public final class EnvironmentVariables {
     public static final String UPLOAD_URL_TTL_S = "SIEVE_UPLOAD_URL_TTL_S";
     /** Days a result stays in DynamoDB before TTL removes it. */
     public static final String RESULTS_TTL_DAYS = "SIEVE_RESULTS_TTL_DAYS";
+
+    // ---- tenants (identity and quotas) ----
+    /** JWT claim naming the caller's tenant (default {@code tenant}; a token without it falls back to {@code sub}). */
+    public static final String TENANT_CLAIM = "SIEVE_TENANT_CLAIM";
+    /**
+     * With IAM authorization: a JSON object mapping principals to tenants, keys an IAM role or user ARN
+     * or an account id ({@code {"arn:aws:iam::123456789012:role/ingest":"acme","210987654321":"beta"}});
+     * unset, each account is its own tenant (named by its id); set, an unmapped principal is refused (403).
+     */
+    public static final String TENANT_PRINCIPALS = "SIEVE_TENANT_PRINCIPALS";
+    /** Items per second a tenant may send (sustained), default for every tenant. */
+    public static final String QUOTA_ITEMS_PER_SECOND = "SIEVE_QUOTA_ITEMS_PER_SECOND";
+    /** Seconds of the per-second rate a tenant may send at once (burst = rate x this). */
+    public static final String QUOTA_BURST_SECONDS = "SIEVE_QUOTA_BURST_SECONDS";
+    /** Items a tenant may send per UTC day, default for every tenant. */
+    public static final String QUOTA_DAILY_ITEMS = "SIEVE_QUOTA_DAILY_ITEMS";
+    /**
+     * Per-tenant quota overrides, a JSON object: {@code {"acme":{"items_per_second":50,"daily_items":100000}}}
+     * (either field may be left out to keep the default).
+     */
+    public static final String QUOTA_OVERRIDES = "SIEVE_QUOTA_OVERRIDES";
 
     // ---- worker ----
     /** {@code cpu} (default) or {@code cuda:N}. */
@@ -76,6 +99,11 @@ public final class EnvironmentVariables {
     public static final String ITEM_RETRY_LIMIT = "SIEVE_ITEM_RETRY_LIMIT";
     /** Seconds a message for another bundle version stays invisible after this worker releases it. */
     public static final String RELEASE_DELAY_S = "SIEVE_RELEASE_DELAY_S";
+    /**
+     * Hours an expert answer stays in the response cache (DynamoDB, keyed by bundle version and the
+     * text's fingerprint); {@code 0} turns the cache off. Default 24.
+     */
+    public static final String CACHE_TTL_HOURS = "SIEVE_CACHE_TTL_HOURS";
     /** Threads writing results to DynamoDB / S3. */
     public static final String WRITER_THREADS = "SIEVE_WRITER_THREADS";
     /** Local directory where a bundle given as an S3 prefix is downloaded. */

@@ -5,8 +5,9 @@ import java.util.Objects;
 /**
  * A unit of batch-transform work on the jobs queue ({@code SIEVE_JOBS_QUEUE_URL}), consumed by the
  * gate's job handler ({@code dev.sieve.gate.batch.S3JobHandler}). Large manifests are never
- * processed in one invocation: job creation splits the manifest into byte ranges and enqueues one
- * {@link Kind#CHUNK} task per range; when the last chunk is counted done, whoever made {@code
+ * processed in one invocation: job creation sends a {@link Kind#SCAN} task, each SCAN cuts the next
+ * part of the manifest into byte ranges, enqueues one {@link Kind#CHUNK} task per range and sends the
+ * next SCAN; when the last chunk is counted done, whoever made {@code
  * chunks_done == chunks} sends one {@link Kind#ASSEMBLE} task (the gate for an all-confident chunk,
  * the worker for an escalated one). Assembly is guarded by a conditional state change, so extra
  * ASSEMBLE tasks are harmless.
@@ -22,6 +23,7 @@ public record JobTask(Kind kind, String jobId, int chunk, long startByte, long e
 
     /** What a task asks for. */
     public enum Kind {
+        SCAN,
         CHUNK,
         ASSEMBLE
     }
@@ -29,6 +31,11 @@ public record JobTask(Kind kind, String jobId, int chunk, long startByte, long e
     public JobTask {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(jobId, "jobId");
+    }
+
+    /** Cut the next part of the job's manifest into chunks, from where the job's scan stands. */
+    public static JobTask scan(String jobId) {
+        return new JobTask(Kind.SCAN, jobId, 0, 0, 0, 0);
     }
 
     public static JobTask chunk(String jobId, int chunk, long startByte, long endByte, long firstLine) {

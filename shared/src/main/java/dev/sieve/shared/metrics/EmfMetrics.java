@@ -50,6 +50,11 @@ public final class EmfMetrics implements Metrics {
 
     @Override
     public void record(Map<String, String> dimensions, Map<String, Metric> values) {
+        record(dimensions, values, Map.of());
+    }
+
+    @Override
+    public void record(Map<String, String> dimensions, Map<String, Metric> values, Map<String, String> properties) {
         if (values.isEmpty()) {
             return;
         }
@@ -74,6 +79,11 @@ public final class EmfMetrics implements Metrics {
         values.forEach((name, metric) -> {
             metrics.addObject().put("Name", name).put("Unit", metric.unit().cloudWatchName());
             root.put(name, metric.value());
+        });
+        properties.forEach((k, v) -> {
+            if (!root.has(k)) {
+                root.put(k, v);
+            }
         });
         sink.accept(root.toString());
     }

@@ -46,4 +46,14 @@ public final class MetricNames {
     public static final String EXPERT_BUSY_SECONDS = "ExpertBusySeconds";
     /** Milliseconds: from the queue message's enqueue time to its results being written. */
     public static final String EXPERT_QUEUE_LATENCY_MS = "ExpertQueueLatency";
+
+    // ---- per tenant (an EMF property, never a dimension: tenants are unbounded) ----
+    /**
+     * The property naming the tenant on per-tenant usage records: the gate's request records (Items,
+     * GateAnswered, Escalated) and the worker's {@link #TENANT_USAGE} records ({@link #EXPERT_ITEMS},
+     * {@link #EXPERT_BUSY_SECONDS} apportioned by tokens). {@code sieve cost --by-tenant} reads them.
+     */
+    public static final String TENANT = "tenant";
+    /** The {@code usage} dimension value of the worker's per-tenant records (kept apart from the totals). */
+    public static final String TENANT_USAGE = "tenant";
 }

@@ -12,6 +12,15 @@ public interface Metrics {
     /** Records one or more values under the given dimensions, flushed as one EMF record. */
     void record(Map<String, String> dimensions, Map<String, Metric> values);
 
+    /**
+     * Records values with properties: fields of the record that are not dimensions (searchable in Logs
+     * Insights, free of CloudWatch's per-dimension cost), for high-cardinality values such as the tenant.
+     * Implementations that cannot carry properties drop them.
+     */
+    default void record(Map<String, String> dimensions, Map<String, Metric> values, Map<String, String> properties) {
+        record(dimensions, values);
+    }
+
     /** A value and its CloudWatch unit. */
     record Metric(double value, Unit unit) {
         public static Metric count(double value) {

@@ -2,14 +2,22 @@ package dev.sieve.shared.result;
 
 /**
  * The single DynamoDB table's key layout and attribute names, shared by the gate, the worker and the
- * CDK app.
+ * CDK app. Requests and jobs are keyed by their tenant-scoped id, {@code <tenant>/<id>} ({@link
+ * dev.sieve.shared.tenant.Tenant#scope}): one tenant's lookup of another's id reads a key that does not
+ * exist.
  *
  * <pre>
- * pk                sk              what
- * REQ#&lt;requestId&gt;   META            request status: expected, answered (counter), mode, created, ttl
- * REQ#&lt;requestId&gt;   ITEM#&lt;itemId&gt;   one expert result (JSON of ItemResult in {@link #RESULT}), ttl
- * JOB#&lt;jobId&gt;       META            job status: manifest, chunks, chunks_done (counter), items, state
- * JOB#&lt;jobId&gt;       CHUNK#&lt;n&gt;       one chunk done marker (makes the chunks_done increment idempotent)
+ * pk                          sk              what
+ * REQ#&lt;tenant&gt;/&lt;requestId&gt;   META            request status: expected, answered (counter), mode, created, ttl
+ * REQ#&lt;tenant&gt;/&lt;requestId&gt;   ITEM#&lt;itemId&gt;   one expert result (JSON of ItemResult in {@link #RESULT}), ttl
+ * JOB#&lt;tenant&gt;/&lt;jobId&gt;       META            job status: manifest (+ its ETag), chunk limits, scan_offset, chunks,
+ *                                             chunks_done (counter), items, state, assembler + lease_until
+ * JOB#&lt;tenant&gt;/&lt;jobId&gt;       CHUNK#&lt;n&gt;       one chunk done marker (makes the chunks_done increment idempotent)
+ * MANIFEST#&lt;tenant&gt;/&lt;hash&gt;   META            which job owns one manifest version ({@link #JOB_ID}; hash of key and ETag)
+ * QUOTA#&lt;tenant&gt;              RATE            the tenant's rate limiter ({@link #TAT}: theoretical arrival time, epoch µs)
+ * QUOTA#&lt;tenant&gt;              DAY#&lt;date&gt;      items admitted on one UTC day ({@link #COUNT}), ttl
+ * CACHE#&lt;bundleVersion&gt;#&lt;sha256&gt;  ANSWER  the expert's probabilities for one normalized text
+ *                                    ({@link TextFingerprint}), ttl (response cache)
  * </pre>
  *
  * An item result is written with {@code attribute_not_exists(sk)} in the same transaction as the
@@ -29,6 +37,10 @@ public final class TableSchema {
     public static final String JOB_PREFIX = "JOB#";
     public static final String ITEM_PREFIX = "ITEM#";
     public static final String CHUNK_PREFIX = "CHUNK#";
+    public static final String MANIFEST_PREFIX = "MANIFEST#";
+    public static final String QUOTA_PREFIX = "QUOTA#";
+    public static final String RATE = "RATE";
+    public static final String DAY_PREFIX = "DAY#";
 
     public static final String EXPECTED = "expected";
     public static final String ANSWERED = "answered";
@@ -44,6 +56,31 @@ public final class TableSchema {
     public static final String OUTPUT = "output";
     public static final String ITEMS = "items";
     public static final String ERROR = "error";
+    /** The manifest's ETag when the job was created: every read of the manifest is pinned to it. */
+    public static final String MANIFEST_ETAG = "manifest_etag";
+    /** Bytes of the manifest already cut into chunks (whose tasks were sent) while SCANNING. */
+    public static final String SCAN_OFFSET = "scan_offset";
+    /** The job's chunk limits, pinned at creation. */
+    public static final String CHUNK_LINES = "chunk_lines";
+
+    public static final String CHUNK_BYTES = "chunk_bytes";
+    /** Who holds the assembly lease, and until when (epoch ms). */
+    public static final String ASSEMBLER = "assembler";
+
+    public static final String LEASE_UNTIL = "lease_until";
+    public static final String JOB_ID = "job_id";
+    public static final String TAT = "tat";
+    public static final String COUNT = "count";
+
+    public static final String CACHE_PREFIX = "CACHE#";
+    public static final String CACHE_ANSWER = "ANSWER";
+    /** The expert's class probabilities (a list of numbers, in the bundle's label order). */
+    public static final String PROBABILITIES = "probabilities";
+
+    /** The response cache's partition key for a text under a bundle version. */
+    public static String cacheKey(String bundleVersion, String textFingerprint) {
+        return CACHE_PREFIX + bundleVersion + "#" + textFingerprint;
+    }
 
     public static String requestKey(String requestId) {
         return REQUEST_PREFIX + requestId;
@@ -59,5 +96,19 @@ public final class TableSchema {
 
     public static String chunkKey(int chunk) {
         return CHUNK_PREFIX + chunk;
+    }
+
+    /** The row that names the job of one manifest version ({@code scopedManifestHash}: tenant-scoped). */
+    public static String manifestKey(String scopedManifestHash) {
+        return MANIFEST_PREFIX + scopedManifestHash;
+    }
+
+    public static String quotaKey(String tenant) {
+        return QUOTA_PREFIX + tenant;
+    }
+
+    /** {@code DAY#2026-12-02}: the daily counter's sort key for a UTC date. */
+    public static String dayKey(java.time.LocalDate utcDate) {
+        return DAY_PREFIX + utcDate;
     }
 }

@@ -30,6 +30,32 @@ class QueueMessageTest {
         assertThat(back.items()).hasSize(1);
         assertThat(back.items().get(0).gateProbabilities()).containsExactly(0.4f, 0.6f);
         assertThat(back.payloadUri()).isNull();
+        assertThat(back.allowGateFallback()).isFalse();
+    }
+
+    @Test
+    void json_whenGateFallbackAllowed_carriesTheConsentAndOlderBodiesMeanFalse() {
+        QueueMessage message = QueueMessage.inline(
+                        QueueMessage.Kind.REQUEST,
+                        "req-2",
+                        0,
+                        Priority.REALTIME,
+                        1_000L,
+                        "v",
+                        900L,
+                        List.of(QueueItem.of("a", "hello", null)))
+                .withGateFallback(true);
+
+        String json = Json.write(message);
+        QueueMessage back = Json.read(json, QueueMessage.class);
+        QueueMessage older = Json.read(json.replace(",\"allow_gate_fallback\":true", ""), QueueMessage.class);
+
+        assertThat(json).contains("\"allow_gate_fallback\":true");
+        assertThat(back.allowGateFallback()).isTrue();
+        assertThat(back.gateFallbackDue(1_000L)).isFalse();
+        assertThat(back.gateFallbackDue(1_001L)).isTrue();
+        assertThat(older.allowGateFallback()).isFalse();
+        assertThat(older.gateFallbackDue(5_000L)).isFalse();
     }
 
     @Test
