@@ -7,16 +7,19 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.Validations;
 import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.DestinationConfig;
+import software.amazon.awscdk.services.lambda.DestinationOptions;
 import software.amazon.awscdk.services.lambda.EventInvokeConfig;
 import software.amazon.awscdk.services.lambda.Function;
-import software.amazon.awscdk.services.lambda.destinations.SqsDestination;
+import software.amazon.awscdk.services.lambda.IDestination;
+import software.amazon.awscdk.services.lambda.IFunction;
 import software.amazon.awscdk.services.lambda.eventsources.SqsEventSource;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.s3.EventType;
 import software.amazon.awscdk.services.s3.NotificationKeyFilter;
 import software.amazon.awscdk.services.s3.notifications.LambdaDestination;
+import software.amazon.awscdk.services.sqs.IQueue;
 import software.amazon.awscdk.services.sqs.Queue;
-import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
 import software.constructs.IConstruct;
 
@@ -53,8 +56,8 @@ final class BatchJobFunction extends Concern {
 
     BatchJobFunction(Construct scope, String id, Props props) {
         super(scope, id);
-        eventDeadLetterQueue = Queue.Builder.create(this, "BatchEventDeadLetterQueue")
-                .encryption(QueueEncryption.SQS_MANAGED)
+        eventDeadLetterQueue = props.queues()
+                .encrypted(Queue.Builder.create(this, "BatchEventDeadLetterQueue"))
                 .enforceSsl(true)
                 .retentionPeriod(Duration.days(14))
                 .build();
@@ -80,7 +83,7 @@ final class BatchJobFunction extends Concern {
                 .function(function)
                 .retryAttempts(2)
                 .maxEventAge(Duration.hours(6))
-                .onFailure(new SqsDestination(eventDeadLetterQueue))
+                .onFailure(new FailedEventQueue(props.queues(), eventDeadLetterQueue))
                 .build();
         // Chunk and assemble tasks of batch-transform jobs. S3JobHandler answers with batchItemFailures
         // (a partial batch response), so one failing task is retried alone; after maxReceiveCount it
@@ -123,18 +126,57 @@ final class BatchJobFunction extends Concern {
     }
 
     /**
-     * The batch handler reads manifests, uploads and the bundle; writes part files, outputs, queue payloads
-     * and gate results (of uploads); consumes (via the event source) and sends job tasks.
+     * Least privilege, per prefix, from the S3 calls of the batch handler's code (JobService chunk and
+     * assemble tasks, GateService.processUpload, QueuePublisher, DynamoDbRequestStore, BundleLocator):
+     *
+     * <ul>
+     *   <li>{@code bundles/}: ListObjectsV2 and GetObject: read;
+     *   <li>{@code jobs/in/}: HeadObject and ranged GetObject of a manifest (SCAN and CHUNK tasks): read;
+     *   <li>{@code uploads/}: HeadObject and GetObject of an uploaded body: read;
+     *   <li>{@code jobs/parts/}: PutObject of chunk-index segments and gate part files, GetObject of the index
+     *       and both part files at assembly (404 for a chunk without an expert part): both;
+     *   <li>{@code jobs/out/}: one PutObject of {@code <name>.out}: write;
+     *   <li>{@code payloads/}: PutObject of escalated texts too large for a message: write;
+     *   <li>{@code results/}: PutObject of an upload's gate results (the HTTP function reads them): write.
+     * </ul>
+     *
+     * It consumes (via the event source) and sends job tasks.
      */
     private void grant(SieveStorage storage, SieveQueues queues) {
         storage.grantReadPrefixes(function, List.of(BucketLayout.BUNDLES, BucketLayout.JOBS_IN, BucketLayout.UPLOADS));
-        storage.grantReadWritePrefixes(
-                function,
-                List.of(BucketLayout.JOBS_PARTS, BucketLayout.JOBS_OUT, BucketLayout.PAYLOADS, BucketLayout.RESULTS));
+        storage.grantReadWritePrefixes(function, List.of(BucketLayout.JOBS_PARTS));
+        storage.grantWritePrefixes(
+                function, List.of(BucketLayout.JOBS_OUT, BucketLayout.PAYLOADS, BucketLayout.RESULTS));
         storage.grantListBucket(function);
         storage.grantTableItems(function, GateHttpFunction.TABLE_ACTIONS);
         queues.grantSend(function);
         queues.grantSendJobs(function);
+    }
+
+    /**
+     * CDK's {@code SqsDestination}, with Sieve's send grant: the same queue ARN as the failure destination,
+     * but the key's exact actions rather than {@code grantSendMessages}' kms:Encrypt, kms:ReEncrypt* and
+     * kms:GenerateDataKey*. A plain class: jsii calls {@code bind} back.
+     */
+    private static final class FailedEventQueue implements IDestination {
+        private final SieveQueues queues;
+        private final IQueue queue;
+
+        FailedEventQueue(SieveQueues queues, IQueue queue) {
+            this.queues = queues;
+            this.queue = queue;
+        }
+
+        @Override
+        public DestinationConfig bind(Construct scope, IFunction fn, DestinationOptions options) {
+            return bind(scope, fn);
+        }
+
+        @Override
+        public DestinationConfig bind(Construct scope, IFunction fn) {
+            queues.grantSendTo(fn, queue);
+            return DestinationConfig.builder().destination(queue.getQueueArn()).build();
+        }
     }
 
     Queue eventDeadLetterQueue() {

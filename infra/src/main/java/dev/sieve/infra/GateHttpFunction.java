@@ -78,15 +78,26 @@ final class GateHttpFunction extends Concern {
     }
 
     /**
-     * Least privilege, per prefix. The HTTP handler reads the bundle, manifests (POST /v1/jobs scans them)
-     * and job outputs; writes uploads (presigned PUT URLs are signed with its role, so it needs PutObject),
-     * queue payloads, gate results and the chunk index of a job it starts.
+     * Least privilege, per prefix, from the S3 calls the HTTP handler's code makes (GateService, JobService
+     * start (a HeadObject, then a SCAN task) and status, QueuePublisher, DynamoDbRequestStore, BundleLocator):
+     *
+     * <ul>
+     *   <li>{@code bundles/}: ListObjectsV2 and GetObject (loading the bundle): read;
+     *   <li>{@code jobs/in/}: HeadObject of a manifest (POST /v1/jobs; HeadObject is authorized as
+     *       GetObject): read;
+     *   <li>{@code results/}: PutObject of a request's gate results, GetObject when they are asked for: both;
+     *   <li>{@code uploads/}: only the presigned PUT it signs (S3 authorizes the caller's PUT as this role):
+     *       write; the batch-job function reads the body;
+     *   <li>{@code payloads/}: PutObject of escalated texts too large for a message: write; the worker reads.
+     * </ul>
+     *
+     * Nothing under {@code jobs/parts/} (the batch-job function's SCAN tasks write chunk indexes) or {@code
+     * jobs/out/} (a job's status names its output; the caller reads it).
      */
     private void grant(SieveStorage storage, SieveQueues queues) {
-        storage.grantReadPrefixes(function, List.of(BucketLayout.BUNDLES, BucketLayout.JOBS_IN, BucketLayout.JOBS_OUT));
-        storage.grantReadWritePrefixes(
-                function,
-                List.of(BucketLayout.UPLOADS, BucketLayout.PAYLOADS, BucketLayout.RESULTS, BucketLayout.JOBS_PARTS));
+        storage.grantReadPrefixes(function, List.of(BucketLayout.BUNDLES, BucketLayout.JOBS_IN));
+        storage.grantReadWritePrefixes(function, List.of(BucketLayout.RESULTS));
+        storage.grantWritePrefixes(function, List.of(BucketLayout.UPLOADS, BucketLayout.PAYLOADS));
         storage.grantListBucket(function);
         storage.grantTableItems(function, TABLE_ACTIONS);
         queues.grantSend(function);

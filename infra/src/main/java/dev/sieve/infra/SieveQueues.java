@@ -8,8 +8,11 @@ import java.util.Map;
 import java.util.Objects;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Validations;
+import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.IGrantable;
+import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.sqs.DeadLetterQueue;
+import software.amazon.awscdk.services.sqs.IQueue;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
@@ -17,7 +20,7 @@ import software.constructs.Construct;
 /**
  * The three work queues (real-time, async, batch) and the jobs queue (batch-transform chunk and
  * assemble tasks, {@code dev.sieve.shared.job.JobTask}), each with its own dead-letter queue. Secure by
- * default: SSE-SQS encryption, TLS-only access policy, a finite receive count and long polling. A work
+ * default: SSE-SQS encryption (or the customer-managed {@link DataKey}), TLS-only access policy, a finite receive count and long polling. A work
  * queue's visibility timeout equals the worker's lease (its heart-beat extends leases while it works);
  * the jobs queue's is {@link #JOBS_VISIBILITY_TIMEOUT_SECONDS}, six times the timeout of the Lambda
  * that consumes it (AWS guidance for SQS event sources).
@@ -27,13 +30,21 @@ public final class SieveQueues extends Construct {
     /** Six times the batch-job Lambda's timeout: AWS guidance for a queue that is a Lambda event source. */
     public static final int JOBS_VISIBILITY_TIMEOUT_SECONDS = 6 * BatchJobFunction.TIMEOUT_SECONDS;
 
-    /** Settings of the queues; every field has a safe default. */
+    /**
+     * Settings of the queues; every field has a safe default.
+     *
+     * @param dataKey the key of every queue ({@link DataKey#AWS_MANAGED}, SSE-SQS, by default)
+     */
     public record Props(
             int visibilityTimeoutSeconds,
             int maxReceiveCount,
             int receiveWaitSeconds,
             int retentionSeconds,
-            int deadLetterRetentionSeconds) {
+            int deadLetterRetentionSeconds,
+            DataKey dataKey) {
+        public Props {
+            Objects.requireNonNull(dataKey, "dataKey");
+        }
 
         public static Props defaults() {
             return new Props(
@@ -41,28 +52,54 @@ public final class SieveQueues extends Construct {
                     ResourceDefaults.MAX_RECEIVE_COUNT,
                     ResourceDefaults.RECEIVE_WAIT_SECONDS,
                     ResourceDefaults.MESSAGE_RETENTION_SECONDS,
-                    ResourceDefaults.DLQ_MESSAGE_RETENTION_SECONDS);
+                    ResourceDefaults.DLQ_MESSAGE_RETENTION_SECONDS,
+                    DataKey.AWS_MANAGED);
         }
 
         public Props withVisibilityTimeoutSeconds(int seconds) {
             return new Props(
-                    seconds, maxReceiveCount, receiveWaitSeconds, retentionSeconds, deadLetterRetentionSeconds);
+                    seconds,
+                    maxReceiveCount,
+                    receiveWaitSeconds,
+                    retentionSeconds,
+                    deadLetterRetentionSeconds,
+                    dataKey);
         }
 
         public Props withMaxReceiveCount(int count) {
             return new Props(
-                    visibilityTimeoutSeconds, count, receiveWaitSeconds, retentionSeconds, deadLetterRetentionSeconds);
+                    visibilityTimeoutSeconds,
+                    count,
+                    receiveWaitSeconds,
+                    retentionSeconds,
+                    deadLetterRetentionSeconds,
+                    dataKey);
+        }
+
+        public Props withDataKey(DataKey key) {
+            return new Props(
+                    visibilityTimeoutSeconds,
+                    maxReceiveCount,
+                    receiveWaitSeconds,
+                    retentionSeconds,
+                    deadLetterRetentionSeconds,
+                    key);
         }
     }
+
+    /** What a producer calls: SendMessage (the SDK may look the URL and attributes up first). */
+    static final List<String> SEND_ACTIONS = List.of("sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl");
 
     private final Map<Priority, Queue> queues = new EnumMap<>(Priority.class);
     private final Map<Priority, Queue> deadLetterQueues = new EnumMap<>(Priority.class);
     private final Queue jobsQueue;
     private final Queue jobsDeadLetterQueue;
+    private final DataKey dataKey;
 
     public SieveQueues(Construct scope, String id, Props props) {
         super(scope, id);
         Objects.requireNonNull(props, "props");
+        dataKey = props.dataKey();
         for (Priority priority : Priority.values()) {
             String name =
                     switch (priority) {
@@ -80,8 +117,7 @@ public final class SieveQueues extends Construct {
     }
 
     private Queue deadLetterQueue(String name, String of, Props props) {
-        Queue dlq = Queue.Builder.create(this, name + "DeadLetterQueue")
-                .encryption(QueueEncryption.SQS_MANAGED)
+        Queue dlq = encrypted(Queue.Builder.create(this, name + "DeadLetterQueue"))
                 .enforceSsl(true)
                 .retentionPeriod(Duration.seconds(props.deadLetterRetentionSeconds()))
                 .build();
@@ -94,8 +130,7 @@ public final class SieveQueues extends Construct {
     }
 
     private Queue queue(String name, int visibilityTimeoutSeconds, Queue dlq, Props props) {
-        return Queue.Builder.create(this, name + "Queue")
-                .encryption(QueueEncryption.SQS_MANAGED)
+        return encrypted(Queue.Builder.create(this, name + "Queue"))
                 .enforceSsl(true)
                 .visibilityTimeout(Duration.seconds(visibilityTimeoutSeconds))
                 .receiveMessageWaitTime(Duration.seconds(props.receiveWaitSeconds()))
@@ -133,9 +168,33 @@ public final class SieveQueues extends Construct {
         return List.copyOf(deadLetterQueues.values());
     }
 
+    /**
+     * How every Sieve queue is encrypted, including queues other constructs make (the batch-job function's
+     * event DLQ): SSE-SQS, or the customer-managed key.
+     */
+    Queue.Builder encrypted(Queue.Builder builder) {
+        return dataKey.key() == null
+                ? builder.encryption(QueueEncryption.SQS_MANAGED)
+                : builder.encryption(QueueEncryption.KMS).encryptionMasterKey(dataKey.key());
+    }
+
+    /**
+     * Send (and read attributes) on {@code queue}, with the key's kms:GenerateDataKey and kms:Decrypt. Not
+     * CDK's {@code grantSendMessages}, which adds kms:Encrypt, kms:ReEncrypt* and kms:GenerateDataKey*.
+     */
+    void grantSendTo(IGrantable grantee, IQueue queue) {
+        grantee.getGrantPrincipal()
+                .addToPrincipalPolicy(PolicyStatement.Builder.create()
+                        .effect(Effect.ALLOW)
+                        .actions(SEND_ACTIONS)
+                        .resources(List.of(queue.getQueueArn()))
+                        .build());
+        dataKey.grantQueueSend(grantee);
+    }
+
     /** Send (and read attributes) on every work queue: the gate's producers. */
     public void grantSend(IGrantable grantee) {
-        queues.values().forEach(q -> q.grantSendMessages(grantee));
+        queues.values().forEach(q -> grantSendTo(grantee, q));
     }
 
     /**
@@ -143,10 +202,10 @@ public final class SieveQueues extends Construct {
      * (an assemble task when it completes a job's last chunk).
      */
     public void grantSendJobs(IGrantable grantee) {
-        jobsQueue.grantSendMessages(grantee);
+        grantSendTo(grantee, jobsQueue);
     }
 
-    /** Receive, delete and change visibility on every work queue: the worker. */
+    /** Receive, delete and change visibility on every work queue: the worker (CDK adds only kms:Decrypt). */
     public void grantConsume(IGrantable grantee) {
         queues.values().forEach(q -> q.grantConsumeMessages(grantee));
     }

@@ -40,19 +40,22 @@ public final class SieveStack extends Stack {
     public SieveStack(Construct scope, String id, StackProps stackProps, SieveStackProps props) {
         super(scope, id, stackProps);
         RetentionDays retention = retention(props.logRetentionDays());
+        DataKey dataKey = DataKey.of(this, "DataKey", props.kmsKey(), props.retainData());
 
         storage = new SieveStorage(
                 this,
                 "Storage",
                 SieveStorage.Props.defaults()
                         .withRetainData(props.retainData())
-                        .withResultDays(props.resultsTtlDays()));
+                        .withResultDays(props.resultsTtlDays())
+                        .withDataKey(dataKey));
         queues = new SieveQueues(
                 this,
                 "Queues",
                 SieveQueues.Props.defaults()
                         .withVisibilityTimeoutSeconds(props.visibilityTimeoutSeconds())
-                        .withMaxReceiveCount(props.maxReceiveCount()));
+                        .withMaxReceiveCount(props.maxReceiveCount())
+                        .withDataKey(dataKey));
 
         gate = new GateApi(
                 this,

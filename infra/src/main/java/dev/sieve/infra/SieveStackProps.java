@@ -44,6 +44,8 @@ import java.util.regex.Pattern;
  * @param metricsNamespace CloudWatch namespace of Sieve's metrics
  * @param logRetentionDays retention of every log group the stack creates
  * @param retainData keep the bucket and the table when the stack is deleted (default true)
+ * @param kmsKey data at rest under a customer-managed KMS key: {@code create} (the stack makes one) or a
+ *     key ARN; null (default) for AWS-managed keys. See {@link DataKey}
  * @param alarmEmail optional address subscribed to the alarm topic
  * @param gpuInstanceHourlyUsd price of one worker instance-hour, for the dashboard's cost figure
  * @param lambdaGbSecondUsd price of one Lambda GB-second, for the dashboard's cost figure
@@ -76,6 +78,7 @@ public record SieveStackProps(
         String metricsNamespace,
         int logRetentionDays,
         boolean retainData,
+        String kmsKey,
         String alarmEmail,
         double gpuInstanceHourlyUsd,
         double lambdaGbSecondUsd,
@@ -128,6 +131,7 @@ public record SieveStackProps(
             "metricsNamespace",
             "logRetentionDays",
             "retainData",
+            "kmsKey",
             "alarmEmail",
             "gpuInstanceHourlyUsd",
             "lambdaGbSecondUsd",
@@ -135,6 +139,10 @@ public record SieveStackProps(
 
     private static final Pattern INSTANCE_TYPE = Pattern.compile("[a-z][a-z0-9-]*\\.[0-9]*[a-z]+");
     private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    /** A KMS key ARN; an alias ARN does not do, since IAM grants on an alias authorize nothing on the key. */
+    private static final Pattern KEY_ARN = Pattern.compile(
+            "arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/(mrk-)?[0-9a-f]{8}(-?[0-9a-f]{4}){3}-?[0-9a-f]{12}");
+
     private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9._/#:-]{1,255}");
     private static final List<Integer> LOG_RETENTION_DAYS = List.of(
             1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653);
@@ -183,6 +191,13 @@ public record SieveStackProps(
         if (!LOG_RETENTION_DAYS.contains(logRetentionDays)) {
             throw new ConfigException("logRetentionDays=" + logRetentionDays
                     + " is not a CloudWatch Logs retention; allowed " + LOG_RETENTION_DAYS);
+        }
+        if (kmsKey != null
+                && !DataKey.CREATE.equals(kmsKey)
+                && !KEY_ARN.matcher(kmsKey).matches()) {
+            throw new ConfigException("kmsKey='" + kmsKey + "' is neither 'create' nor a KMS key ARN"
+                    + " (arn:aws:kms:<region>:<account>:key/<key-id>; not an alias); leave it out for AWS-managed"
+                    + " keys");
         }
         if (alarmEmail != null && !alarmEmail.isBlank() && !alarmEmail.contains("@")) {
             throw new ConfigException("alarmEmail='" + alarmEmail + "' is not an e-mail address");
@@ -235,6 +250,7 @@ public record SieveStackProps(
                 s.optional("metricsNamespace", MetricNames.DEFAULT_NAMESPACE),
                 s.intInRange("logRetentionDays", 30, 1, 3_653),
                 bool(s, "retainData", true),
+                blankAsNull(s.optional("kmsKey", null)),
                 s.optional("alarmEmail", null),
                 price(s, "gpuInstanceHourlyUsd", 0.3622),
                 price(s, "lambdaGbSecondUsd", 0.0000166667),
@@ -256,6 +272,10 @@ public record SieveStackProps(
                 .map(String::trim)
                 .filter(v -> !v.isEmpty())
                 .toList();
+    }
+
+    private static String blankAsNull(String raw) {
+        return raw == null || raw.isBlank() ? null : raw.trim();
     }
 
     private static boolean bool(Settings s, String key, boolean defaultValue) {

@@ -51,28 +51,41 @@ public final class SieveStorage extends Construct {
      * @param transientObjectDays days before uploads, part files and queue payloads expire
      * @param resultDays days before gate results under {@code results/} expire (the table's results TTL)
      * @param accessLogDays days before server access logs and flow logs expire
+     * @param dataKey the key of the data bucket and the table ({@link DataKey#AWS_MANAGED} by default); the
+     *     access-log bucket stays on SSE-S3, the only encryption S3 server access logging delivers to
      */
-    public record Props(boolean retainData, int transientObjectDays, int resultDays, int accessLogDays) {
+    public record Props(
+            boolean retainData, int transientObjectDays, int resultDays, int accessLogDays, DataKey dataKey) {
+        public Props {
+            Objects.requireNonNull(dataKey, "dataKey");
+        }
+
         public static Props defaults() {
-            return new Props(true, 7, 7, 90);
+            return new Props(true, 7, 7, 90, DataKey.AWS_MANAGED);
         }
 
         public Props withRetainData(boolean retain) {
-            return new Props(retain, transientObjectDays, resultDays, accessLogDays);
+            return new Props(retain, transientObjectDays, resultDays, accessLogDays, dataKey);
         }
 
         public Props withResultDays(int days) {
-            return new Props(retainData, transientObjectDays, days, accessLogDays);
+            return new Props(retainData, transientObjectDays, days, accessLogDays, dataKey);
+        }
+
+        public Props withDataKey(DataKey key) {
+            return new Props(retainData, transientObjectDays, resultDays, accessLogDays, key);
         }
     }
 
     private final Bucket bucket;
     private final Bucket accessLogBucket;
     private final Table table;
+    private final DataKey dataKey;
 
     public SieveStorage(Construct scope, String id, Props props) {
         super(scope, id);
         Objects.requireNonNull(props, "props");
+        dataKey = props.dataKey();
         RemovalPolicy removal = props.retainData() ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
         accessLogBucket = Bucket.Builder.create(this, "AccessLogBucket")
@@ -95,9 +108,13 @@ public final class SieveStorage extends Construct {
                                         + " into itself would loop and logging it elsewhere adds a bucket that needs the same."));
 
         Duration transientAge = Duration.days(props.transientObjectDays());
-        bucket = Bucket.Builder.create(this, "DataBucket")
-                .encryption(BucketEncryption.S3_MANAGED)
-                .enforceSsl(true)
+        Bucket.Builder data = Bucket.Builder.create(this, "DataBucket");
+        if (dataKey.key() == null) {
+            data.encryption(BucketEncryption.S3_MANAGED);
+        } else {
+            data.encryption(BucketEncryption.KMS).encryptionKey(dataKey.key()).bucketKeyEnabled(true);
+        }
+        bucket = data.enforceSsl(true)
                 .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
                 .objectOwnership(ObjectOwnership.BUCKET_OWNER_ENFORCED)
                 .versioned(false)
@@ -116,7 +133,13 @@ public final class SieveStorage extends Construct {
                 .autoDeleteObjects(!props.retainData())
                 .build();
 
-        table = Table.Builder.create(this, "Table")
+        Table.Builder tableBuilder = Table.Builder.create(this, "Table");
+        if (dataKey.key() == null) {
+            tableBuilder.encryption(TableEncryption.AWS_MANAGED);
+        } else {
+            tableBuilder.encryption(TableEncryption.CUSTOMER_MANAGED).encryptionKey(dataKey.key());
+        }
+        table = tableBuilder
                 .partitionKey(Attribute.builder()
                         .name(TableSchema.PK)
                         .type(AttributeType.STRING)
@@ -130,7 +153,6 @@ public final class SieveStorage extends Construct {
                 .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder()
                         .pointInTimeRecoveryEnabled(true)
                         .build())
-                .encryption(TableEncryption.AWS_MANAGED)
                 .deletionProtection(props.retainData())
                 .removalPolicy(removal)
                 .build();
@@ -162,7 +184,7 @@ public final class SieveStorage extends Construct {
         return "s3://" + bucket.getBucketName() + "/" + BucketLayout.BUNDLES + bundleVersion + "/";
     }
 
-    /** Read the object keys under the given prefixes (each ends with '/'). */
+    /** Read the object keys under the given prefixes (each ends with '/'); with a key, kms:Decrypt. */
     public void grantReadPrefixes(IGrantable grantee, List<String> prefixes) {
         grantObjects(grantee, prefixes, List.of("s3:GetObject"));
     }
@@ -175,7 +197,7 @@ public final class SieveStorage extends Construct {
         grantObjects(grantee, prefixes, List.of("s3:GetObject", "s3:PutObject"));
     }
 
-    /** Write, without reading, the object keys under the given prefixes. */
+    /** Write, without reading, the object keys under the given prefixes; with a key, kms:GenerateDataKey. */
     public void grantWritePrefixes(IGrantable grantee, List<String> prefixes) {
         grantObjects(grantee, prefixes, List.of("s3:PutObject"));
     }
@@ -188,14 +210,23 @@ public final class SieveStorage extends Construct {
                         .actions(actions)
                         .resources(objectArns(prefixes))
                         .build());
+        if (actions.contains("s3:GetObject")) {
+            dataKey.grantDecrypt(grantee);
+        }
+        if (actions.contains("s3:PutObject")) {
+            dataKey.grantGenerateDataKey(grantee);
+        }
     }
 
     /**
      * The given item-level actions on the table (and its indexes): only what the grantee's code calls, never
-     * CDK's {@code grantReadWriteData} (which adds DeleteItem, Scan, BatchWriteItem and more).
+     * CDK's {@code grantReadWriteData} (which adds DeleteItem, Scan, BatchWriteItem and more); of a
+     * customer-managed key only {@code kms:Decrypt}, which DynamoDB needs for reads and writes alike (it
+     * decrypts the table key per caller; items are encrypted with that table key, not with new data keys).
      */
     public void grantTableItems(IGrantable grantee, List<String> actions) {
         table.grant(grantee, actions.toArray(String[]::new));
+        dataKey.grantDecrypt(grantee);
     }
 
     /**

@@ -59,20 +59,18 @@ class GateApiTest {
         assertThat(gate)
                 .containsEntry(BucketLayout.BUNDLES, Set.of("s3:GetObject"))
                 .containsEntry(BucketLayout.JOBS_IN, Set.of("s3:GetObject"))
-                .containsEntry(BucketLayout.JOBS_OUT, Set.of("s3:GetObject"))
-                .containsEntry(BucketLayout.UPLOADS, READ_WRITE)
-                .containsEntry(BucketLayout.PAYLOADS, READ_WRITE)
+                .containsEntry(BucketLayout.UPLOADS, WRITE)
+                .containsEntry(BucketLayout.PAYLOADS, WRITE)
                 .containsEntry(BucketLayout.RESULTS, READ_WRITE)
-                .containsEntry(BucketLayout.JOBS_PARTS, READ_WRITE)
-                .hasSize(7);
+                .hasSize(5);
         Map<String, Set<String>> batch = objectActionsByPrefix(GATE.batchFunction());
         assertThat(batch)
                 .containsEntry(BucketLayout.BUNDLES, Set.of("s3:GetObject"))
                 .containsEntry(BucketLayout.JOBS_IN, Set.of("s3:GetObject"))
                 .containsEntry(BucketLayout.UPLOADS, Set.of("s3:GetObject"))
-                .containsEntry(BucketLayout.JOBS_OUT, READ_WRITE)
-                .containsEntry(BucketLayout.PAYLOADS, READ_WRITE)
-                .containsEntry(BucketLayout.RESULTS, READ_WRITE)
+                .containsEntry(BucketLayout.JOBS_OUT, WRITE)
+                .containsEntry(BucketLayout.PAYLOADS, WRITE)
+                .containsEntry(BucketLayout.RESULTS, WRITE)
                 .containsEntry(BucketLayout.JOBS_PARTS, READ_WRITE)
                 .hasSize(7);
         for (Function fn : List.of(GATE.gateFunction(), GATE.batchFunction())) {
@@ -142,6 +140,7 @@ class GateApiTest {
             Path.of("..", "gate-lambda", "src", "main", "java", "dev", "sieve", "gate", "GateConfig.java");
 
     private static final Set<String> READ_WRITE = Set.of("s3:GetObject", "s3:PutObject");
+    private static final Set<String> WRITE = Set.of("s3:PutObject");
 
     /** Bucket prefix → S3 object actions the function's role allows on {@code <bucket>/<prefix>*}. */
     private static Map<String, Set<String>> objectActionsByPrefix(Function fn) {

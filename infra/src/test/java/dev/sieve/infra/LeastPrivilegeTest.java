@@ -31,6 +31,7 @@ class LeastPrivilegeTest {
             Set.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem");
     private static final Set<String> READ = Set.of("s3:GetObject");
     private static final Set<String> READ_WRITE = Set.of("s3:GetObject", "s3:PutObject");
+    private static final Set<String> WRITE = Set.of("s3:PutObject");
 
     @Test
     void gateFunctionRole_hasExactlyTheActionsTheHttpHandlerCalls() {
@@ -39,11 +40,10 @@ class LeastPrivilegeTest {
                         Map.entry(BUCKET, Set.of("s3:ListBucket")),
                         Map.entry(BUCKET + "/bundles/*", READ),
                         Map.entry(BUCKET + "/jobs/in/*", READ),
-                        Map.entry(BUCKET + "/jobs/out/*", READ),
-                        Map.entry(BUCKET + "/uploads/*", READ_WRITE),
-                        Map.entry(BUCKET + "/payloads/*", READ_WRITE),
+                        // signs presigned PUTs and offloads large texts: never reads them
+                        Map.entry(BUCKET + "/uploads/*", WRITE),
+                        Map.entry(BUCKET + "/payloads/*", WRITE),
                         Map.entry(BUCKET + "/results/*", READ_WRITE),
-                        Map.entry(BUCKET + "/jobs/parts/*", READ_WRITE),
                         Map.entry(TABLE, GATE_TABLE),
                         Map.entry("QueuesRealtimeQueue658342ED.Arn", SEND),
                         Map.entry("QueuesAsyncQueue4606A44E.Arn", SEND),
@@ -61,9 +61,10 @@ class LeastPrivilegeTest {
                         Map.entry(BUCKET + "/jobs/in/*", READ),
                         Map.entry(BUCKET + "/uploads/*", READ),
                         Map.entry(BUCKET + "/jobs/parts/*", READ_WRITE),
-                        Map.entry(BUCKET + "/jobs/out/*", READ_WRITE),
-                        Map.entry(BUCKET + "/payloads/*", READ_WRITE),
-                        Map.entry(BUCKET + "/results/*", READ_WRITE),
+                        // writes outputs, offloaded texts and an upload's gate results: never reads them
+                        Map.entry(BUCKET + "/jobs/out/*", WRITE),
+                        Map.entry(BUCKET + "/payloads/*", WRITE),
+                        Map.entry(BUCKET + "/results/*", WRITE),
                         Map.entry(TABLE, GATE_TABLE),
                         Map.entry("QueuesRealtimeQueue658342ED.Arn", SEND),
                         Map.entry("QueuesAsyncQueue4606A44E.Arn", SEND),
@@ -96,7 +97,7 @@ class LeastPrivilegeTest {
                         Map.entry(BUCKET, Set.of("s3:ListBucket")),
                         Map.entry(BUCKET + "/bundles/*", READ),
                         Map.entry(BUCKET + "/payloads/*", READ),
-                        Map.entry(BUCKET + "/jobs/parts/*", Set.of("s3:PutObject")),
+                        Map.entry(BUCKET + "/jobs/parts/*", WRITE),
                         Map.entry(
                                 TABLE,
                                 Set.of(
@@ -143,11 +144,66 @@ class LeastPrivilegeTest {
                         "s3:*");
     }
 
-    /** Resource (rendered) → actions, over every policy attached to {@code role}. */
+    @Test
+    void defaultDeployment_grantsNoKmsActionToAnyRole() {
+        assertThat(properties(TEMPLATE, "AWS::IAM::Policy").values().toString()).doesNotContain("kms:");
+    }
+
+    @Test
+    void dataRoles_withACreatedKey_getExactlyDecryptAndGenerateDataKeyOnIt_andNothingElseChanges() {
+        SynthesizedSieve.Result created = SynthesizedSieve.createdKey();
+        String key = Templates.properties(created.template(), "AWS::KMS::Key").entrySet().stream()
+                        .filter(e ->
+                                String.valueOf(e.getValue().get("Description")).startsWith("Sieve: data at rest"))
+                        .findFirst()
+                        .orElseThrow()
+                        .getKey()
+                + ".Arn";
+        assertKeyGrants(created.template(), key);
+    }
+
+    @Test
+    void dataRoles_withAnImportedKey_getExactlyDecryptAndGenerateDataKeyOnIt_andNothingElseChanges() {
+        assertKeyGrants(SynthesizedSieve.importedKey().template(), SynthesizedSieve.IMPORTED_KEY_ARN);
+    }
+
+    /**
+     * The gate, batch-job and worker roles each read (S3 GetObject, SQS receive, DynamoDB) and write (S3
+     * PutObject, SQS send) encrypted data: kms:Decrypt and kms:GenerateDataKey on the data key, no wildcard
+     * (CDK's grantSendMessages would add kms:Encrypt, kms:ReEncrypt*, kms:GenerateDataKey*). Their other
+     * grants are those of the default deployment, and no other role may use any key.
+     */
+    private static void assertKeyGrants(Template template, String key) {
+        Set<String> dataRoles = new TreeSet<>();
+        for (IRole role : List.of(
+                STACK.gate().gateFunction().getRole(),
+                STACK.gate().batchFunction().getRole(),
+                STACK.worker().taskDefinition().getTaskRole())) {
+            String roleId = SynthesizedSieve.logicalId(role);
+            dataRoles.add(roleId);
+            Map<String, Set<String>> actions = actionsByResource(template, roleId);
+            assertThat(actions).as(roleId).containsEntry(key, Set.of("kms:Decrypt", "kms:GenerateDataKey"));
+            actions.remove(key);
+            assertThat(actions).as(roleId).isEqualTo(actionsByResource(TEMPLATE, roleId));
+        }
+        properties(template, "AWS::IAM::Policy").forEach((id, policy) -> {
+            boolean ofDataRole =
+                    list(policy.get("Roles")).stream().anyMatch(r -> dataRoles.contains(Templates.referencedId(r)));
+            if (!ofDataRole) {
+                assertThat(policy.toString()).as(id).doesNotContain("kms:");
+            }
+        });
+    }
+
+    /** Resource (rendered) → actions, over every policy attached to {@code role} in the default template. */
     static Map<String, Set<String>> actionsByResource(IRole role) {
-        String roleId = SynthesizedSieve.logicalId(role);
+        return actionsByResource(TEMPLATE, SynthesizedSieve.logicalId(role));
+    }
+
+    /** Resource (rendered) → actions, over every policy attached to the role {@code roleId} in {@code template}. */
+    static Map<String, Set<String>> actionsByResource(Template template, String roleId) {
         Map<String, Set<String>> out = new TreeMap<>();
-        properties(TEMPLATE, "AWS::IAM::Policy").values().stream()
+        properties(template, "AWS::IAM::Policy").values().stream()
                 .filter(p -> list(p.get("Roles")).stream().anyMatch(r -> roleId.equals(Templates.referencedId(r))))
                 .flatMap(p -> list(map(p.get("PolicyDocument")).get("Statement")).stream())
                 .map(Templates::map)

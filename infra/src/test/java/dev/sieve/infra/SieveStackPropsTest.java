@@ -26,6 +26,27 @@ class SieveStackPropsTest {
         assertThat(props.retainData()).isTrue();
         assertThat(props.metricsNamespace()).isEqualTo("Sieve");
         assertThat(props.natGateways()).isEqualTo(1);
+        assertThat(props.kmsKey()).as("AWS-managed keys").isNull();
+    }
+
+    @Test
+    void fromContext_kmsKey_acceptsCreateAndKeyArns() {
+        assertThat(read(Map.of("kmsKey", "create")).kmsKey()).isEqualTo(DataKey.CREATE);
+        assertThat(read(Map.of("kmsKey", SynthesizedSieve.IMPORTED_KEY_ARN)).kmsKey())
+                .isEqualTo(SynthesizedSieve.IMPORTED_KEY_ARN);
+        String multiRegion = "arn:aws:kms:us-east-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab";
+        assertThat(read(Map.of("kmsKey", multiRegion)).kmsKey()).isEqualTo(multiRegion);
+    }
+
+    @Test
+    void fromContext_kmsKey_whenAnAliasOrSomethingElse_saysWhatIsAllowed() {
+        for (String wrong : List.of("arn:aws:kms:eu-west-1:111122223333:alias/sieve", "yes", "1234abcd")) {
+            assertThatThrownBy(() -> read(Map.of("kmsKey", wrong)))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("kmsKey='" + wrong + "'")
+                    .hasMessageContaining("'create'")
+                    .hasMessageContaining("not an alias");
+        }
     }
 
     @Test

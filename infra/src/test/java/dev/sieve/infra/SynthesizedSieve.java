@@ -37,6 +37,28 @@ final class SynthesizedSieve {
         static final Result RESULT = synthesize(Map.of("bundleVersion", "3f2a9c41d7e0"));
     }
 
+    /** Data at rest under a key the stack creates: {@code -c kmsKey=create}. */
+    static Result createdKey() {
+        return CreatedKey.RESULT;
+    }
+
+    private static final class CreatedKey {
+        static final Result RESULT = synthesize(Map.of("kmsKey", "create"));
+    }
+
+    /** A key ARN of the account's own; the account id here is a documentation example. */
+    static final String IMPORTED_KEY_ARN =
+            "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+    /** Data at rest under an existing key: {@code -c kmsKey=<key arn>}. */
+    static Result importedKey() {
+        return ImportedKey.RESULT;
+    }
+
+    private static final class ImportedKey {
+        static final Result RESULT = synthesize(Map.of("kmsKey", IMPORTED_KEY_ARN));
+    }
+
     record Result(SieveStack stack, Template template, JsonNode validationReport, SieveStackProps props) {}
 
     /** Synthesizes the app with cdk.json's context plus {@code extraContext}. */

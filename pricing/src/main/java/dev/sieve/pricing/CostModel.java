@@ -6,6 +6,7 @@ import dev.sieve.pricing.WorkloadProfile.ResultSink;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Dollars per million items for a {@link WorkloadProfile}, from a {@link PriceTable} and a {@link
@@ -61,14 +62,32 @@ public final class CostModel {
 
     private final PriceTable prices;
     private final ThroughputTable throughput;
+    private final SimulatedFleet fleet;
 
-    private CostModel(PriceTable prices, ThroughputTable throughput) {
+    private CostModel(PriceTable prices, ThroughputTable throughput, SimulatedFleet fleet) {
         this.prices = prices;
         this.throughput = throughput;
+        this.fleet = fleet;
     }
 
     public static CostModel create(PriceTable prices, ThroughputTable throughput) {
-        return new CostModel(prices, throughput);
+        return new CostModel(prices, throughput, null);
+    }
+
+    /**
+     * This model with the tiered deployment's GPU instance-hours taken from a scaling simulation: expert
+     * items x the fleet's instance-hours per expert item, booting and waiting to scale in included, and no
+     * separate idle hours. The expert-only comparison keeps busy hours at the profile's utilization (its
+     * fleet would be larger, so the simulated overhead per item does not carry over); that understates
+     * expert-only cost, so the savings shown stay conservative.
+     */
+    public CostModel withSimulatedFleet(SimulatedFleet simulated) {
+        return new CostModel(prices, throughput, Objects.requireNonNull(simulated, "simulated"));
+    }
+
+    /** The simulated fleet the tiered GPU cost comes from, or null (busy hours at a utilization). */
+    public SimulatedFleet simulatedFleet() {
+        return fleet;
     }
 
     /** The shipped price table and the reference throughput estimates. */
@@ -95,6 +114,7 @@ public final class CostModel {
                 breakEvenExpertRate(profile),
                 expertThroughput(profile),
                 gpuHourlyUsd(profile),
+                fleet,
                 prices.version(),
                 prices.asOf());
     }
@@ -109,7 +129,7 @@ public final class CostModel {
      * (API Gateway, Lambda overhead without scoring time, queues, result storage).
      */
     public CostBreakdown expertOnly(WorkloadProfile profile) {
-        return evaluate(profile, 1.0, 0.0);
+        return evaluate(profile, 1.0, 0.0, false);
     }
 
     /**
@@ -166,8 +186,16 @@ public final class CostModel {
         return compute + ebs;
     }
 
-    /** Cost at routing rate {@code r} with {@code gateMs} of gate time per item. */
+    /** Cost of the tiered deployment at routing rate {@code r} with {@code gateMs} of gate time per item. */
     CostBreakdown evaluate(WorkloadProfile p, double r, double gateMs) {
+        return evaluate(p, r, gateMs, true);
+    }
+
+    /**
+     * Cost at routing rate {@code r} with {@code gateMs} of gate time per item; {@code tieredFleet}: the GPU
+     * fleet is the tiered deployment's (the simulated one, when there is one).
+     */
+    private CostBreakdown evaluate(WorkloadProfile p, double r, double gateMs, boolean tieredFleet) {
         Usage total = new Usage();
         for (Mode mode : Mode.values()) {
             double share = p.modeMix().share(mode);
@@ -181,7 +209,7 @@ public final class CostModel {
                 total.addScaled(u, share);
             }
         }
-        return price(p, total, r * 1e6);
+        return price(p, total, r * 1e6, tieredFleet ? fleet : null);
     }
 
     /**
@@ -199,18 +227,26 @@ public final class CostModel {
                 total.add(key, value);
             }
         });
-        return price(p, total, usagePerMillion.getOrDefault(EXPERT_ITEMS, 0.0));
+        return price(p, total, usagePerMillion.getOrDefault(EXPERT_ITEMS, 0.0), null);
     }
 
-    private CostBreakdown price(WorkloadProfile p, Usage total, double expertItems) {
+    private CostBreakdown price(WorkloadProfile p, Usage total, double expertItems, SimulatedFleet simulated) {
         double millionsPerDay = p.itemsPerDay() / 1e6;
-        // GPU: expert items / (items/s x utilization), in hours.
-        double itemsPerSecond = throughput
-                .lookup(p.expertInstanceType(), p.expertBatchSize(), expertTokens(p))
-                .itemsPerSecond();
-        double busyHours = expertItems / (itemsPerSecond * p.gpuUtilization()) / 3600;
-        double idleHoursPerDay = Math.max(0, p.minInstances() * 24.0 - busyHours * millionsPerDay);
-        double idleHours = idleHoursPerDay / millionsPerDay;
+        double busyHours;
+        double idleHours;
+        if (simulated != null) {
+            // every instance-hour the simulated fleet ran per expert item; its idle time is inside
+            busyHours = expertItems / 1e6 * simulated.instanceHoursPerMillionExpertItems();
+            idleHours = 0;
+        } else {
+            // GPU: expert items / (items/s x utilization), in hours.
+            double itemsPerSecond = throughput
+                    .lookup(p.expertInstanceType(), p.expertBatchSize(), expertTokens(p))
+                    .itemsPerSecond();
+            busyHours = expertItems / (itemsPerSecond * p.gpuUtilization()) / 3600;
+            double idleHoursPerDay = Math.max(0, p.minInstances() * 24.0 - busyHours * millionsPerDay);
+            idleHours = idleHoursPerDay / millionsPerDay;
+        }
         total.add(EXPERT_ITEMS, expertItems);
         total.add(GPU_BUSY_HOURS, busyHours);
         total.add(GPU_IDLE_HOURS, idleHours);

@@ -13,6 +13,9 @@ import java.util.Map;
 /**
  * What {@code sieve cost} prints: tiered and expert-only cost per million items of one profile, their
  * ratio, the break-even routing rate and the numbers behind them.
+ *
+ * @param simulatedFleet where the tiered GPU hours come from when not from busy hours at a utilization
+ *     ({@link CostModel#withSimulatedFleet}); null otherwise
  */
 public record CostReport(
         WorkloadProfile profile,
@@ -21,6 +24,7 @@ public record CostReport(
         double breakEvenExpertRate,
         ThroughputTable.Throughput throughput,
         double gpuHourlyUsd,
+        SimulatedFleet simulatedFleet,
         String priceTableVersion,
         LocalDate pricesAsOf) {
 
@@ -33,6 +37,22 @@ public record CostReport(
     public double ratio() {
         return tiered.totalPerMillion() / expertOnly.totalPerMillion();
     }
+
+    /** Expert items per day of the profile: items per day x the routing rate. */
+    double profileExpertItemsPerDay() {
+        return profile.itemsPerDay() * profile.expertRate();
+    }
+
+    /**
+     * Whether the simulated trace carried the profile's expert volume within a factor of
+     * {@value #VOLUME_TOLERANCE}: its instance-hours per item only hold near the volume it was simulated at.
+     */
+    boolean simulatedVolumeMatches() {
+        double ratio = simulatedFleet.expertItemsPerDay() / profileExpertItemsPerDay();
+        return ratio >= 1 / VOLUME_TOLERANCE && ratio <= VOLUME_TOLERANCE;
+    }
+
+    static final double VOLUME_TOLERANCE = 1.25;
 
     /** One JSON object on one line (the {@code --json} output). Numbers have 6 significant digits. */
     public String toJsonLine() {
@@ -66,6 +86,18 @@ public record CostReport(
         gpu.put("hourly_usd", round(gpuHourlyUsd));
         gpu.put("throughput_is_estimate", throughput.estimate());
         gpu.put("throughput_source", throughput.source());
+        if (simulatedFleet != null) {
+            ObjectNode simulated = gpu.putObject("simulated_fleet");
+            simulated.put(SimulatedFleet.TRACE, simulatedFleet.trace());
+            simulated.put(SimulatedFleet.GPU_HOURS, round(simulatedFleet.gpuHours()));
+            simulated.put(SimulatedFleet.TRACE_ITEMS, round(simulatedFleet.expertItems()));
+            simulated.put(
+                    "instance_hours_per_million_expert_items",
+                    round(simulatedFleet.instanceHoursPerMillionExpertItems()));
+            simulated.put("trace_expert_items_per_day", round(simulatedFleet.expertItemsPerDay()));
+            simulated.put("profile_expert_items_per_day", round(profileExpertItemsPerDay()));
+            simulated.put("volume_matches_profile", simulatedVolumeMatches());
+        }
         root.put("prices_version", priceTableVersion);
         root.put("prices_as_of", pricesAsOf.toString());
         try {
@@ -137,6 +169,25 @@ public record CostReport(
                 gpuHourlyUsd,
                 100 * p.spotFraction()));
         out.append("  throughput source: ").append(throughput.source()).append(System.lineSeparator());
+        if (simulatedFleet != null) {
+            out.append(String.format(
+                    Locale.ROOT,
+                    "  tiered GPU hours: simulated fleet (%s): %.2f instance-hours for %s expert items ="
+                            + " %.4f per million, boot and scale-in included (expert-only: busy hours at the"
+                            + " utilization)%n",
+                    simulatedFleet.trace(),
+                    simulatedFleet.gpuHours(),
+                    human(simulatedFleet.expertItems()),
+                    simulatedFleet.instanceHoursPerMillionExpertItems()));
+            if (!simulatedVolumeMatches()) {
+                out.append(String.format(
+                        Locale.ROOT,
+                        "  WARNING: the trace carried %s expert items/day, the profile sends %s: instance-hours"
+                                + " per item depend on volume; simulate a trace at the profile's rate%n",
+                        human(simulatedFleet.expertItemsPerDay()),
+                        human(profileExpertItemsPerDay())));
+            }
+        }
         out.append("  prices: us-east-1 list prices, table ")
                 .append(priceTableVersion)
                 .append(" (as of ")

@@ -202,6 +202,61 @@ class CostModelTest {
     }
 
     @Test
+    void tiered_withASimulatedFleet_pricesItsInstanceHoursPerExpertItem_andLeavesExpertOnlyAlone() {
+        // the linear fixture: GPU $3.60/h, Lambda 202 GB-s -> $0.00202; the simulated fleet ran 10 instance-hours
+        // for 1e6 expert items (10 per million), so at r = 0.05 the GPU line is 0.05 x 10 x 3.60 = 1.8
+        CostModel linear = CostModel.create(PriceTable.fromJson(ZERO_EXCEPT_LAMBDA_AND_GPU), FLAT_1000);
+        WorkloadProfile p = batch().gateOverheadMs(0)
+                .gpuUtilization(1)
+                .expertRate(0.05)
+                .minInstances(1) // an always-on instance: inside the simulated hours, not added on top
+                .batchResultSink(ResultSink.DYNAMODB_PER_ITEM)
+                .build();
+        CostModel simulated = linear.withSimulatedFleet(new SimulatedFleet(10, 1e6, 1440, "built-in day"));
+
+        CostBreakdown tiered = simulated.tiered(p);
+        assertThat(tiered.perMillion(Component.GPU_INSTANCES)).isCloseTo(1.8, within(1e-9));
+        assertThat(tiered.perMillion(Component.IDLE)).isCloseTo(0, within(1e-12));
+        assertThat(tiered.totalPerMillion()).isCloseTo(0.00202 + 1.8, within(1e-9));
+        assertThat(simulated.expertOnly(p).totalPerMillion())
+                .isEqualTo(linear.expertOnly(p).totalPerMillion());
+        CostReport report = simulated.estimate(p);
+        assertThat(report.toJsonLine())
+                .contains("\"simulated_fleet\":{\"trace\":\"built-in day\",\"gpu_hours\":10,\"trace_items\":1000000,"
+                        + "\"instance_hours_per_million_expert_items\":10,");
+        assertThat(report.toText()).contains("simulated fleet (built-in day)");
+        // the trace sent 1e6 expert items in a day, the profile 1e6 x 0.05: its hours per item do not carry over
+        assertThat(report.toJsonLine()).contains("\"volume_matches_profile\":false");
+        assertThat(report.toText())
+                .contains("WARNING: the trace carried 1 million expert items/day, the profile" + " sends 50000");
+        CostReport matched = linear.withSimulatedFleet(new SimulatedFleet(0.5, 50_000, 1440, "at the profile's rate"))
+                .estimate(p);
+        assertThat(matched.toJsonLine()).contains("\"volume_matches_profile\":true");
+        assertThat(matched.toText()).doesNotContain("WARNING");
+        assertThat(linear.estimate(p).toJsonLine()).doesNotContain("simulated_fleet");
+    }
+
+    @Test
+    void simulatedFleet_fromTheSimulatorsJsonLine_readsGpuHoursAndTraceItems_andNamesAMissingField() {
+        SimulatedFleet fleet = SimulatedFleet.fromJson(
+                "{\"simulate\":\"scaling\",\"trace\":\"day\",\"ticks\":1560,\"gpu_hours\":63.03,\"trace_items\":4200000}",
+                "sim.json");
+        assertThat(fleet.instanceHoursPerMillionExpertItems()).isCloseTo(63.03 / 4.2, within(1e-9));
+        assertThat(fleet.trace()).isEqualTo("day");
+        assertThat(fleet.expertItemsPerDay()).isCloseTo(4_200_000 / 1560.0 * 1440, within(1e-6));
+        assertThatThrownBy(() -> SimulatedFleet.fromJson("{\"gpu_hours\":1}", "sim.json"))
+                .isInstanceOf(InvalidPricingInputException.class)
+                .hasMessage("sim.json has no number trace_items (write it with sieve simulate scaling --json > FILE)");
+        assertThatThrownBy(
+                        () -> SimulatedFleet.fromJson("{\"gpu_hours\":1,\"trace_items\":0,\"ticks\":60}", "sim.json"))
+                .isInstanceOf(InvalidPricingInputException.class)
+                .hasMessageContaining("trace_items must be greater than 0");
+        assertThatThrownBy(() -> SimulatedFleet.fromJson("not json", "sim.json"))
+                .isInstanceOf(InvalidPricingInputException.class)
+                .hasMessageContaining("sim.json is not valid JSON");
+    }
+
+    @Test
     void breakEvenExpertRate_whenDefaultPrices_equalisesTieredAndExpertOnly() {
         WorkloadProfile p = batch().itemsPerDay(1e9).expertRate(0.05).build();
         double r = model.breakEvenExpertRate(p);

@@ -3,6 +3,7 @@ package dev.sieve.cli.cost;
 import dev.sieve.pricing.CostModel;
 import dev.sieve.pricing.InvalidPricingInputException;
 import dev.sieve.pricing.PriceTable;
+import dev.sieve.pricing.SimulatedFleet;
 import dev.sieve.pricing.ThroughputTable;
 import dev.sieve.pricing.WorkloadProfile;
 import java.nio.file.Path;
@@ -54,6 +55,15 @@ public final class CostInputs {
             description = "Override the share of GPU hours on spot, 0 to 1.")
     String spotFraction;
 
+    @Option(
+            names = "--gpu-hours-from",
+            paramLabel = "FILE",
+            description = "The JSON line of sieve simulate scaling --json: the tiered GPU cost then comes from the"
+                    + " simulated fleet's instance-hours per expert item (boot, image pull and scale-in included)"
+                    + " rather than from busy hours at gpu_utilization. Simulate with the throughput of the"
+                    + " profile's instance type (--items-per-second-per-task).")
+    Path gpuHoursFrom;
+
     /** The profile file with the command-line overrides applied. */
     WorkloadProfile profile() {
         if (profile == null) {
@@ -87,7 +97,8 @@ public final class CostInputs {
     CostModel model() {
         PriceTable table = prices == null ? PriceTable.defaults() : PriceTable.load(prices);
         ThroughputTable curves = throughput == null ? ThroughputTable.reference() : ThroughputTable.load(throughput);
-        return CostModel.create(table, curves);
+        CostModel model = CostModel.create(table, curves);
+        return gpuHoursFrom == null ? model : model.withSimulatedFleet(SimulatedFleet.load(gpuHoursFrom));
     }
 
     private static double range(String option, String text, double min, double max) {

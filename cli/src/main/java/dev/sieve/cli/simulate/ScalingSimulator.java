@@ -1,7 +1,9 @@
 package dev.sieve.cli.simulate;
 
+import dev.sieve.pricing.SimulatedFleet;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -369,7 +371,7 @@ public final class ScalingSimulator {
             double instanceMinutes) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("simulate", "scaling");
-        out.put("trace", trace.name());
+        out.put(SimulatedFleet.TRACE, trace.name());
         out.put("ticks", ticks.size());
         out.put(
                 "peak_backlog",
@@ -378,9 +380,11 @@ public final class ScalingSimulator {
         out.put("max_running", ticks.stream().mapToInt(Tick::running).max().orElse(0));
         out.put("queue_wait_p50_s", percentileSeconds(waits, 0.50));
         out.put("queue_wait_p99_s", percentileSeconds(waits, 0.99));
-        out.put("gpu_hours", Math.round(instanceMinutes / 60 * 100) / 100.0);
+        out.put(SimulatedFleet.GPU_HOURS, Math.round(instanceMinutes / 60 * 100) / 100.0);
 
         double[] rate = trace.itemsPerSecond();
+        // the items the trace sent to the worker queues: sieve cost --gpu-hours-from divides by them
+        out.put(SimulatedFleet.TRACE_ITEMS, Math.round(Arrays.stream(rate).sum() * 60));
         Integer wakeTick = afterQuietNight(rate);
         out.put(
                 "tasks_started_after_quiet_night",
@@ -422,16 +426,20 @@ public final class ScalingSimulator {
             }
         }
         out.put("returned_to_zero_after_s", lastArrival < 0 ? null : zeroAfter);
-        out.put(
-                "model",
-                Map.of(
-                        "items_per_second_per_task", options.itemsPerSecondPerTask(),
-                        "items_per_message", options.itemsPerMessage(),
-                        "instance_boot_s", options.instanceBootSeconds(),
-                        "image_pull_s", options.imagePullSeconds(),
-                        "target_value", template.targetValue(),
-                        "max_capacity", template.maxCapacity()));
+        out.put("model", model());
         return out;
+    }
+
+    /** The model's parameters, in a fixed order (a {@code Map.of} would print them in a different order per JVM). */
+    private Map<String, Object> model() {
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("items_per_second_per_task", options.itemsPerSecondPerTask());
+        model.put("items_per_message", options.itemsPerMessage());
+        model.put("instance_boot_s", options.instanceBootSeconds());
+        model.put("image_pull_s", options.imagePullSeconds());
+        model.put("target_value", template.targetValue());
+        model.put("max_capacity", template.maxCapacity());
+        return model;
     }
 
     /**
