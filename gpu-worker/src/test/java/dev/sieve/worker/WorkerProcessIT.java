@@ -39,6 +39,7 @@ class WorkerProcessIT {
     private static final LocalAws AWS = LocalAws.shared();
     private static final int REQUESTS = 8;
     private static final int ITEMS = 8;
+    private static final int MAX_BATCH = 4;
 
     @TempDir
     Path tmp;
@@ -79,13 +80,15 @@ class WorkerProcessIT {
         String version = ModelBundle.open(bundleDir).version();
         enqueue(version);
 
-        Process killed = startWorker(400, 1, "killed");
+        // It blocks one batch short of the whole work (batches of MAX_BATCH items), so it is surely mid-work
+        // when killed, and (writes being per message) at least half the messages are complete by then.
+        Process killed = startWorker(400, REQUESTS * ITEMS / MAX_BATCH - 1, 1, "killed");
         await(() -> answeredTotal() > 0, Duration.ofSeconds(60));
         killed.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         int afterKill = answeredTotal();
         assertThat(afterKill).isLessThan(REQUESTS * ITEMS);
 
-        Process stopped = startWorker(400, 1, "sigterm");
+        Process stopped = startWorker(400, Integer.MAX_VALUE, 1, "sigterm");
         await(() -> answeredTotal() > afterKill, Duration.ofSeconds(60));
         long stopAt = System.nanoTime();
         stopped.destroy();
@@ -154,7 +157,8 @@ class WorkerProcessIT {
                 .build();
     }
 
-    private Process startWorker(long predictMillis, int drainGraceSeconds, String name) throws IOException {
+    private Process startWorker(long predictMillis, int stallAfterBatches, int drainGraceSeconds, String name)
+            throws IOException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Path argfile = tmp.resolve(name + ".args");
         Files.writeString(
@@ -165,6 +169,7 @@ class WorkerProcessIT {
                         "-XX:+UseSerialGC",
                         "-XX:TieredStopAtLevel=1",
                         "-Dsieve.test.predictMillis=" + predictMillis,
+                        "-Dsieve.test.stallAfterBatches=" + stallAfterBatches,
                         "@" + argfile,
                         FakeExpertWorkerMain.class.getName())
                 .redirectErrorStream(true)
@@ -173,7 +178,7 @@ class WorkerProcessIT {
         env.putAll(AWS.environment());
         env.putAll(resources.environment());
         env.put("SIEVE_BUNDLE_URI", bundleDir.toString());
-        env.put("SIEVE_MAX_BATCH_ITEMS", "4");
+        env.put("SIEVE_MAX_BATCH_ITEMS", Integer.toString(MAX_BATCH));
         env.put("SIEVE_MAX_WAIT_MS", "5");
         env.put("SIEVE_VISIBILITY_TIMEOUT_S", "6");
         env.put("SIEVE_DRAIN_GRACE_S", Integer.toString(drainGraceSeconds));

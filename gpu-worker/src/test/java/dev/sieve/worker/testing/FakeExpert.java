@@ -16,11 +16,22 @@ public final class FakeExpert implements Expert {
 
     private final int maxTokens;
     private final long predictMillis;
+    private final int stallAfterBatches;
+    private final java.util.concurrent.atomic.AtomicInteger predicted = new java.util.concurrent.atomic.AtomicInteger();
     private final List<List<ExpertInput>> batches = Collections.synchronizedList(new ArrayList<>());
 
     public FakeExpert(int maxTokens, long predictMillis) {
+        this(maxTokens, predictMillis, Integer.MAX_VALUE);
+    }
+
+    /**
+     * After {@code stallAfterBatches} batches, predict blocks until interrupted: a process test can then
+     * kill a worker that is surely mid-work, whatever the machine's speed.
+     */
+    public FakeExpert(int maxTokens, long predictMillis, int stallAfterBatches) {
         this.maxTokens = maxTokens;
         this.predictMillis = predictMillis;
+        this.stallAfterBatches = stallAfterBatches;
     }
 
     public FakeExpert() {
@@ -51,9 +62,10 @@ public final class FakeExpert implements Expert {
     @Override
     public float[][] predict(List<ExpertInput> batch) throws ExpertException {
         batches.add(List.copyOf(batch));
-        if (predictMillis > 0) {
+        long sleep = predicted.incrementAndGet() > stallAfterBatches ? Long.MAX_VALUE : predictMillis;
+        if (sleep > 0) {
             try {
-                Thread.sleep(predictMillis);
+                Thread.sleep(sleep);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
