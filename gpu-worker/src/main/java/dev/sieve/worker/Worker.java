@@ -89,7 +89,10 @@ public final class Worker implements AutoCloseable {
         this.outages = new TransientRetry(heartbeat, leases, metrics, clock);
         this.writer = new ResultWriter(config, sink, leases, metrics, expert.labels(), outages);
         this.cache = new AnswerCache(
-                b.responseCache != null ? b.responseCache : ResponseCache.none(), bundleVersion, config.cacheTtl());
+                b.responseCache != null ? b.responseCache : ResponseCache.none(),
+                bundleVersion,
+                config.cacheTtl(),
+                config.cacheAcrossTenants());
         this.intake = new Intake(
                 config, expert, bundleVersion, payloads, batcher, inFlight, leases, writer, cache, metrics, outages);
         this.inference = new InferenceLoop(batcher, expert, writer, cache, leases, metrics, b.batchListener, clock);

@@ -46,6 +46,8 @@ import java.util.regex.Pattern;
  *     sends the job's ASSEMBLE task there, when absent assembly waits for a {@code GET /v1/jobs/{id}}
  * @param expertPrecision which of the bundle's expert graphs is served (fp16 only on CUDA)
  * @param cacheTtl how long an expert answer stays in the response cache; zero = no cache
+ * @param cacheAcrossTenants whether one tenant's items may be answered from another tenant's cached answers
+ *     ({@code SIEVE_CACHE_SCOPE=deployment}); off by default, so the cache reveals nothing across tenants
  */
 public record WorkerConfig(
         Map<Priority, String> queueUrls,
@@ -73,7 +75,8 @@ public record WorkerConfig(
         boolean s3PathStyle,
         Optional<String> jobsQueueUrl,
         ExpertPrecision expertPrecision,
-        Duration cacheTtl) {
+        Duration cacheTtl,
+        boolean cacheAcrossTenants) {
 
     /** The SDK's standard variable for a custom S3 endpoint (read only to choose path-style addressing). */
     public static final String AWS_ENDPOINT_URL_S3 = "AWS_ENDPOINT_URL_S3";
@@ -139,7 +142,8 @@ public record WorkerConfig(
                 settings.optional(AWS_ENDPOINT_URL_S3, null) != null,
                 Optional.ofNullable(settings.optional(EnvironmentVariables.JOBS_QUEUE_URL, null)),
                 precision,
-                Duration.ofHours(settings.intInRange(EnvironmentVariables.CACHE_TTL_HOURS, 24, 0, 24 * 365)));
+                Duration.ofHours(settings.intInRange(EnvironmentVariables.CACHE_TTL_HOURS, 24, 0, 24 * 365)),
+                cacheAcrossTenants(settings));
     }
 
     /** Whether the expert runs on a CUDA device. */
@@ -180,7 +184,20 @@ public record WorkerConfig(
                 s3PathStyle,
                 jobsQueueUrl,
                 expertPrecision,
-                cacheTtl);
+                cacheTtl,
+                cacheAcrossTenants);
+    }
+
+    private static boolean cacheAcrossTenants(Settings settings) {
+        String scope = settings.optional(EnvironmentVariables.CACHE_SCOPE, "tenant");
+        return switch (scope) {
+            case "tenant" -> false;
+            case "deployment" -> true;
+            default ->
+                throw new ConfigException(
+                        EnvironmentVariables.CACHE_SCOPE + " is '" + scope
+                                + "'; allowed: tenant (answers shared only within a tenant), deployment (shared by all tenants)");
+        };
     }
 
     private static ExpertPrecision precision(Settings settings, String device) {

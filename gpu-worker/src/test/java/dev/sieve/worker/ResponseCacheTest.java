@@ -47,6 +47,12 @@ class ResponseCacheTest {
     private record Run(Map<String, ItemResult> results, Map<String, Integer> expertRuns, WorkerStats stats) {}
 
     private Run run(String version, List<String> texts) throws InterruptedException {
+        return run(version, texts, "", Map.of());
+    }
+
+    /** @param tenant the prefix of the request ids ({@code acme/}), empty for ids without a tenant */
+    private Run run(String version, List<String> texts, String tenant, Map<String, String> settings)
+            throws InterruptedException {
         InMemoryQueues queues = new InMemoryQueues(3);
         InMemorySink sink = new InMemorySink();
         FakeExpert expert = new FakeExpert();
@@ -59,10 +65,20 @@ class ResponseCacheTest {
             queues.send(
                     TestConfigs.ASYNC,
                     Json.write(QueueMessage.inline(
-                            QueueMessage.Kind.REQUEST, "r" + m, 0, Priority.ASYNC, now + 60_000, version, now, items)));
+                            QueueMessage.Kind.REQUEST,
+                            tenant + "r" + m,
+                            0,
+                            Priority.ASYNC,
+                            now + 60_000,
+                            version,
+                            now,
+                            items)));
         }
+        Map<String, String> env = new HashMap<>(settings);
+        env.put("SIEVE_MAX_BATCH_ITEMS", "16");
+        env.put("SIEVE_CACHE_TTL_HOURS", "24");
         Worker worker = Worker.builder()
-                .config(TestConfigs.config(Map.of("SIEVE_MAX_BATCH_ITEMS", "16", "SIEVE_CACHE_TTL_HOURS", "24")))
+                .config(TestConfigs.config(env))
                 .expert(expert)
                 .bundleVersion(version)
                 .queues(queues)
@@ -133,6 +149,45 @@ class ResponseCacheTest {
         Run next = run("v2", texts);
         assertThat(next.expertRuns()).hasSize((int) distinct).allSatisfy((text, n) -> assertThat(n)
                 .isEqualTo(1));
+    }
+
+    @Test
+    void worker_whenAnotherTenantSendsTheSameTexts_answersItFromTheExpertNotFromTheFirstTenantsAnswers()
+            throws Exception {
+        List<String> texts = workload();
+        long distinct =
+                texts.stream().map(t -> t.replaceAll("\\s+", " ")).distinct().count();
+        run("v1", texts, "acme/", Map.of());
+
+        Run other = run("v1", texts, "globex/", Map.of());
+
+        // Within its own items globex still gets hits; nothing of acme's reaches it.
+        assertThat(other.expertRuns()).hasSize((int) distinct);
+        assertThat(other.stats().cacheHits()).isEqualTo(ITEMS - distinct);
+        assertThat(shared.size()).isEqualTo(2 * (int) distinct);
+        // acme again: all of it is in the store under acme.
+        assertThat(run("v1", texts, "acme/", Map.of()).expertRuns()).isEmpty();
+    }
+
+    @Test
+    void worker_whenTheCacheIsSharedByTheDeployment_answersOneTenantFromAnothersAnswers() throws Exception {
+        List<String> texts = workload();
+        Map<String, String> shareAll = Map.of("SIEVE_CACHE_SCOPE", "deployment");
+        run("v1", texts, "acme/", shareAll);
+
+        Run other = run("v1", texts, "globex/", shareAll);
+
+        assertThat(other.expertRuns()).isEmpty();
+        assertThat(other.results().values()).allMatch(r -> r.tier() == Tier.CACHE);
+    }
+
+    @Test
+    void config_whenTheCacheScopeIsUnknown_namesTheSettingAndTheAllowedValues() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> TestConfigs.config(Map.of("SIEVE_CACHE_SCOPE", "global")))
+                .hasMessageContaining("SIEVE_CACHE_SCOPE")
+                .hasMessageContaining("tenant")
+                .hasMessageContaining("deployment");
     }
 
     @Test

@@ -64,6 +64,7 @@ public final class TestConfigs {
                 c.s3PathStyle(),
                 c.jobsQueueUrl(),
                 c.expertPrecision(),
-                c.cacheTtl());
+                c.cacheTtl(),
+                c.cacheAcrossTenants());
     }
 }

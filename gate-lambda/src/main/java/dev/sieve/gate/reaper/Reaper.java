@@ -156,28 +156,12 @@ public final class Reaper {
         }
     }
 
-    /** The tenant of a scoped id; {@code unknown} for work queued before tenants. */
-    private static String tenantOf(String id) {
-        try {
-            return Tenant.ofScoped(id).name();
-        } catch (IllegalArgumentException e) {
-            return "unknown";
-        }
-    }
-
-    private static String publicId(String id) {
-        try {
-            return Tenant.unscoped(id);
-        } catch (IllegalArgumentException e) {
-            return id;
-        }
-    }
-
     private void failJob(String jobId, String reason, Counts counts) {
         if (jobs.fail(jobId, reason, clock.millis())) {
             counts.jobs++;
             String manifest = jobs.job(jobId).map(JobStore.Job::manifestUri).orElse("");
-            events.jobFailed(new CompletionEvents.JobFailed(tenantOf(jobId), publicId(jobId), manifest, reason));
+            events.jobFailed(new CompletionEvents.JobFailed(
+                    Tenant.nameOrUnknown(jobId), Tenant.unscopedOrSelf(jobId), manifest, reason));
         }
     }
 

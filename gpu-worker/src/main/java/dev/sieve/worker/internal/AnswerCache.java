@@ -2,6 +2,7 @@ package dev.sieve.worker.internal;
 
 import dev.sieve.shared.queue.QueueItem;
 import dev.sieve.shared.result.TextFingerprint;
+import dev.sieve.shared.tenant.Tenant;
 import dev.sieve.worker.ResponseCache;
 import java.time.Duration;
 import java.util.HashMap;
@@ -31,6 +32,7 @@ public final class AnswerCache {
     private final ResponseCache shared;
     private final String bundleVersion;
     private final boolean enabled;
+    private final boolean acrossTenants;
     private final Map<String, float[]> local = new LinkedHashMap<>(1024, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, float[]> eldest) {
@@ -39,11 +41,16 @@ public final class AnswerCache {
     };
     private final ThreadPoolExecutor storer;
 
-    /** @param ttl zero turns the cache off (no fingerprints, no lookups, no stores) */
-    public AnswerCache(ResponseCache shared, String bundleVersion, Duration ttl) {
+    /**
+     * @param ttl zero turns the cache off (no fingerprints, no lookups, no stores)
+     * @param acrossTenants whether a text's answer is shared by every tenant; when not, the fingerprint
+     *     includes the tenant, so one tenant's hit can never come from another tenant's item
+     */
+    public AnswerCache(ResponseCache shared, String bundleVersion, Duration ttl, boolean acrossTenants) {
         this.shared = shared;
         this.bundleVersion = bundleVersion;
         this.enabled = !ttl.isZero();
+        this.acrossTenants = acrossTenants;
         // One thread, a bounded queue: under a store outage answers are dropped, not piled up.
         this.storer = new ThreadPoolExecutor(
                 1,
@@ -59,9 +66,15 @@ public final class AnswerCache {
         return enabled;
     }
 
-    /** The item's cache key, or null when the cache is off. */
-    public String fingerprint(QueueItem item) {
-        return enabled ? TextFingerprint.sha256(item.text()) : null;
+    /**
+     * The cache key of an item of the message {@code requestId} (a tenant-scoped id), or null when the
+     * cache is off. Work queued before tenants shares the scope {@link Tenant#UNKNOWN}.
+     */
+    public String fingerprint(String requestId, QueueItem item) {
+        if (!enabled) {
+            return null;
+        }
+        return TextFingerprint.sha256(acrossTenants ? "" : Tenant.nameOrUnknown(requestId), item.text());
     }
 
     /** Answers known for these fingerprints (null entries are skipped): this worker's first, then the shared store. */

@@ -144,7 +144,7 @@ public final class Intake {
     private List<Integer> answerKnown(InFlightMessage message, String[] fingerprints) {
         List<QueueItem> items = message.items();
         for (int i = 0; i < items.size(); i++) {
-            fingerprints[i] = cache.fingerprint(items.get(i));
+            fingerprints[i] = cache.fingerprint(message.body().requestId(), items.get(i));
         }
         Map<String, float[]> known = cache.lookup(Arrays.asList(fingerprints));
         List<Integer> misses = new ArrayList<>(items.size());

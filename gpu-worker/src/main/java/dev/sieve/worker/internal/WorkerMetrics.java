@@ -156,7 +156,8 @@ public final class WorkerMetrics {
     public void tenantUsage(List<WorkItem> live, long nanos, long usefulTokens) {
         Map<String, long[]> byTenant = new LinkedHashMap<>(); // tenant -> {items, tokens}
         for (WorkItem w : live) {
-            long[] usage = byTenant.computeIfAbsent(tenantOf(w.message().body().requestId()), t -> new long[2]);
+            long[] usage = byTenant.computeIfAbsent(
+                    Tenant.nameOrUnknown(w.message().body().requestId()), t -> new long[2]);
             usage[0]++;
             usage[1] += w.input().tokens();
         }
@@ -168,14 +169,6 @@ public final class WorkerMetrics {
                         MetricNames.EXPERT_BUSY_SECONDS,
                         Metric.seconds(nanos / 1e9 * usage[1] / Math.max(1, usefulTokens))),
                 Map.of(MetricNames.TENANT, tenant)));
-    }
-
-    private static String tenantOf(String scopedId) {
-        try {
-            return Tenant.ofScoped(scopedId).name();
-        } catch (IllegalArgumentException e) {
-            return "unknown"; // a message from before tenants
-        }
     }
 
     /** A heart-beat: throughput since the last one and the items in flight. Heart-beat thread only. */

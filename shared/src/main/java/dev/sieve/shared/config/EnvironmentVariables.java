@@ -104,6 +104,13 @@ public final class EnvironmentVariables {
      * text's fingerprint); {@code 0} turns the cache off. Default 24.
      */
     public static final String CACHE_TTL_HOURS = "SIEVE_CACHE_TTL_HOURS";
+    /**
+     * Who shares a response-cache answer: {@code tenant} (default: a text is answered from the cache only
+     * for the tenant whose item put it there, so no tenant can learn by timing or tier what another sent)
+     * or {@code deployment} (every tenant of the deployment shares answers: more hits, for deployments whose
+     * tenants trust each other, e.g. teams of one company).
+     */
+    public static final String CACHE_SCOPE = "SIEVE_CACHE_SCOPE";
     /** Threads writing results to DynamoDB / S3. */
     public static final String WRITER_THREADS = "SIEVE_WRITER_THREADS";
     /** Local directory where a bundle given as an S3 prefix is downloaded. */

@@ -16,11 +16,24 @@ public final class TextFingerprint {
     private TextFingerprint() {}
 
     public static String sha256(String text) {
+        return sha256("", text);
+    }
+
+    /**
+     * The fingerprint of a text within a scope (a tenant's name, or empty for one shared by all): the same
+     * text in two scopes gets two fingerprints, so the cache never answers one tenant from another's item.
+     */
+    public static String sha256(String scope, String text) {
         MessageDigest digest;
         try {
             digest = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+        if (!scope.isEmpty()) {
+            // NUL cannot occur in a tenant name, so "a" + "\0b" and "a\0" + "b" never collide.
+            digest.update(scope.getBytes(StandardCharsets.UTF_8));
+            digest.update((byte) 0);
         }
         return HexFormat.of().formatHex(digest.digest(normalize(text).getBytes(StandardCharsets.UTF_8)));
     }

@@ -18,6 +18,9 @@ public record Tenant(String name) {
     /** What a tenant name may look like. */
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
+    /** What metrics and events name as the tenant of work without one. */
+    public static final String UNKNOWN = "unknown";
+
     private static final char SEPARATOR = '/';
 
     public Tenant {
@@ -57,6 +60,21 @@ public record Tenant(String name) {
             throw new IllegalArgumentException("not a tenant-scoped id: '" + printable(scopedId) + "'");
         }
         return scopedId.substring(slash + 1);
+    }
+
+    /**
+     * The tenant's name of a scoped id, or {@code unknown} for an id without a tenant (work queued before
+     * tenants): for metrics and events, which must not fail on old messages.
+     */
+    public static String nameOrUnknown(String id) {
+        int slash = id.indexOf(SEPARATOR);
+        return slash > 0 && isValid(id.substring(0, slash)) ? id.substring(0, slash) : UNKNOWN;
+    }
+
+    /** The caller-visible id of a scoped id, or the id itself when it has no tenant (see {@link #nameOrUnknown}). */
+    public static String unscopedOrSelf(String id) {
+        int slash = id.indexOf(SEPARATOR);
+        return slash > 0 && isValid(id.substring(0, slash)) ? id.substring(slash + 1) : id;
     }
 
     @Override

@@ -23,4 +23,13 @@ class TextFingerprintTest {
         assertThat(TextFingerprint.sha256("WIN a free trip!")).isNotEqualTo(base);
         assertThat(TextFingerprint.normalize(" a  b ")).isEqualTo("a b");
     }
+
+    @Test
+    void sha256_whenScopesDiffer_differsAndTheEmptyScopeIsTheUnscopedFingerprint() {
+        assertThat(TextFingerprint.sha256("acme", "WIN a free trip"))
+                .isNotEqualTo(TextFingerprint.sha256("globex", "WIN a free trip"))
+                .isEqualTo(TextFingerprint.sha256("acme", "WIN  a free trip"));
+        assertThat(TextFingerprint.sha256("", "WIN a free trip")).isEqualTo(TextFingerprint.sha256("WIN a free trip"));
+        assertThat(TextFingerprint.sha256("a", "bc")).isNotEqualTo(TextFingerprint.sha256("ab", "c"));
+    }
 }
