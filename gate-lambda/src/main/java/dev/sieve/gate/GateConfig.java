@@ -92,7 +92,7 @@ public record GateConfig(
                 settings.optional(EnvironmentVariables.JOBS_QUEUE_URL, ""),
                 settings.required(EnvironmentVariables.BUNDLE_URI),
                 settings.optional(EnvironmentVariables.API_BASE_URL, ""),
-                settings.intInRange(EnvironmentVariables.REALTIME_MAX_ITEMS, 1000, 1, 100_000),
+                settings.intInRange(EnvironmentVariables.REALTIME_MAX_ITEMS, 1000, 1, 10_000),
                 settings.intInRange(EnvironmentVariables.REALTIME_BUDGET_MS, 2000, 0, 25_000),
                 settings.intInRange(EnvironmentVariables.BATCH_CHUNK_ITEMS, 10_000, 1, 100_000),
                 settings.intInRange(

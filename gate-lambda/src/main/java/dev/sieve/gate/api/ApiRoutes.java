@@ -8,6 +8,7 @@ import dev.sieve.gate.service.GateService;
 import dev.sieve.gate.service.InvalidRequestException;
 import dev.sieve.gate.service.ModelNotLoadedException;
 import dev.sieve.gate.service.NotFoundException;
+import dev.sieve.gate.service.ResultsPage;
 import dev.sieve.gate.tenant.Caller;
 import dev.sieve.gate.tenant.ForbiddenException;
 import dev.sieve.gate.tenant.QuotaExceededException;
@@ -45,10 +46,20 @@ public final class ApiRoutes {
      * caller} (401 without credentials, 403 when they name no valid tenant).
      */
     public ApiResponse handle(String method, String path, byte[] body, Caller caller, String awsRequestId) {
+        return handle(method, path, "", body, caller, awsRequestId);
+    }
+
+    /**
+     * Answers one call with its query string ({@code rawQuery}: as sent, percent-encoded, without the
+     * {@code ?}; null or empty for none).
+     */
+    public ApiResponse handle(
+            String method, String path, String rawQuery, byte[] body, Caller caller, String awsRequestId) {
         try {
             return route(
                     method == null ? "" : method.toUpperCase(java.util.Locale.ROOT),
                     path == null ? "" : path,
+                    rawQuery,
                     body,
                     caller);
         } catch (UnauthenticatedException e) {
@@ -106,7 +117,7 @@ public final class ApiRoutes {
         }
     }
 
-    private ApiResponse route(String method, String path, byte[] body, Caller caller) {
+    private ApiResponse route(String method, String path, String rawQuery, byte[] body, Caller caller) {
         String[] parts = path.replaceAll("/+$", "").split("/");
         // parts[0] is "" (leading slash), parts[1] "v1"
         if (parts.length < 3 || !parts[1].equals("v1")) {
@@ -144,7 +155,8 @@ public final class ApiRoutes {
                 case "results" -> {
                     requireMethod(method, "GET", path);
                     Tenant tenant = tenants.resolve(caller);
-                    return json(200, gateService.results(tenant, decodeId(parts[3])));
+                    ResultsPage page = ResultsPage.parse(query(rawQuery));
+                    return json(200, gateService.results(tenant, decodeId(parts[3]), page));
                 }
                 case "jobs" -> {
                     requireMethod(method, "GET", path);
@@ -167,6 +179,31 @@ public final class ApiRoutes {
             throw new InvalidRequestException(
                     "id", "must be a valid percent-encoded path segment (got '" + sanitize(segment) + "')");
         }
+    }
+
+    /** The query's parameters, percent-decoded (the first of repeated names wins). */
+    static Map<String, String> query(String rawQuery) {
+        Map<String, String> params = new LinkedHashMap<>();
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return params;
+        }
+        for (String pair : rawQuery.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String name = eq < 0 ? pair : pair.substring(0, eq);
+            String value = eq < 0 ? "" : pair.substring(eq + 1);
+            try {
+                params.putIfAbsent(
+                        java.net.URLDecoder.decode(name, StandardCharsets.UTF_8),
+                        java.net.URLDecoder.decode(value, StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidRequestException(
+                        "query", "must be percent-encoded correctly (got '" + sanitize(pair) + "')");
+            }
+        }
+        return params;
     }
 
     private static void requireMethod(String actual, String expected, String path) {

@@ -35,7 +35,8 @@ public final class HttpApiHandler implements RequestHandler<APIGatewayV2HTTPEven
                 : event.getRequestContext() == null
                         ? null
                         : event.getRequestContext().getRequestId();
-        ApiResponse response = routes.handle(method, event.getRawPath(), body(event), caller(event), awsRequestId);
+        ApiResponse response = routes.handle(
+                method, event.getRawPath(), event.getRawQueryString(), body(event), caller(event), awsRequestId);
         return APIGatewayV2HTTPResponse.builder()
                 .withStatusCode(response.statusCode())
                 .withHeaders(response.headers())

@@ -75,7 +75,9 @@ public final class OpenApiValidator {
         return problems;
     }
 
-    private JsonNode operation(String method, String path) {
+    private JsonNode operation(String method, String pathAndQuery) {
+        int query = pathAndQuery.indexOf('?');
+        String path = query < 0 ? pathAndQuery : pathAndQuery.substring(0, query);
         Iterator<Map.Entry<String, JsonNode>> paths = document.path("paths").fields();
         while (paths.hasNext()) {
             Map.Entry<String, JsonNode> entry = paths.next();

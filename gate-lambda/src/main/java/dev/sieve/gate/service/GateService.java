@@ -109,6 +109,7 @@ public final class GateService {
                             resultsUrl(requestId),
                             null,
                             null,
+                            null,
                             null));
         }
         Map<String, ItemResult> expert = accepted.escalated() == 0
@@ -130,6 +131,7 @@ public final class GateService {
                         resultsUrl(requestId),
                         counts,
                         items,
+                        null,
                         null));
     }
 
@@ -137,7 +139,13 @@ public final class GateService {
      * Status and every item of one of {@code tenant}'s requests (gate and expert answers, pending items).
      * Another tenant's id reads another key and answers exactly as an unknown id.
      */
+    /** The request's status and the first page of its items. */
     public RequestView results(Tenant tenant, String requestId) {
+        return results(tenant, requestId, ResultsPage.first());
+    }
+
+    /** The request's status, counts over all its items, and the items of one {@link ResultsPage}. */
+    public RequestView results(Tenant tenant, String requestId, ResultsPage page) {
         if (requestId == null || !REQUEST_ID.matcher(requestId).matches()) {
             throw new NotFoundException("no request with id '" + abbreviate(requestId) + "'");
         }
@@ -156,12 +164,15 @@ public final class GateService {
                     resultsUrl(requestId),
                     null,
                     null,
-                    error);
+                    error,
+                    null);
         }
         List<GateEntry> entries = store.gateEntries(scoped);
         Map<String, ItemResult> expert = meta.expected() == 0 ? Map.of() : store.expertResults(scoped);
         List<RequestView.ItemView> items = RequestView.merge(entries, expert);
         RequestView.Counts counts = RequestView.count(items);
+        int from = Math.min(items.size(), page.offset());
+        int to = (int) Math.min(items.size(), (long) from + page.limit());
         return new RequestView(
                 requestId,
                 meta.mode(),
@@ -169,8 +180,9 @@ public final class GateService {
                 RequestView.status(counts),
                 resultsUrl(requestId),
                 counts,
-                items,
-                null);
+                List.copyOf(items.subList(from, to)),
+                null,
+                page.nextCursor(items.size()));
     }
 
     /**

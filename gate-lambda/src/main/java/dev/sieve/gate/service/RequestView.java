@@ -14,7 +14,9 @@ import java.util.Map;
  *
  * @param status {@code complete}, {@code partial} (some items pending), {@code pending} (none
  *     answered yet), {@code awaiting_upload} or {@code failed}
- * @param items per-item results in request order; null for a 202 (async) answer
+ * @param items per-item results in request order; null for a 202 (async) answer. From {@code GET
+ *     /v1/results/{id}} one page of them ({@link ResultsPage}); {@code counts} always cover every item
+ * @param nextCursor where the next page starts ({@code ?cursor=}); null on the last page
  */
 public record RequestView(
         String requestId,
@@ -24,7 +26,8 @@ public record RequestView(
         String resultsUrl,
         Counts counts,
         List<ItemView> items,
-        ErrorView error) {
+        ErrorView error,
+        String nextCursor) {
 
     /** How many items are in each state. */
     public record Counts(int items, int gate, int expert, int pending, int failed) {}

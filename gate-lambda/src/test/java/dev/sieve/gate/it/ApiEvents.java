@@ -17,10 +17,16 @@ final class ApiEvents {
         return event(method, path, body, Map.of("sub", "user-1", "tenant", TENANT));
     }
 
-    /** An event whose authorizer passed {@code claims} (null: no authorizer context at all). */
+    /**
+     * An event whose authorizer passed {@code claims} (null: no authorizer context at all); a {@code ?} in
+     * {@code path} starts the raw query string, as API Gateway splits it.
+     */
     static APIGatewayV2HTTPEvent event(String method, String path, String body, Map<String, String> claims) {
+        int q = path.indexOf('?');
+        String rawPath = q < 0 ? path : path.substring(0, q);
         return APIGatewayV2HTTPEvent.builder()
-                .withRawPath(path)
+                .withRawPath(rawPath)
+                .withRawQueryString(q < 0 ? "" : path.substring(q + 1))
                 .withBody(body)
                 .withIsBase64Encoded(false)
                 .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()

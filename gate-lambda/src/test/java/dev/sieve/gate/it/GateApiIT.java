@@ -240,6 +240,65 @@ class GateApiIT {
     }
 
     @Test
+    void results_whenPaged_readEveryItemOnceInRequestOrderWithCountsOverAll() {
+        String[] texts = new String[60];
+        java.util.Arrays.fill(texts, "hello");
+        String requestId = call("POST", "/v1/classify", ApiEvents.items(texts))
+                .json()
+                .path("request_id")
+                .asText();
+
+        List<String> ids = new java.util.ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            Reply page = call(
+                    "GET",
+                    "/v1/results/" + requestId + "?limit=25" + (cursor == null ? "" : "&cursor=" + cursor),
+                    null);
+            assertThat(page.status()).isEqualTo(200);
+            assertThat(page.json().path("counts").path("items").asInt()).isEqualTo(60);
+            page.json().path("items").forEach(item -> ids.add(item.path("id").asText()));
+            cursor = page.json().hasNonNull("next_cursor")
+                    ? page.json().path("next_cursor").asText()
+                    : null;
+            pages++;
+        } while (cursor != null);
+
+        assertThat(pages).isEqualTo(3);
+        List<String> expected = new java.util.ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            expected.add("i" + i);
+        }
+        assertThat(ids).containsExactlyElementsOf(expected);
+        // Without a limit one page holds up to 10,000 items: all 60, and no cursor.
+        Reply all = call("GET", "/v1/results/" + requestId, null);
+        assertThat(all.json().path("items")).hasSize(60);
+        assertThat(all.json().has("next_cursor")).isFalse();
+    }
+
+    @Test
+    void results_whenCursorOrLimitIsBad_answers400NamingTheParameter() {
+        String requestId = call("POST", "/v1/classify", ApiEvents.items("hello"))
+                .json()
+                .path("request_id")
+                .asText();
+        for (String[] bad : new String[][] {
+            {"?limit=0", "limit"},
+            {"?limit=10001", "limit"},
+            {"?limit=ten", "limit"},
+            {"?cursor=not-a-cursor", "cursor"},
+            {"?cursor=%zz", "query"}
+        }) {
+            Reply reply = call("GET", "/v1/results/" + requestId + bad[0], null);
+            assertThat(reply.status()).as(bad[0]).isEqualTo(400);
+            assertThat(reply.json().path("error").path("field").asText())
+                    .as(bad[0])
+                    .isEqualTo(bad[1]);
+        }
+    }
+
+    @Test
     void upload_whenBodyPutToPresignedUrl_isProcessedAsAsyncRequest() throws Exception {
         Reply ticket = call("POST", "/v1/uploads", "{\"content_length\":" + UPLOAD_BODY.length() + "}");
         assertThat(ticket.status()).isEqualTo(201);

@@ -32,7 +32,10 @@ public final class EnvironmentVariables {
     // ---- gate / API ----
     /** Public base URL of the HTTP API, used to build results URLs (e.g. https://abc.execute-api...). */
     public static final String API_BASE_URL = "SIEVE_API_BASE_URL";
-    /** Largest item count answered in real-time mode; more items go async. */
+    /**
+     * Largest item count answered in real-time mode; more items go async. Default 1000, at most 10,000: a
+     * real-time answer carries every item and must stay under Lambda's 6 MB response limit.
+     */
     public static final String REALTIME_MAX_ITEMS = "SIEVE_REALTIME_MAX_ITEMS";
     /** How long the real-time handler waits for escalated items before answering {@code pending}. */
     public static final String REALTIME_BUDGET_MS = "SIEVE_REALTIME_BUDGET_MS";
