@@ -43,15 +43,8 @@ public final class ApiRoutes {
 
     /**
      * Answers one call. Every route but {@code GET /v1/openapi.json} needs a tenant, resolved from {@code
-     * caller} (401 without credentials, 403 when they name no valid tenant).
-     */
-    public ApiResponse handle(String method, String path, byte[] body, Caller caller, String awsRequestId) {
-        return handle(method, path, "", body, caller, awsRequestId);
-    }
-
-    /**
-     * Answers one call with its query string ({@code rawQuery}: as sent, percent-encoded, without the
-     * {@code ?}; null or empty for none).
+     * caller} (401 without credentials, 403 when they name no valid tenant). {@code rawQuery} is the query
+     * string as sent (percent-encoded, without the {@code ?}; null or empty for none).
      */
     public ApiResponse handle(
             String method, String path, String rawQuery, byte[] body, Caller caller, String awsRequestId) {
