@@ -61,7 +61,7 @@ public final class DynamoDbRequestStore implements RequestStore {
     }
 
     @Override
-    public void create(
+    public boolean create(
             String requestId,
             String mode,
             String modeReason,
@@ -82,9 +82,51 @@ public final class DynamoDbRequestStore implements RequestStore {
         item.put(TableSchema.TTL, n(ttlEpochSeconds));
         putGateEntries(requestId, entries, item);
         try {
-            dynamoDb.putItem(b -> b.tableName(table).item(item));
+            dynamoDb.putItem(b -> b.tableName(table)
+                    .item(item)
+                    .conditionExpression(Conditions.NEW_ROW)
+                    .expressionAttributeNames(Map.of("#sk", TableSchema.SK)));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
         } catch (SdkException e) {
             throw AwsFailures.classify("DynamoDB PutItem", e);
+        }
+    }
+
+    @Override
+    public Optional<IdempotencyClaim> claimIdempotencyKey(
+            String scopedKey, String requestId, String bodySha256, long ttlEpochSeconds) {
+        Map<String, AttributeValue> key =
+                Map.of(TableSchema.PK, s(TableSchema.idempotencyKey(scopedKey)), TableSchema.SK, s(TableSchema.CLAIM));
+        Map<String, AttributeValue> item = new HashMap<>(key);
+        item.put(TableSchema.REQUEST_ID, s(requestId));
+        item.put(TableSchema.BODY_SHA256, s(bodySha256));
+        item.put(TableSchema.TTL, n(ttlEpochSeconds));
+        try {
+            dynamoDb.putItem(b -> b.tableName(table)
+                    .item(item)
+                    .conditionExpression(Conditions.NEW_ROW)
+                    .expressionAttributeNames(Map.of("#sk", TableSchema.SK)));
+            return Optional.empty();
+        } catch (ConditionalCheckFailedException e) {
+            // claimed before: read it (consistently: the claim may be milliseconds old)
+        } catch (SdkException e) {
+            throw AwsFailures.classify("DynamoDB PutItem", e);
+        }
+        try {
+            Map<String, AttributeValue> earlier = dynamoDb.getItem(
+                            b -> b.tableName(table).key(key).consistentRead(true))
+                    .item();
+            if (earlier == null || earlier.isEmpty()) {
+                // expired between the put and the read: claim again
+                return claimIdempotencyKey(scopedKey, requestId, bodySha256, ttlEpochSeconds);
+            }
+            return Optional.of(new IdempotencyClaim(
+                    earlier.get(TableSchema.REQUEST_ID).s(),
+                    earlier.get(TableSchema.BODY_SHA256).s()));
+        } catch (SdkException e) {
+            throw AwsFailures.classify("DynamoDB GetItem", e);
         }
     }
 

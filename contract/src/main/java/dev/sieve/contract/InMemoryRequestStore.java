@@ -15,9 +15,10 @@ public final class InMemoryRequestStore implements RequestStore {
     private record Row(Meta meta, List<GateEntry> entries, Map<String, ItemResult> results) {}
 
     private final Map<String, Row> rows = new ConcurrentHashMap<>();
+    private final Map<String, IdempotencyClaim> claims = new ConcurrentHashMap<>();
 
     @Override
-    public synchronized void create(
+    public synchronized boolean create(
             String requestId,
             String mode,
             String modeReason,
@@ -25,6 +26,9 @@ public final class InMemoryRequestStore implements RequestStore {
             long expected,
             long nowMs,
             long ttlEpochSeconds) {
+        if (rows.containsKey(requestId)) {
+            return false; // Conditions.NEW_ROW
+        }
         RequestState state = expected == 0 ? RequestState.COMPLETE : RequestState.PENDING;
         rows.put(
                 requestId,
@@ -32,6 +36,14 @@ public final class InMemoryRequestStore implements RequestStore {
                         new Meta(requestId, state, mode, modeReason, expected, 0, nowMs, null),
                         List.copyOf(entries),
                         new LinkedHashMap<>()));
+        return true;
+    }
+
+    @Override
+    public Optional<IdempotencyClaim> claimIdempotencyKey(
+            String scopedKey, String requestId, String bodySha256, long ttlEpochSeconds) {
+        IdempotencyClaim earlier = claims.putIfAbsent(scopedKey, new IdempotencyClaim(requestId, bodySha256));
+        return Optional.ofNullable(earlier);
     }
 
     @Override

@@ -28,8 +28,11 @@ public interface RequestStore {
             long createdAtMs,
             String error) {}
 
-    /** Writes a new request's META item (state PENDING, or COMPLETE when nothing was escalated). */
-    void create(
+    /**
+     * Writes a new request's META item (state PENDING, or COMPLETE when nothing was escalated); false, and
+     * nothing written, when the request exists already (a retry under the same Idempotency-Key).
+     */
+    boolean create(
             String requestId,
             String mode,
             String modeReason,
@@ -37,6 +40,16 @@ public interface RequestStore {
             long expected,
             long nowMs,
             long ttlEpochSeconds);
+
+    /** A client's Idempotency-Key as claimed: the request it created and the SHA-256 (hex) of its body. */
+    record IdempotencyClaim(String requestId, String bodySha256) {}
+
+    /**
+     * Claims the tenant-scoped Idempotency-Key {@code scopedKey} for {@code requestId}, once: empty when
+     * this call claimed it, else the earlier claim (the caller compares the body and replays that request).
+     */
+    Optional<IdempotencyClaim> claimIdempotencyKey(
+            String scopedKey, String requestId, String bodySha256, long ttlEpochSeconds);
 
     /** Records that an upload URL was handed out for {@code requestId}. */
     void createAwaitingUpload(String requestId, long nowMs, long ttlEpochSeconds);

@@ -48,6 +48,33 @@ abstract class RequestStoreContract {
     }
 
     @Test
+    void create_whenTheRequestExists_writesNothingAndSaysSo() {
+        String id = id();
+        assertThat(store().create(id, "async", "asked", entries(2), 2, 0, 0)).isTrue();
+
+        assertThat(store().create(id, "realtime", "small", entries(1), 0, 9, 0)).isFalse();
+
+        RequestStore.Meta meta = store().meta(id).orElseThrow();
+        assertThat(meta.state()).isEqualTo(RequestState.PENDING);
+        assertThat(meta.expected()).isEqualTo(2);
+        assertThat(store().gateEntries(id)).hasSize(2);
+    }
+
+    @Test
+    void claimIdempotencyKey_whenClaimedBefore_answersTheFirstClaimWhateverTheBody() {
+        String key = "acme/" + id();
+        assertThat(store().claimIdempotencyKey(key, "r1", "aaa", 0)).isEmpty();
+
+        assertThat(store().claimIdempotencyKey(key, "r2", "bbb", 0))
+                .contains(new RequestStore.IdempotencyClaim("r1", "aaa"));
+        assertThat(store().claimIdempotencyKey(key, "r3", "aaa", 0))
+                .contains(new RequestStore.IdempotencyClaim("r1", "aaa"));
+        // Keys are per tenant: the same key of another tenant is another claim.
+        assertThat(store().claimIdempotencyKey("globex/" + key.substring(5), "r4", "aaa", 0))
+                .isEmpty();
+    }
+
+    @Test
     void meta_whenUnknown_isEmpty() {
         assertThat(store().meta(id())).isEmpty();
         assertThat(store().gateEntries(id())).isEmpty();

@@ -5,6 +5,8 @@ import dev.sieve.gate.JsonLog;
 import dev.sieve.gate.batch.JobService;
 import dev.sieve.gate.service.BodyTooLargeException;
 import dev.sieve.gate.service.GateService;
+import dev.sieve.gate.service.IdempotencyConflictException;
+import dev.sieve.gate.service.IdempotencyKey;
 import dev.sieve.gate.service.InvalidRequestException;
 import dev.sieve.gate.service.ModelNotLoadedException;
 import dev.sieve.gate.service.NotFoundException;
@@ -23,7 +25,7 @@ import java.util.Objects;
 
 /**
  * Routes API calls to the services and maps their typed errors to HTTP, once: invalid input → 400, no
- * credentials → 401, no valid tenant → 403, unknown id (or another tenant's) or route → 404, wrong method → 405, body too large → 413, over the tenant's quota or throttled → 429, unavailable →
+ * credentials → 401, no valid tenant → 403, unknown id (or another tenant's) or route → 404, wrong method → 405, body too large → 413, Idempotency-Key reused with another body → 422, over the tenant's quota or throttled → 429, unavailable →
  * 503 (both with {@code Retry-After}), anything else → 500 logged once with the request id.
  */
 public final class ApiRoutes {
@@ -44,15 +46,23 @@ public final class ApiRoutes {
     /**
      * Answers one call. Every route but {@code GET /v1/openapi.json} needs a tenant, resolved from {@code
      * caller} (401 without credentials, 403 when they name no valid tenant). {@code rawQuery} is the query
-     * string as sent (percent-encoded, without the {@code ?}; null or empty for none).
+     * string as sent (percent-encoded, without the {@code ?}; null or empty for none); {@code headers} the
+     * request's headers (names in any case; null for none).
      */
     public ApiResponse handle(
-            String method, String path, String rawQuery, byte[] body, Caller caller, String awsRequestId) {
+            String method,
+            String path,
+            String rawQuery,
+            Map<String, String> headers,
+            byte[] body,
+            Caller caller,
+            String awsRequestId) {
         try {
             return route(
                     method == null ? "" : method.toUpperCase(java.util.Locale.ROOT),
                     path == null ? "" : path,
                     rawQuery,
+                    headers,
                     body,
                     caller);
         } catch (UnauthenticatedException e) {
@@ -71,6 +81,8 @@ public final class ApiRoutes {
                     e.limit(),
                     e.getMessage(),
                     Map.of("Retry-After", Long.toString(e.retryAfterSeconds())));
+        } catch (IdempotencyConflictException e) {
+            return error(422, "idempotency_key_reused", IdempotencyKey.HEADER, e.getMessage(), Map.of());
         } catch (InvalidRequestException e) {
             return error(400, "invalid_request", e.field(), e.rule(), Map.of());
         } catch (NotFoundException e) {
@@ -110,7 +122,8 @@ public final class ApiRoutes {
         }
     }
 
-    private ApiResponse route(String method, String path, String rawQuery, byte[] body, Caller caller) {
+    private ApiResponse route(
+            String method, String path, String rawQuery, Map<String, String> headers, byte[] body, Caller caller) {
         String[] parts = path.replaceAll("/+$", "").split("/");
         // parts[0] is "" (leading slash), parts[1] "v1"
         if (parts.length < 3 || !parts[1].equals("v1")) {
@@ -122,8 +135,10 @@ public final class ApiRoutes {
                 case "classify" -> {
                     requireMethod(method, "POST", path);
                     Tenant tenant = tenants.resolve(caller);
-                    GateService.Outcome outcome = gateService.classify(tenant, body == null ? new byte[0] : body);
-                    return json(outcome.statusCode(), outcome.view());
+                    GateService.Outcome outcome = gateService.classify(
+                            tenant, body == null ? new byte[0] : body, IdempotencyKey.from(headers));
+                    ApiResponse response = json(outcome.statusCode(), outcome.view());
+                    return outcome.replayed() ? response.withHeader(IdempotencyKey.REPLAYED_HEADER, "true") : response;
                 }
                 case "uploads" -> {
                     requireMethod(method, "POST", path);

@@ -36,7 +36,13 @@ public final class HttpApiHandler implements RequestHandler<APIGatewayV2HTTPEven
                         ? null
                         : event.getRequestContext().getRequestId();
         ApiResponse response = routes.handle(
-                method, event.getRawPath(), event.getRawQueryString(), body(event), caller(event), awsRequestId);
+                method,
+                event.getRawPath(),
+                event.getRawQueryString(),
+                event.getHeaders(),
+                body(event),
+                caller(event),
+                awsRequestId);
         return APIGatewayV2HTTPResponse.builder()
                 .withStatusCode(response.statusCode())
                 .withHeaders(response.headers())

@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -78,14 +79,26 @@ public final class GateService {
                 new DynamoDbRequestStore(clients.dynamoDb(), clients.s3(), config.tableName(), config.bucketName());
     }
 
-    /** HTTP status and body of a classify call: 200 (real-time) or 202 (async). */
-    public record Outcome(int statusCode, RequestView view) {}
+    /**
+     * HTTP status and body of a classify call: 200 (real-time) or 202 (async); {@code replayed} when an
+     * Idempotency-Key retry answers the request an earlier call created.
+     */
+    public record Outcome(int statusCode, RequestView view, boolean replayed) {
+        Outcome(int statusCode, RequestView view) {
+            this(statusCode, view, false);
+        }
+    }
+
+    /** {@link #classify(Tenant, byte[], Optional)} without an Idempotency-Key. */
+    public Outcome classify(Tenant tenant, byte[] body) {
+        return classify(tenant, body, Optional.empty());
+    }
 
     /**
      * Classifies one request of {@code tenant}: validated, counted against the tenant's quota (429 when
      * over it, before anything is stored), then stored under the tenant's keys.
      */
-    public Outcome classify(Tenant tenant, byte[] body) {
+    public Outcome classify(Tenant tenant, byte[] body, Optional<IdempotencyKey> idempotencyKey) {
         long startNanos = System.nanoTime();
         if (body != null && body.length > GateConfig.MAX_BODY_BYTES) {
             throw new BodyTooLargeException(body.length, GateConfig.MAX_BODY_BYTES);
@@ -94,9 +107,31 @@ public final class GateService {
         ModeSelector.Selection selection =
                 modeSelector.select(body.length, request.items().size(), request.mode());
         LoadedGate current = gate.current(); // no model yet: 503 before anything is counted or stored
-        quotas.admit(tenant, request.items().size());
         String requestId = UUID.randomUUID().toString();
+        if (idempotencyKey.isPresent()) {
+            String bodySha256 = IdempotencyKey.bodySha256(body);
+            Optional<RequestStore.IdempotencyClaim> earlier = store.claimIdempotencyKey(
+                    tenant.scope(idempotencyKey.get().value()), requestId, bodySha256, ttl(clock.instant()));
+            if (earlier.isPresent()) {
+                if (!earlier.get().bodySha256().equals(bodySha256)) {
+                    throw new IdempotencyConflictException("this Idempotency-Key was sent before with another body;"
+                            + " send a new key for a new request, or the same body to get the earlier answer");
+                }
+                requestId = earlier.get().requestId();
+                Optional<Outcome> replay = replay(tenant, requestId);
+                if (replay.isPresent()) {
+                    return replay.get();
+                }
+                // The first call claimed the key and stopped before storing its request: store it now.
+            }
+        }
+        quotas.admit(tenant, request.items().size());
         Accepted accepted = accept(current, tenant, requestId, request, selection, true);
+        if (!accepted.stored()) {
+            // A concurrent retry under the same key stored it first.
+            String id = requestId;
+            return replay(tenant, id).orElseThrow(() -> new IllegalStateException("request " + id + " vanished"));
+        }
         if (selection.mode() == Mode.ASYNC) {
             record(tenant, selection.mode(), accepted, startNanos);
             return new Outcome(
@@ -278,7 +313,17 @@ public final class GateService {
         record(tenant, Mode.ASYNC, accepted, startNanos);
     }
 
-    private record Accepted(List<GateEntry> entries, int escalated, RoutingMonitor.Tally tally) {}
+    /** @param stored false when the request existed already (nothing was stored or queued) */
+    private record Accepted(List<GateEntry> entries, int escalated, RoutingMonitor.Tally tally, boolean stored) {}
+
+    /** The answer to a retry of an existing request: its current view, with the status its mode answers. */
+    private Optional<Outcome> replay(Tenant tenant, String requestId) {
+        if (store.meta(tenant.scope(requestId)).isEmpty()) {
+            return Optional.empty();
+        }
+        RequestView view = results(tenant, requestId);
+        return Optional.of(new Outcome("async".equals(view.mode()) ? 202 : 200, view, true));
+    }
 
     /** Gates, stores (under the tenant's scoped id) and enqueues one request's items. */
     private Accepted accept(
@@ -303,16 +348,18 @@ public final class GateService {
         }
         Instant now = clock.instant();
         if (create) {
-            store.create(
+            if (!store.create(
                     requestId,
                     selection.mode().wireName(),
                     selection.reason(),
                     entries,
                     escalated.size(),
                     now.toEpochMilli(),
-                    ttl(now));
+                    ttl(now))) {
+                return new Accepted(entries, 0, routing.tally(current), false);
+            }
         } else if (!store.startUploaded(requestId, entries, escalated.size())) {
-            return new Accepted(entries, 0, routing.tally(current));
+            return new Accepted(entries, 0, routing.tally(current), false);
         }
         if (!escalated.isEmpty()) {
             boolean realtime = selection.mode() == Mode.REALTIME;
@@ -333,7 +380,7 @@ public final class GateService {
                 throw e;
             }
         }
-        return new Accepted(entries, escalated.size(), tally);
+        return new Accepted(entries, escalated.size(), tally, true);
     }
 
     private Map<String, ItemResult> awaitExpert(String requestId, long deadlineNanos) {

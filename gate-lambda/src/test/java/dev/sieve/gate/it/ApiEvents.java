@@ -22,11 +22,18 @@ final class ApiEvents {
      * {@code path} starts the raw query string, as API Gateway splits it.
      */
     static APIGatewayV2HTTPEvent event(String method, String path, String body, Map<String, String> claims) {
+        return event(method, path, body, claims, Map.of());
+    }
+
+    /** The same with request headers (API Gateway passes their names in lower case). */
+    static APIGatewayV2HTTPEvent event(
+            String method, String path, String body, Map<String, String> claims, Map<String, String> headers) {
         int q = path.indexOf('?');
         String rawPath = q < 0 ? path : path.substring(0, q);
         return APIGatewayV2HTTPEvent.builder()
                 .withRawPath(rawPath)
                 .withRawQueryString(q < 0 ? "" : path.substring(q + 1))
+                .withHeaders(headers)
                 .withBody(body)
                 .withIsBase64Encoded(false)
                 .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()

@@ -133,7 +133,12 @@ class GateApiIT {
 
     /** A call whose JWT authorizer passed {@code claims} (null: no authorizer context). */
     private Reply callAs(Map<String, String> claims, String method, String path, String body) {
-        APIGatewayV2HTTPEvent event = ApiEvents.event(method, path, body, claims);
+        return callWith(claims, Map.of(), method, path, body);
+    }
+
+    private Reply callWith(
+            Map<String, String> claims, Map<String, String> headers, String method, String path, String body) {
+        APIGatewayV2HTTPEvent event = ApiEvents.event(method, path, body, claims, headers);
         APIGatewayV2HTTPResponse response = api.handleRequest(event, null);
         assertThat(openApi.validateResponse(method, path, response.getStatusCode(), response.getBody()))
                 .as(
@@ -275,6 +280,53 @@ class GateApiIT {
         Reply all = call("GET", "/v1/results/" + requestId, null);
         assertThat(all.json().path("items")).hasSize(60);
         assertThat(all.json().has("next_cursor")).isFalse();
+    }
+
+    @Test
+    void classify_whenRetriedWithTheSameIdempotencyKey_answersTheFirstRequestAndQueuesNothingMore() {
+        Map<String, String> claims = Map.of("sub", "user-1", "tenant", ApiEvents.TENANT);
+        Map<String, String> key = Map.of("idempotency-key", "retry-" + java.util.UUID.randomUUID());
+        String body = Json.write(Map.of(
+                "mode",
+                "async",
+                "items",
+                List.of(Map.of("id", "a", "text", "maybe"), Map.of("id", "b", "text", "spam"))));
+
+        Reply first = callWith(claims, key, "POST", "/v1/classify", body);
+        Reply retry = callWith(claims, key, "POST", "/v1/classify", body);
+
+        assertThat(first.status()).isEqualTo(202);
+        assertThat(retry.status()).isEqualTo(202);
+        assertThat(retry.json().path("request_id").asText())
+                .isEqualTo(first.json().path("request_id").asText());
+        assertThat(retry.headers()).containsEntry("Idempotent-Replayed", "true");
+        assertThat(first.headers()).doesNotContainKey("Idempotent-Replayed");
+        // One request, one queue message: the retry stored and queued nothing.
+        assertThat(responder.drain(resources.asyncQueueUrl())).isEqualTo(1);
+        assertThat(callWith(
+                                claims,
+                                key,
+                                "GET",
+                                "/v1/results/" + first.json().path("request_id").asText(),
+                                null)
+                        .json()
+                        .path("status")
+                        .asText())
+                .isEqualTo("complete");
+
+        // The same key with another body is the client's mistake, named.
+        Reply other = callWith(claims, key, "POST", "/v1/classify", ApiEvents.items("another"));
+        assertThat(other.status()).isEqualTo(422);
+        assertThat(other.json().path("error").path("field").asText()).isEqualTo("Idempotency-Key");
+        // Another tenant's same key is its own.
+        Reply globex = callWith(Map.of("sub", "g", "tenant", "globex"), key, "POST", "/v1/classify", body);
+        assertThat(globex.status()).isEqualTo(202);
+        assertThat(globex.json().path("request_id").asText())
+                .isNotEqualTo(first.json().path("request_id").asText());
+        // A key that is not printable ASCII is a 400 naming the header.
+        Reply bad = callWith(claims, Map.of("idempotency-key", "has space"), "POST", "/v1/classify", body);
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().path("error").path("field").asText()).isEqualTo("Idempotency-Key");
     }
 
     @Test

@@ -17,7 +17,10 @@ package dev.sieve.shared.result;
  * QUOTA#&lt;tenant&gt;              RATE            the tenant's rate limiter ({@link #TAT}: theoretical arrival time, epoch µs)
  * QUOTA#&lt;tenant&gt;              DAY#&lt;date&gt;      items admitted on one UTC day ({@link #COUNT}), ttl
  * CACHE#&lt;bundleVersion&gt;#&lt;sha256&gt;  ANSWER  the expert's probabilities for one normalized text
- *                                    ({@link TextFingerprint}), ttl (response cache)
+ *                                    ({@link TextFingerprint}: of tenant and text unless the cache is shared
+ *                                    by the deployment), ttl (response cache)
+ * IDEM#&lt;tenant&gt;/&lt;key&gt;         CLAIM           a client's Idempotency-Key: {@link #REQUEST_ID} it created and
+ *                                             {@link #BODY_SHA256} of the body it came with, ttl
  * </pre>
  *
  * An item result is written with {@code attribute_not_exists(sk)} in the same transaction as the
@@ -71,6 +74,16 @@ public final class TableSchema {
     public static final String JOB_ID = "job_id";
     public static final String TAT = "tat";
     public static final String COUNT = "count";
+
+    public static final String IDEMPOTENCY_PREFIX = "IDEM#";
+    public static final String CLAIM = "CLAIM";
+    public static final String REQUEST_ID = "request_id";
+    public static final String BODY_SHA256 = "body_sha256";
+
+    /** The partition key of a tenant-scoped Idempotency-Key ({@code <tenant>/<key>}). */
+    public static String idempotencyKey(String scopedKey) {
+        return IDEMPOTENCY_PREFIX + scopedKey;
+    }
 
     public static final String CACHE_PREFIX = "CACHE#";
     public static final String CACHE_ANSWER = "ANSWER";
