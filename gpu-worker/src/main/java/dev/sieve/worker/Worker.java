@@ -86,7 +86,7 @@ public final class Worker implements AutoCloseable {
         this.leases = new LeaseKeeper(inFlight, batcher, acks, queues, config.visibilityTimeout());
         this.protection = new ProtectionKeeper(
                 b.protection != null ? b.protection : TaskProtection.none(), inFlight, heartbeat, clock);
-        this.outages = new TransientRetry(heartbeat, leases, metrics, clock);
+        this.outages = new TransientRetry(heartbeat, leases, metrics, clock, config.outageHold());
         this.writer = new ResultWriter(config, sink, leases, metrics, expert.labels(), outages);
         this.cache = new AnswerCache(
                 b.responseCache != null ? b.responseCache : ResponseCache.none(),

@@ -46,6 +46,7 @@ import java.util.regex.Pattern;
  *     sends the job's ASSEMBLE task there, when absent assembly waits for a {@code GET /v1/jobs/{id}}
  * @param expertPrecision which of the bundle's expert graphs is served (fp16 only on CUDA)
  * @param cacheTtl how long an expert answer stays in the response cache; zero = no cache
+ * @param outageHold how long a message is held through a dependency outage before it is given back
  * @param cacheAcrossTenants whether one tenant's items may be answered from another tenant's cached answers
  *     ({@code SIEVE_CACHE_SCOPE=deployment}); off by default, so the cache reveals nothing across tenants
  */
@@ -76,7 +77,8 @@ public record WorkerConfig(
         Optional<String> jobsQueueUrl,
         ExpertPrecision expertPrecision,
         Duration cacheTtl,
-        boolean cacheAcrossTenants) {
+        boolean cacheAcrossTenants,
+        Duration outageHold) {
 
     /** The SDK's standard variable for a custom S3 endpoint (read only to choose path-style addressing). */
     public static final String AWS_ENDPOINT_URL_S3 = "AWS_ENDPOINT_URL_S3";
@@ -143,7 +145,8 @@ public record WorkerConfig(
                 Optional.ofNullable(settings.optional(EnvironmentVariables.JOBS_QUEUE_URL, null)),
                 precision,
                 Duration.ofHours(settings.intInRange(EnvironmentVariables.CACHE_TTL_HOURS, 24, 0, 24 * 365)),
-                cacheAcrossTenants(settings));
+                cacheAcrossTenants(settings),
+                Duration.ofSeconds(settings.intInRange(EnvironmentVariables.OUTAGE_HOLD_S, 900, 0, 43_200)));
     }
 
     /** Whether the expert runs on a CUDA device. */
@@ -185,7 +188,8 @@ public record WorkerConfig(
                 jobsQueueUrl,
                 expertPrecision,
                 cacheTtl,
-                cacheAcrossTenants);
+                cacheAcrossTenants,
+                outageHold);
     }
 
     private static boolean cacheAcrossTenants(Settings settings) {

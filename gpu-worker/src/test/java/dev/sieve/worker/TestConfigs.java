@@ -65,6 +65,7 @@ public final class TestConfigs {
                 c.jobsQueueUrl(),
                 c.expertPrecision(),
                 c.cacheTtl(),
-                c.cacheAcrossTenants());
+                c.cacheAcrossTenants(),
+                c.outageHold());
     }
 }

@@ -56,12 +56,15 @@ class WorkerIT {
     private final List<Worker> workers = new ArrayList<>();
     private final List<String> metricLines = new CopyOnWriteArrayList<>();
     private Expert expert;
+    /** The S3 client the workers read queue payloads with (a test may inject an outage into it). */
+    private S3Client payloadS3;
 
     @BeforeEach
     void setUp() {
         sqs = AWS.sqsClient();
         dynamo = AWS.dynamoDbClient();
         s3 = AWS.s3Client();
+        payloadS3 = s3;
         resources = SieveResources.create(AWS, SieveResources.uniquePrefix("wk"));
         expert = TestExperts.open();
     }
@@ -112,7 +115,7 @@ class WorkerIT {
                         Clock.systemUTC(),
                         sqs,
                         config.jobsQueueUrl()))
-                .payloads(new PayloadReader(s3)::read)
+                .payloads(new PayloadReader(payloadS3)::read)
                 .responseCache(
                         new DynamoDbResponseCache(dynamo, config.tableName(), config.cacheTtl(), Clock.systemUTC()))
                 .metrics(EmfMetrics.to("SieveIT", Map.of("service", "worker"), metricLines::add, Clock.systemUTC()))
@@ -152,6 +155,83 @@ class WorkerIT {
             System.out.printf(
                     "{\"outage_s\":30,\"injected_failures\":%d,\"transient_retries\":%d,\"completed_after_s\":%.1f,\"dlq\":0}%n",
                     outage.injected(), worker.stats().transientRetries(), seconds);
+        } finally {
+            workers.forEach(w -> w.drain(Duration.ZERO));
+            workers.clear();
+            failing.close();
+        }
+    }
+
+    @Test
+    void worker_whenS3IsDownWhileLoadingAPayload_holdsTheMessageAndAnswersItOnceS3IsBack() throws Exception {
+        Outage outage = Outage.s3();
+        S3Client failing = AWS.s3Client(List.of(outage));
+        try {
+            putRequestMeta("payload-outage", 3);
+            String body = viaS3Payload("payload-outage", 3);
+            outage.start(Duration.ofSeconds(8));
+            send(Priority.ASYNC, body);
+            payloadS3 = failing;
+
+            Worker worker = startWorker(Map.of());
+
+            await(() -> "COMPLETE".equals(meta("payload-outage", TableSchema.STATE)), Duration.ofSeconds(90));
+            assertThat(outage.injected()).isPositive();
+            assertThat(worker.stats().transientRetries()).isPositive();
+            assertThat(meta("payload-outage", TableSchema.ANSWERED)).isEqualTo("3");
+            await(() -> queueEmpty(Priority.ASYNC), Duration.ofSeconds(20));
+            assertThat(dlqDepth(Priority.ASYNC)).isZero();
+            assertThat(worker.stats().poisonMessages()).isZero();
+        } finally {
+            workers.forEach(w -> w.drain(Duration.ZERO));
+            workers.clear();
+            failing.close();
+        }
+    }
+
+    @Test
+    void drain_whenAMessageIsHeldThroughAnOutage_givesItBackAtOnceAndAnotherWorkerAnswersIt() throws Exception {
+        Outage outage = new Outage();
+        DynamoDbClient failing = AWS.dynamoDbClient(List.of(outage));
+        try {
+            putRequestMeta("held", 4);
+            outage.start(Duration.ofMinutes(10));
+            send(Priority.ASYNC, request("held", Priority.ASYNC, 4));
+            Worker sick = startWorker(Map.of(), failing);
+            await(() -> sick.stats().transientRetries() > 0, Duration.ofSeconds(60));
+
+            sick.drain(Duration.ofSeconds(2));
+            workers.remove(sick);
+
+            // Given back at once: visible now, not when the 6 s lease runs out (SIGTERM calls the same drain).
+            assertThat(notVisible(Priority.ASYNC)).isZero();
+            startWorker(Map.of());
+            await(() -> "COMPLETE".equals(meta("held", TableSchema.STATE)), Duration.ofSeconds(60));
+            assertThat(meta("held", TableSchema.ANSWERED)).isEqualTo("4");
+            assertThat(dlqDepth(Priority.ASYNC)).isZero();
+        } finally {
+            workers.forEach(w -> w.drain(Duration.ZERO));
+            workers.clear();
+            failing.close();
+        }
+    }
+
+    @Test
+    void worker_whenAnOutageOutlastsTheHoldWindow_givesTheWorkBackUntilTheDlqTakesIt() throws Exception {
+        Outage outage = new Outage();
+        DynamoDbClient failing = AWS.dynamoDbClient(List.of(outage));
+        try {
+            putRequestMeta("outlasted", 2);
+            outage.start(Duration.ofMinutes(10));
+            send(Priority.ASYNC, request("outlasted", Priority.ASYNC, 2));
+
+            // Held 1 s per receive, then given back with a receive spent: after the queue's receive
+            // budget the DLQ holds it (where the reaper fails the request), instead of a worker forever.
+            Worker worker = startWorker(Map.of("SIEVE_OUTAGE_HOLD_S", "1"), failing);
+
+            await(() -> dlqDepth(Priority.ASYNC) == 1, Duration.ofSeconds(150));
+            assertThat(worker.stats().transientRetries()).isPositive();
+            assertThat(outage.injected()).isPositive();
         } finally {
             workers.forEach(w -> w.drain(Duration.ZERO));
             workers.clear();
@@ -559,6 +639,13 @@ class WorkerIT {
                 .attributes();
         return "0".equals(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
                 && "0".equals(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+    }
+
+    private int notVisible(Priority priority) {
+        return Integer.parseInt(sqs.getQueueAttributes(r -> r.queueUrl(resources.queueUrl(priority))
+                        .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+                .attributes()
+                .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
     }
 
     private int dlqDepth(Priority priority) {

@@ -14,14 +14,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Transient is not poison: a dependency outage ({@link Faults#isTransient}) while loading a payload
  * or writing results is not the message's fault. The worker keeps the message (the heart-beat keeps
- * its lease) and tries again with back-off (0.5 s doubling to 30 s) for up to {@link #WINDOW}, so an
+ * its lease) and tries again with back-off (0.5 s doubling to 30 s) for up to {@code SIEVE_OUTAGE_HOLD_S} (15 minutes by default), so an
  * outage of a few minutes spends none of the message's receives, which stay its poison budget.
  */
 public final class TransientRetry {
     private static final Logger LOG = LoggerFactory.getLogger(TransientRetry.class);
-
-    /** Longest outage a held message rides out before it is released (and a receive spent). */
-    public static final Duration WINDOW = Duration.ofMinutes(15);
 
     /** The {@code number}-th attempt; {@code sinceMillis} is when an outage first stopped it (-1: none). */
     public record Attempt(int number, long sinceMillis) {
@@ -32,10 +29,14 @@ public final class TransientRetry {
     private final LeaseKeeper leases;
     private final WorkerMetrics metrics;
     private final Clock clock;
+    private final long windowMillis;
     private final Set<InFlightMessage> held = ConcurrentHashMap.newKeySet();
     private volatile boolean stopped;
 
-    public TransientRetry(Heartbeat heartbeat, LeaseKeeper leases, WorkerMetrics metrics, Clock clock) {
+    /** @param window the longest outage a held message rides out before it is released (and a receive spent) */
+    public TransientRetry(
+            Heartbeat heartbeat, LeaseKeeper leases, WorkerMetrics metrics, Clock clock, Duration window) {
+        this.windowMillis = window.toMillis();
         this.heartbeat = heartbeat;
         this.leases = leases;
         this.metrics = metrics;
@@ -51,7 +52,7 @@ public final class TransientRetry {
             InFlightMessage message, RuntimeException error, Attempt attempt, Executor pool, Consumer<Attempt> retry) {
         long now = clock.millis();
         long since = attempt.sinceMillis() < 0 ? now : attempt.sinceMillis();
-        if (stopped || !Faults.isTransient(error) || now - since >= WINDOW.toMillis()) {
+        if (stopped || !Faults.isTransient(error) || now - since >= windowMillis) {
             return false;
         }
         long delay = Math.min(30_000L, 500L << Math.min(6, attempt.number() - 1));

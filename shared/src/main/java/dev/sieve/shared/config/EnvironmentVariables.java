@@ -103,6 +103,12 @@ public final class EnvironmentVariables {
     /** Seconds a message for another bundle version stays invisible after this worker releases it. */
     public static final String RELEASE_DELAY_S = "SIEVE_RELEASE_DELAY_S";
     /**
+     * Seconds a worker holds a message through a dependency outage (DynamoDB, S3 or SQS throttled or
+     * down), retrying with back-off, before it gives the message back and spends one of its receives.
+     * Default 900 (15 minutes).
+     */
+    public static final String OUTAGE_HOLD_S = "SIEVE_OUTAGE_HOLD_S";
+    /**
      * Hours an expert answer stays in the response cache (DynamoDB, keyed by bundle version and the
      * text's fingerprint); {@code 0} turns the cache off. Default 24.
      */
