@@ -67,7 +67,7 @@ public record GateRuntime(
         RoutingMonitor routing = new RoutingMonitor(metrics);
         Quotas quotas = new DynamoDbQuotas(clients.dynamoDb(), config.tableName(), config.tenants(), clock);
         GateService gateService = new GateService(config, gate, clients, metrics, routing, quotas, clock);
-        JobService jobService = new JobService(config, gate, clients, events, routing, clock);
+        JobService jobService = new JobService(config, gate, clients, events, routing, quotas, clock);
         return new GateRuntime(
                 config,
                 clients,

@@ -37,6 +37,8 @@ class TenantIsolationIT {
     private static final String SMALL = "small";
     /** Tenant with a tiny daily quota. */
     private static final String DAILY = "daily";
+    /** Tenant with a daily quota that one batch job uses up. */
+    private static final String JOBDAY = "jobday";
 
     private static LocalSieve sieve;
     private final HttpClient http =
@@ -54,7 +56,7 @@ class TenantIsolationIT {
                         Map.of(
                                 EnvironmentVariables.QUOTA_OVERRIDES,
                                 "{\"" + SMALL + "\":{\"items_per_second\":2,\"burst_seconds\":1}," + "\"" + DAILY
-                                        + "\":{\"daily_items\":3}}")),
+                                        + "\":{\"daily_items\":3},\"" + JOBDAY + "\":{\"daily_items\":3}}")),
                 confidentGate(),
                 "unused");
     }
@@ -200,6 +202,45 @@ class TenantIsolationIT {
                 .as("a refused request used none of the day's allowance")
                 .isEqualTo(200);
         assertThat(call(A, "POST", "/v1/classify", items(3)).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aBatchJobsLines_countTowardTheDay_andAJobOnAUsedUpDayGets429() throws Exception {
+        String key = "jobs/in/" + JOBDAY + "/four.jsonl";
+        try (S3Client s3 = sieve.backend().s3().get()) {
+            s3.putObject(
+                    b -> b.bucket(sieve.resources().bucketName()).key(key),
+                    RequestBody.fromString("{\"text\":\"a\"}\n{\"text\":\"b\"}\n{\"text\":\"c\"}\n{\"text\":\"d\"}\n"));
+        }
+        // Room left today: the job starts (a started job is never refused half-way) ...
+        Reply job = call(JOBDAY, "POST", "/v1/jobs", "{\"manifest\":\"" + key + "\"}");
+        assertThat(job.status()).isEqualTo(202);
+        String jobId = job.json().path("job_id").asText();
+        long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            JsonNode state = call(JOBDAY, "GET", "/v1/jobs/" + jobId, null).json();
+            if ("complete".equals(state.path("state").asText())) {
+                break;
+            }
+            assertThat(System.nanoTime())
+                    .as("job complete within 60 s: %s", state)
+                    .isLessThan(until);
+            Thread.sleep(200);
+        }
+
+        // ... and its 4 lines used up the day's 3: new work is refused until midnight UTC.
+        String other = "jobs/in/" + JOBDAY + "/more.jsonl";
+        try (S3Client s3 = sieve.backend().s3().get()) {
+            s3.putObject(
+                    b -> b.bucket(sieve.resources().bucketName()).key(other),
+                    RequestBody.fromString("{\"text\":\"e\"}\n"));
+        }
+        Reply refused = call(JOBDAY, "POST", "/v1/jobs", "{\"manifest\":\"" + other + "\"}");
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.json().path("error").path("field").asText()).isEqualTo("daily_items");
+        assertThat(refused.raw().headers().firstValue("retry-after")).isPresent();
+        assertThat(call(JOBDAY, "POST", "/v1/classify", items(1)).status()).isEqualTo(429);
+        assertThat(call(B, "POST", "/v1/classify", items(1)).status()).isEqualTo(200);
     }
 
     private static LoadedGate confidentGate() {

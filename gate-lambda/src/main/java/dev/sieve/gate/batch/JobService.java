@@ -18,6 +18,7 @@ import dev.sieve.gate.service.InvalidRequestException;
 import dev.sieve.gate.service.LoadedGate;
 import dev.sieve.gate.service.NotFoundException;
 import dev.sieve.gate.service.RoutingMonitor;
+import dev.sieve.gate.tenant.Quotas;
 import dev.sieve.shared.job.JobTask;
 import dev.sieve.shared.json.Json;
 import dev.sieve.shared.queue.QueueItem;
@@ -88,6 +89,7 @@ public final class JobService {
     private final JobStore jobs;
 
     private final RoutingMonitor routing;
+    private final Quotas quotas;
 
     public JobService(
             GateConfig config,
@@ -95,8 +97,10 @@ public final class JobService {
             AwsClients clients,
             CompletionEvents events,
             RoutingMonitor routing,
+            Quotas quotas,
             Clock clock) {
         this.config = Objects.requireNonNull(config, "config");
+        this.quotas = Objects.requireNonNull(quotas, "quotas");
         this.routing = Objects.requireNonNull(routing, "routing");
         this.gate = Objects.requireNonNull(gate, "gate");
         this.clients = Objects.requireNonNull(clients, "clients");
@@ -119,6 +123,7 @@ public final class JobService {
                     "must be an object key under your tenant's prefix " + prefix + " (got '"
                             + manifestKey.replaceAll("[^\\x20-\\x7E]", "?") + "')");
         }
+        quotas.requireDailyRoom(tenant); // 429 when the day is used up; the job's lines count as scanned
         return start(manifestKey);
     }
 
@@ -286,6 +291,22 @@ public final class JobService {
      * the next SCAN (or, at the end of the manifest, starts the job running). Redoing a step after a crash
      * cuts the same chunks (the limits and the manifest version are pinned in the job) and re-sends them.
      */
+    /**
+     * The step's lines count toward the owner's day, exactly once (only the step's recorder gets here).
+     * Best effort: a failure here must not stop the step after its record (nobody would carry on).
+     */
+    private void countTowardQuota(String jobId, long lines) {
+        String owner = Tenant.nameOrUnknown(jobId);
+        if (owner.equals(Tenant.UNKNOWN)) {
+            return;
+        }
+        try {
+            quotas.count(Tenant.of(owner), lines);
+        } catch (RuntimeException e) {
+            JsonLog.warn("quota count failed", Map.of("job_id", jobId, "lines", lines, "reason", e.toString()));
+        }
+    }
+
     private void scanStep(String jobId) {
         JobStore.Job job = jobs.job(jobId).orElse(null);
         if (job == null || job.state() != JobState.SCANNING) {
@@ -349,6 +370,7 @@ public final class JobService {
         if (!jobs.recordScan(jobId, from, to, totalChunks, totalLines)) {
             return; // another scanner recorded this step first and carries on
         }
+        countTowardQuota(jobId, lines);
         if (!end) {
             dispatch(List.of(JobTask.scan(jobId)));
             return;

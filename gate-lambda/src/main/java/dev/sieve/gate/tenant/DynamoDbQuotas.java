@@ -109,12 +109,66 @@ public final class DynamoDbQuotas implements Quotas {
                         + limits.burstSeconds() + " s); retry after the time in Retry-After");
     }
 
+    @Override
+    public void count(Tenant tenant, long items) {
+        if (items <= 0) {
+            return;
+        }
+        LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        try {
+            dynamoDb.updateItem(b -> b.tableName(table)
+                    .key(key(tenant, TableSchema.dayKey(today)))
+                    .updateExpression("ADD #count :k SET #ttl = :ttl")
+                    .expressionAttributeNames(Map.of("#count", TableSchema.COUNT, "#ttl", TableSchema.TTL))
+                    .expressionAttributeValues(Map.of(":k", n(items), ":ttl", n(dayTtl(today)))));
+        } catch (SdkException e) {
+            throw AwsFailures.classify("DynamoDB UpdateItem", e);
+        }
+    }
+
+    @Override
+    public void requireDailyRoom(Tenant tenant) {
+        TenantConfig.QuotaLimits limits = config.limitsOf(tenant);
+        Instant now = clock.instant();
+        LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        Map<String, AttributeValue> row;
+        try {
+            row = dynamoDb.getItem(b -> b.tableName(table)
+                            .key(key(tenant, TableSchema.dayKey(today)))
+                            .consistentRead(true))
+                    .item();
+        } catch (SdkException e) {
+            throw AwsFailures.classify("DynamoDB GetItem", e);
+        }
+        AttributeValue used = row == null ? null : row.get(TableSchema.COUNT);
+        if (used != null && Long.parseLong(used.n()) >= limits.dailyItems()) {
+            throw new QuotaExceededException(
+                    QuotaExceededException.DAILY, untilMidnight(now), dailyMessage(tenant, limits));
+        }
+    }
+
+    private static long dayTtl(LocalDate day) {
+        return day.plusDays(3).atStartOfDay(ZoneOffset.UTC).toInstant().getEpochSecond();
+    }
+
+    private static long untilMidnight(Instant now) {
+        LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        return Duration.between(
+                                now,
+                                today.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant())
+                        .toSeconds()
+                + 1;
+    }
+
+    private static String dailyMessage(Tenant tenant, TenantConfig.QuotaLimits limits) {
+        return "tenant '" + tenant + "' has used its " + limits.dailyItems()
+                + " items for today (UTC); the count resets at midnight UTC";
+    }
+
     private void admitDaily(Tenant tenant, long items, TenantConfig.QuotaLimits limits, Instant now) {
         LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
-        Instant midnight = today.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-        long retryAfter = Duration.between(now, midnight).toSeconds() + 1;
-        String message = "tenant '" + tenant + "' has used its " + limits.dailyItems()
-                + " items for today (UTC); the count resets at midnight UTC";
+        long retryAfter = untilMidnight(now);
+        String message = dailyMessage(tenant, limits);
         if (items > limits.dailyItems()) {
             throw new QuotaExceededException(QuotaExceededException.DAILY, retryAfter, message);
         }
@@ -127,7 +181,7 @@ public final class DynamoDbQuotas implements Quotas {
                     .expressionAttributeValues(Map.of(
                             ":k", n(items),
                             ":max", n(limits.dailyItems() - items),
-                            ":ttl", n(midnight.plus(Duration.ofDays(2)).getEpochSecond()))));
+                            ":ttl", n(dayTtl(today)))));
         } catch (ConditionalCheckFailedException e) {
             throw new QuotaExceededException(QuotaExceededException.DAILY, retryAfter, message);
         } catch (SdkException e) {
