@@ -32,7 +32,9 @@ import software.constructs.Construct;
 
 /**
  * Alarms and the dashboard. Alarms (all sent to one encrypted SNS topic): a dead-letter queue is not
- * empty, the oldest real-time message is older than the real-time budget, the gate functions fail.
+ * empty, the oldest real-time message is older than the real-time budget, the oldest message of any work
+ * queue or the jobs queue has waited half its retention, the gate functions or the reaper fail, the reaper
+ * stopped running, the routing drifts.
  * The dashboard shows routing rate, latency, items per second, queue depth, workers and the running
  * cost per million items, computed with metric math from the stack's own metrics and the prices in
  * the props.
@@ -117,7 +119,11 @@ public final class SieveMonitoring extends Construct {
                 3,
                 "Sieve: the oldest real-time message is older than the real-time budget (" + budgetSeconds
                         + " s) for 3 minutes; workers are missing or too few");
-        for (Function fn : List.of(props.gate().gateFunction(), props.gate().batchFunction())) {
+        retentionAgeAlarms();
+        for (Function fn : List.of(
+                props.gate().gateFunction(),
+                props.gate().batchFunction(),
+                props.gate().reaperFunction())) {
             alarm(
                     fn.getNode().getId() + "Errors",
                     fn.metricErrors(MetricOptions.builder()
@@ -140,12 +146,70 @@ public final class SieveMonitoring extends Construct {
                 1,
                 "Sieve: the HTTP API answered 5xx responses");
 
+        reaperNotRunningAlarm();
         routingDriftAlarm();
 
         dashboard = Dashboard.Builder.create(this, "Dashboard")
                 .defaultInterval(Duration.hours(3))
                 .widgets(widgets())
                 .build();
+    }
+
+    /**
+     * A work queue (or the jobs queue) whose oldest message has waited half the queue's retention: SQS
+     * deletes a message unread when the retention ends, so its request or job would never finish. Half
+     * leaves the other half to add workers or fix the consumer (the reaper fails requests after a day and
+     * jobs after three, inside the default 4 days; this alarm also covers a reaper that is not running).
+     */
+    private void retentionAgeAlarms() {
+        int threshold = props.queues().retentionSeconds() / 2;
+        String hours = Integer.toString(threshold / 3600);
+        List<IQueue> workQueues = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (Priority priority : Priority.values()) {
+            workQueues.add(props.queues().queue(priority));
+            names.add(name(priority));
+        }
+        workQueues.add(props.queues().jobsQueue());
+        names.add("Jobs");
+        for (int i = 0; i < workQueues.size(); i++) {
+            alarm(
+                    names.get(i) + "OldestMessageHalfRetention",
+                    workQueues.get(i).metricApproximateAgeOfOldestMessage(max(PERIOD)),
+                    threshold,
+                    1,
+                    "Sieve: the oldest message of the " + names.get(i) + " queue has waited " + hours
+                            + " hours, half the queue's retention; SQS deletes it unread at the end of the"
+                            + " retention. Check that workers (or the batch-job Lambda) consume the queue");
+        }
+    }
+
+    /**
+     * The reaper's rule invoked nothing for 15 minutes (three scheduled runs): it was disabled (for a
+     * re-drive, see the README) and not enabled again, or EventBridge cannot invoke the function. Missing
+     * data is breaching: no invocation publishes no datapoint.
+     */
+    private void reaperNotRunningAlarm() {
+        Alarm alarm = props.gate()
+                .reaperFunction()
+                .metricInvocations(MetricOptions.builder()
+                        .statistic("Sum")
+                        .period(Duration.minutes(3L * ReaperFunction.SCHEDULE_MINUTES))
+                        .build())
+                .createAlarm(
+                        this,
+                        "ReaperNotRunning",
+                        CreateAlarmOptions.builder()
+                                .alarmDescription("Sieve: the reaper has not run for 15 minutes; requests and jobs"
+                                        + " whose work reached a dead-letter queue stay pending. Enable its rule"
+                                        + " (stack output ReaperRuleName) once a re-drive is done")
+                                .threshold(1)
+                                .evaluationPeriods(1)
+                                .comparisonOperator(ComparisonOperator.LESS_THAN_THRESHOLD)
+                                .treatMissingData(TreatMissingData.BREACHING)
+                                .build());
+        alarm.addAlarmAction(new SnsAction(alarmTopic));
+        alarms.add(alarm);
     }
 
     /**
