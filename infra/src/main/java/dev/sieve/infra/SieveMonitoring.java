@@ -94,15 +94,16 @@ public final class SieveMonitoring extends Construct {
                     1,
                     1,
                     "Sieve: messages in the " + name(priority) + " dead-letter queue (poison or repeatedly failing"
-                            + " messages); inspect and redrive");
+                            + " messages); the reaper fails their requests within minutes (to re-drive instead,"
+                            + " pause it: see the README)");
         }
         alarm(
                 "JobsDeadLetterQueueNotEmpty",
                 props.queues().jobsDeadLetterQueue().metricApproximateNumberOfMessagesVisible(max(Duration.minutes(1))),
                 1,
                 1,
-                "Sieve: batch-transform tasks (chunk or assemble) that failed repeatedly; their jobs stall until"
-                        + " the tasks are inspected and redriven");
+                "Sieve: batch-transform tasks (chunk or assemble) that failed repeatedly; the reaper fails their"
+                        + " jobs within minutes (to re-drive instead, pause it: see the README)");
         alarm(
                 "BatchEventDeadLetterQueueNotEmpty",
                 props.gate()
