@@ -28,7 +28,8 @@ import software.constructs.Construct;
  * three for jobs) needs only hours. Each run Scans the table for the deadline sweep, so a tighter rate buys
  * little and multiplies the read cost. The timeout ({@value #TIMEOUT_SECONDS} s) stays under the interval so
  * runs do not overlap (they would be safe, every mark is conditional, only wasteful); Lambda does not retry a
- * failed run, the next tick does.
+ * failed run, the next tick does. No reserved concurrency: a new account's concurrency limit of 10 leaves none
+ * to reserve, and the deploy would fail.
  */
 final class ReaperFunction extends Concern {
 

@@ -86,41 +86,15 @@ public final class SieveMonitoring extends Construct {
             alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail()));
         }
 
-        for (Priority priority : Priority.values()) {
-            IQueue dlq = props.queues().deadLetterQueue(priority);
-            alarm(
-                    name(priority) + "DeadLetterQueueNotEmpty",
-                    dlq.metricApproximateNumberOfMessagesVisible(max(Duration.minutes(1))),
-                    1,
-                    1,
-                    "Sieve: messages in the " + name(priority) + " dead-letter queue (poison or repeatedly failing"
-                            + " messages); the reaper fails their requests within minutes (to re-drive instead,"
-                            + " pause it: see the README)");
-        }
-        alarm(
-                "JobsDeadLetterQueueNotEmpty",
-                props.queues().jobsDeadLetterQueue().metricApproximateNumberOfMessagesVisible(max(Duration.minutes(1))),
-                1,
-                1,
-                "Sieve: batch-transform tasks (chunk or assemble) that failed repeatedly; the reaper fails their"
-                        + " jobs within minutes (to re-drive instead, pause it: see the README)");
-        alarm(
-                "BatchEventDeadLetterQueueNotEmpty",
-                props.gate()
-                        .batchEventDeadLetterQueue()
-                        .metricApproximateNumberOfMessagesVisible(max(Duration.minutes(1))),
-                1,
-                1,
-                "Sieve: S3 job events that the batch-job Lambda failed to process");
-        int budgetSeconds = Math.max(1, (props.realtimeBudgetMillis() + 999) / 1000);
-        alarm(
-                "RealtimeOldestMessageOverBudget",
-                props.queues().queue(Priority.REALTIME).metricApproximateAgeOfOldestMessage(max(Duration.minutes(1))),
-                budgetSeconds + 1,
-                3,
-                "Sieve: the oldest real-time message is older than the real-time budget (" + budgetSeconds
-                        + " s) for 3 minutes; workers are missing or too few");
-        retentionAgeAlarms();
+        alarms.addAll(new QueueAlarms(
+                        this,
+                        "QueueAlarms",
+                        new QueueAlarms.Props(
+                                props.queues(),
+                                props.gate().batchEventDeadLetterQueue(),
+                                props.realtimeBudgetMillis(),
+                                alarmTopic))
+                .alarms());
         for (Function fn : List.of(
                 props.gate().gateFunction(),
                 props.gate().batchFunction(),
@@ -157,38 +131,10 @@ public final class SieveMonitoring extends Construct {
     }
 
     /**
-     * A work queue (or the jobs queue) whose oldest message has waited half the queue's retention: SQS
-     * deletes a message unread when the retention ends, so its request or job would never finish. Half
-     * leaves the other half to add workers or fix the consumer (the reaper fails requests after a day and
-     * jobs after three, inside the default 4 days; this alarm also covers a reaper that is not running).
-     */
-    private void retentionAgeAlarms() {
-        int threshold = props.queues().retentionSeconds() / 2;
-        String hours = Integer.toString(threshold / 3600);
-        List<IQueue> workQueues = new ArrayList<>();
-        List<String> names = new ArrayList<>();
-        for (Priority priority : Priority.values()) {
-            workQueues.add(props.queues().queue(priority));
-            names.add(name(priority));
-        }
-        workQueues.add(props.queues().jobsQueue());
-        names.add("Jobs");
-        for (int i = 0; i < workQueues.size(); i++) {
-            alarm(
-                    names.get(i) + "OldestMessageHalfRetention",
-                    workQueues.get(i).metricApproximateAgeOfOldestMessage(max(PERIOD)),
-                    threshold,
-                    1,
-                    "Sieve: the oldest message of the " + names.get(i) + " queue has waited " + hours
-                            + " hours, half the queue's retention; SQS deletes it unread at the end of the"
-                            + " retention. Check that workers (or the batch-job Lambda) consume the queue");
-        }
-    }
-
-    /**
      * The reaper's rule invoked nothing for 15 minutes (three scheduled runs): it was disabled (for a
      * re-drive, see the README) and not enabled again, or EventBridge cannot invoke the function. Missing
-     * data is breaching: no invocation publishes no datapoint.
+     * data is breaching: no invocation publishes no datapoint (so right after the first deploy, before the
+     * first run, it may alarm once).
      */
     private void reaperNotRunningAlarm() {
         Alarm alarm = props.gate()
@@ -250,8 +196,17 @@ public final class SieveMonitoring extends Construct {
     }
 
     private void alarm(String id, Metric metric, double threshold, int periods, String description) {
+        alarms.add(atOrAbove(this, alarmTopic, id, metric, threshold, periods, description));
+    }
+
+    /**
+     * How Sieve's threshold alarms are made: at or above {@code threshold} for {@code periods} periods, no
+     * data is no breach, sent to the alarm topic.
+     */
+    static Alarm atOrAbove(
+            Construct scope, Topic topic, String id, Metric metric, double threshold, int periods, String description) {
         Alarm alarm = metric.createAlarm(
-                this,
+                scope,
                 id,
                 CreateAlarmOptions.builder()
                         .alarmDescription(description)
@@ -260,8 +215,8 @@ public final class SieveMonitoring extends Construct {
                         .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
                         .treatMissingData(TreatMissingData.NOT_BREACHING)
                         .build());
-        alarm.addAlarmAction(new SnsAction(alarmTopic));
-        alarms.add(alarm);
+        alarm.addAlarmAction(new SnsAction(topic));
+        return alarm;
     }
 
     private List<List<IWidget>> widgets() {
@@ -407,7 +362,7 @@ public final class SieveMonitoring extends Construct {
         return all;
     }
 
-    private static MetricOptions max(Duration period) {
+    static MetricOptions max(Duration period) {
         return MetricOptions.builder().statistic("Maximum").period(period).build();
     }
 
@@ -415,7 +370,7 @@ public final class SieveMonitoring extends Construct {
         return MetricOptions.builder().statistic("Sum").period(PERIOD).build();
     }
 
-    private static String name(Priority priority) {
+    static String name(Priority priority) {
         return switch (priority) {
             case REALTIME -> "Realtime";
             case ASYNC -> "Async";

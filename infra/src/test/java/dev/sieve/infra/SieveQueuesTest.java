@@ -83,7 +83,8 @@ class SieveQueuesTest {
 
     /**
      * Issue 11: SQS deletes a message unread when its retention ends
-     * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-basic-architecture.html),
+     * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html,
+     * {@code MessageRetentionPeriod}),
      * so every queue with a consumer (those with a redrive policy) alarms when its oldest message has waited
      * half its retention, read from the template.
      */
