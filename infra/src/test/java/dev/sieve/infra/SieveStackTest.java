@@ -148,6 +148,19 @@ class SieveStackTest {
         assertThat(TEMPLATE.findOutputs("*").keySet()).containsAll(named);
     }
 
+    /** The idle cost in the README counts the template's alarms; a new alarm updates the count. */
+    @Test
+    void readme_idleCost_countsTheTemplatesAlarms() throws java.io.IOException {
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("../README.md"));
+        java.util.regex.Matcher count =
+                Pattern.compile("(\\d+)\\s+CloudWatch alarms in the template").matcher(readme);
+        assertThat(count.find())
+                .as("the README's idle cost names the number of alarms")
+                .isTrue();
+        assertThat(Integer.parseInt(count.group(1)))
+                .isEqualTo(properties(TEMPLATE, "AWS::CloudWatch::Alarm").size());
+    }
+
     @Test
     void outputs_tellTheUserWhereThingsAre() {
         assertThat(TEMPLATE.findOutputs("*").keySet())
