@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import software.amazon.awscdk.services.apigatewayv2.HttpApi;
+import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.Function;
@@ -20,7 +21,9 @@ import software.constructs.Construct;
  *   <li>{@link GateHttpFunction}: the gate Lambda (Java 21, SnapStart behind the alias {@code live});
  *   <li>{@link GateHttpApi}: the HTTP API whose routes invoke that alias, authorized, throttled, logged;
  *   <li>{@link BatchJobFunction}: the Lambda that S3 invokes for manifests under {@code jobs/in/} and
- *       uploads, and that consumes the jobs queue.
+ *       uploads, and that consumes the jobs queue;
+ *   <li>{@link ReaperFunction}: the scheduled Lambda that fails work stuck in a dead-letter queue or past
+ *       its deadline.
  * </ul>
  *
  * Each function has its own role with least-privilege grants and its own log group with a retention.
@@ -54,6 +57,7 @@ public final class GateApi extends Construct {
     private final GateHttpFunction gate;
     private final GateHttpApi http;
     private final BatchJobFunction batch;
+    private final ReaperFunction reaper;
 
     public GateApi(Construct scope, String id, Props props) {
         super(scope, id);
@@ -84,15 +88,21 @@ public final class GateApi extends Construct {
                 "BatchJobs",
                 new BatchJobFunction.Props(
                         code, props.batchHandlerMemoryMb(), props.logRetention(), props.storage(), props.queues()));
+        reaper = new ReaperFunction(
+                this, "Reaper", new ReaperFunction.Props(code, props.logRetention(), props.storage(), props.queues()));
     }
 
-    /** Sets the environment of both functions (names from {@code EnvironmentVariables}). */
+    /**
+     * Sets the environment of the gate and batch-job functions, and of the reaper the part of it it reads
+     * (names from {@code EnvironmentVariables}).
+     */
     public void addEnvironment(Map<String, String> environment, Map<String, String> gateOnly) {
         environment.forEach((k, v) -> {
             gate.function().addEnvironment(k, v);
             batch.function().addEnvironment(k, v);
         });
         gateOnly.forEach(gate.function()::addEnvironment);
+        reaper.addEnvironment(environment);
     }
 
     public HttpApi api() {
@@ -109,6 +119,14 @@ public final class GateApi extends Construct {
 
     public Function batchFunction() {
         return batch.function();
+    }
+
+    public Function reaperFunction() {
+        return reaper.function();
+    }
+
+    public Rule reaperSchedule() {
+        return reaper.schedule();
     }
 
     public Queue batchEventDeadLetterQueue() {

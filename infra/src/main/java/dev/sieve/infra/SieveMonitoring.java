@@ -32,7 +32,9 @@ import software.constructs.Construct;
 
 /**
  * Alarms and the dashboard. Alarms (all sent to one encrypted SNS topic): a dead-letter queue is not
- * empty, the oldest real-time message is older than the real-time budget, the gate functions fail.
+ * empty, the oldest real-time message is older than the real-time budget, the oldest message of any work
+ * queue or the jobs queue has waited half its retention, the gate functions or the reaper fail, the reaper
+ * stopped running, the routing drifts.
  * The dashboard shows routing rate, latency, items per second, queue depth, workers and the running
  * cost per million items, computed with metric math from the stack's own metrics and the prices in
  * the props.
@@ -84,40 +86,19 @@ public final class SieveMonitoring extends Construct {
             alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail()));
         }
 
-        for (Priority priority : Priority.values()) {
-            IQueue dlq = props.queues().deadLetterQueue(priority);
-            alarm(
-                    name(priority) + "DeadLetterQueueNotEmpty",
-                    dlq.metricApproximateNumberOfMessagesVisible(max(Duration.minutes(1))),
-                    1,
-                    1,
-                    "Sieve: messages in the " + name(priority) + " dead-letter queue (poison or repeatedly failing"
-                            + " messages); inspect and redrive");
-        }
-        alarm(
-                "JobsDeadLetterQueueNotEmpty",
-                props.queues().jobsDeadLetterQueue().metricApproximateNumberOfMessagesVisible(max(Duration.minutes(1))),
-                1,
-                1,
-                "Sieve: batch-transform tasks (chunk or assemble) that failed repeatedly; their jobs stall until"
-                        + " the tasks are inspected and redriven");
-        alarm(
-                "BatchEventDeadLetterQueueNotEmpty",
-                props.gate()
-                        .batchEventDeadLetterQueue()
-                        .metricApproximateNumberOfMessagesVisible(max(Duration.minutes(1))),
-                1,
-                1,
-                "Sieve: S3 job events that the batch-job Lambda failed to process");
-        int budgetSeconds = Math.max(1, (props.realtimeBudgetMillis() + 999) / 1000);
-        alarm(
-                "RealtimeOldestMessageOverBudget",
-                props.queues().queue(Priority.REALTIME).metricApproximateAgeOfOldestMessage(max(Duration.minutes(1))),
-                budgetSeconds + 1,
-                3,
-                "Sieve: the oldest real-time message is older than the real-time budget (" + budgetSeconds
-                        + " s) for 3 minutes; workers are missing or too few");
-        for (Function fn : List.of(props.gate().gateFunction(), props.gate().batchFunction())) {
+        alarms.addAll(new QueueAlarms(
+                        this,
+                        "QueueAlarms",
+                        new QueueAlarms.Props(
+                                props.queues(),
+                                props.gate().batchEventDeadLetterQueue(),
+                                props.realtimeBudgetMillis(),
+                                alarmTopic))
+                .alarms());
+        for (Function fn : List.of(
+                props.gate().gateFunction(),
+                props.gate().batchFunction(),
+                props.gate().reaperFunction())) {
             alarm(
                     fn.getNode().getId() + "Errors",
                     fn.metricErrors(MetricOptions.builder()
@@ -140,12 +121,42 @@ public final class SieveMonitoring extends Construct {
                 1,
                 "Sieve: the HTTP API answered 5xx responses");
 
+        reaperNotRunningAlarm();
         routingDriftAlarm();
 
         dashboard = Dashboard.Builder.create(this, "Dashboard")
                 .defaultInterval(Duration.hours(3))
                 .widgets(widgets())
                 .build();
+    }
+
+    /**
+     * The reaper's rule invoked nothing for 15 minutes (three scheduled runs): it was disabled (for a
+     * re-drive, see the README) and not enabled again, or EventBridge cannot invoke the function. Missing
+     * data is breaching: no invocation publishes no datapoint (so right after the first deploy, before the
+     * first run, it may alarm once).
+     */
+    private void reaperNotRunningAlarm() {
+        Alarm alarm = props.gate()
+                .reaperFunction()
+                .metricInvocations(MetricOptions.builder()
+                        .statistic("Sum")
+                        .period(Duration.minutes(3L * ReaperFunction.SCHEDULE_MINUTES))
+                        .build())
+                .createAlarm(
+                        this,
+                        "ReaperNotRunning",
+                        CreateAlarmOptions.builder()
+                                .alarmDescription("Sieve: the reaper has not run for 15 minutes; requests and jobs"
+                                        + " whose work reached a dead-letter queue stay pending. Enable its rule"
+                                        + " (stack output ReaperRuleName) once a re-drive is done")
+                                .threshold(1)
+                                .evaluationPeriods(1)
+                                .comparisonOperator(ComparisonOperator.LESS_THAN_THRESHOLD)
+                                .treatMissingData(TreatMissingData.BREACHING)
+                                .build());
+        alarm.addAlarmAction(new SnsAction(alarmTopic));
+        alarms.add(alarm);
     }
 
     /**
@@ -185,8 +196,17 @@ public final class SieveMonitoring extends Construct {
     }
 
     private void alarm(String id, Metric metric, double threshold, int periods, String description) {
+        alarms.add(atOrAbove(this, alarmTopic, id, metric, threshold, periods, description));
+    }
+
+    /**
+     * How Sieve's threshold alarms are made: at or above {@code threshold} for {@code periods} periods, no
+     * data is no breach, sent to the alarm topic.
+     */
+    static Alarm atOrAbove(
+            Construct scope, Topic topic, String id, Metric metric, double threshold, int periods, String description) {
         Alarm alarm = metric.createAlarm(
-                this,
+                scope,
                 id,
                 CreateAlarmOptions.builder()
                         .alarmDescription(description)
@@ -195,8 +215,8 @@ public final class SieveMonitoring extends Construct {
                         .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
                         .treatMissingData(TreatMissingData.NOT_BREACHING)
                         .build());
-        alarm.addAlarmAction(new SnsAction(alarmTopic));
-        alarms.add(alarm);
+        alarm.addAlarmAction(new SnsAction(topic));
+        return alarm;
     }
 
     private List<List<IWidget>> widgets() {
@@ -342,7 +362,7 @@ public final class SieveMonitoring extends Construct {
         return all;
     }
 
-    private static MetricOptions max(Duration period) {
+    static MetricOptions max(Duration period) {
         return MetricOptions.builder().statistic("Maximum").period(period).build();
     }
 
@@ -350,7 +370,7 @@ public final class SieveMonitoring extends Construct {
         return MetricOptions.builder().statistic("Sum").period(PERIOD).build();
     }
 
-    private static String name(Priority priority) {
+    static String name(Priority priority) {
         return switch (priority) {
             case REALTIME -> "Realtime";
             case ASYNC -> "Async";

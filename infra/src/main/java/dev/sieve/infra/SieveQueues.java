@@ -95,11 +95,13 @@ public final class SieveQueues extends Construct {
     private final Queue jobsQueue;
     private final Queue jobsDeadLetterQueue;
     private final DataKey dataKey;
+    private final int retentionSeconds;
 
     public SieveQueues(Construct scope, String id, Props props) {
         super(scope, id);
         Objects.requireNonNull(props, "props");
         dataKey = props.dataKey();
+        retentionSeconds = props.retentionSeconds();
         for (Priority priority : Priority.values()) {
             String name =
                     switch (priority) {
@@ -168,6 +170,11 @@ public final class SieveQueues extends Construct {
         return List.copyOf(deadLetterQueues.values());
     }
 
+    /** How long the work queues and the jobs queue keep a message before SQS deletes it unread. */
+    public int retentionSeconds() {
+        return retentionSeconds;
+    }
+
     /**
      * How every Sieve queue is encrypted, including queues other constructs make (the batch-job function's
      * event DLQ): SSE-SQS, or the customer-managed key.
@@ -203,6 +210,25 @@ public final class SieveQueues extends Construct {
      */
     public void grantSendJobs(IGrantable grantee) {
         grantSendTo(grantee, jobsQueue);
+    }
+
+    /** What the reaper calls on a dead-letter queue: it receives (with its own visibility timeout) and deletes. */
+    static final List<String> DRAIN_ACTIONS = List.of("sqs:ReceiveMessage", "sqs:DeleteMessage");
+
+    /**
+     * Receive and delete on exactly {@code deadLetterQueues}, with the key's kms:Decrypt: the reaper. No
+     * GetQueueAttributes or GetQueueUrl (it is given the URLs), no ChangeMessageVisibility (the receive sets it).
+     */
+    void grantDrain(IGrantable grantee, List<IQueue> deadLetterQueues) {
+        grantee.getGrantPrincipal()
+                .addToPrincipalPolicy(PolicyStatement.Builder.create()
+                        .effect(Effect.ALLOW)
+                        .actions(DRAIN_ACTIONS)
+                        .resources(deadLetterQueues.stream()
+                                .map(IQueue::getQueueArn)
+                                .toList())
+                        .build());
+        dataKey.grantDecrypt(grantee);
     }
 
     /** Receive, delete and change visibility on every work queue: the worker (CDK adds only kms:Decrypt). */

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.ec2.FlowLogDestination;
@@ -21,6 +22,7 @@ import software.amazon.awscdk.services.ec2.SubnetType;
 import software.amazon.awscdk.services.ec2.Vpc;
 import software.amazon.awscdk.services.iam.IRole;
 import software.amazon.awscdk.services.logs.RetentionDays;
+import software.amazon.awscdk.services.sqs.IQueue;
 import software.constructs.Construct;
 
 /**
@@ -143,6 +145,18 @@ public final class SieveStack extends Stack {
         output("TableName", storage.table().getTableName(), "DynamoDB table of requests, jobs and results");
         output("RealtimeQueueUrl", queues.queue(Priority.REALTIME).getQueueUrl(), "Real-time work queue");
         output("JobsQueueUrl", queues.jobsQueue().getQueueUrl(), "Batch-transform task queue (chunk, assemble)");
+        output(
+                "ReaperRuleName",
+                gate.reaperSchedule().getRuleName(),
+                "EventBridge rule running the reaper; disable it while re-driving dead-letter queues");
+        output(
+                "DeadLetterQueueArns",
+                Fn.join(
+                        ",",
+                        ReaperFunction.deadLetterQueues(queues).stream()
+                                .map(IQueue::getQueueArn)
+                                .toList()),
+                "Dead-letter queues of the work queues and the jobs queue (the reaper drains them)");
         output("AlarmTopicArn", monitoring.alarmTopic().getTopicArn(), "Subscribe to receive Sieve alarms");
         output("ClusterName", worker.cluster().getClusterName(), "ECS cluster of the GPU workers");
         output("WorkerServiceName", worker.service().getServiceName(), "ECS service of the GPU workers");

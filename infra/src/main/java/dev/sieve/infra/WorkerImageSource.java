@@ -47,6 +47,7 @@ public record WorkerImageSource(Path directory, String dockerfile, List<String> 
                         "!.mvn",
                         "!*/pom.xml",
                         "!shared/src/main",
+                        "!contract/src/main",
                         "!local-aws/src/main",
                         "!gpu-worker/src/main",
                         "!" + DOCKERFILE,

@@ -85,6 +85,21 @@ class LeastPrivilegeTest {
     }
 
     @Test
+    void reaperRole_hasExactlyTheActionsTheReaperCalls_onTheDeadLetterQueuesAndTheTableOnly() {
+        Set<String> drain = Set.of("sqs:DeleteMessage", "sqs:ReceiveMessage");
+        assertThat(actionsByResource(STACK.gate().reaperFunction().getRole()))
+                .isEqualTo(sorted(Map.ofEntries(
+                        // UnfinishedScan (the deadline sweep), RequestStore.fail / JobStore.fail, JobStore.job
+                        Map.entry(TABLE, Set.of("dynamodb:GetItem", "dynamodb:Scan", "dynamodb:UpdateItem")),
+                        // receives (its own visibility timeout) and deletes dead messages; never sends
+                        Map.entry("QueuesRealtimeDeadLetterQueue115AA848.Arn", drain),
+                        Map.entry("QueuesAsyncDeadLetterQueueE65EC885.Arn", drain),
+                        Map.entry("QueuesBatchDeadLetterQueue5881EC87.Arn", drain),
+                        Map.entry("QueuesJobsDeadLetterQueueA14FB59A.Arn", drain),
+                        Map.entry("GateReaperFunctionLogs5892A5E7.Arn", LOGS))));
+    }
+
+    @Test
     void workerTaskRole_readsButCannotWritePayloads_andWritesOnlyPartFiles() {
         Set<String> consume = Set.of(
                 "sqs:ChangeMessageVisibility",
@@ -131,12 +146,17 @@ class LeastPrivilegeTest {
     }
 
     @Test
-    void noRole_mayDeleteScanOrBatchWrite() {
+    void noRole_mayDeleteOrBatchWrite_andOnlyTheReaperMayScan() {
+        String reaper = SynthesizedSieve.logicalId(STACK.gate().reaperFunction().getRole());
         String policies = properties(TEMPLATE, "AWS::IAM::Policy").values().toString();
+        String others = properties(TEMPLATE, "AWS::IAM::Policy").values().stream()
+                .filter(p -> list(p.get("Roles")).stream().noneMatch(r -> reaper.equals(Templates.referencedId(r))))
+                .toList()
+                .toString();
+        assertThat(others).doesNotContain("dynamodb:Scan");
         assertThat(policies)
                 .doesNotContain(
                         "dynamodb:DeleteItem",
-                        "dynamodb:Scan",
                         "dynamodb:BatchWriteItem",
                         "dynamodb:*",
                         "s3:DeleteObject",
@@ -186,6 +206,14 @@ class LeastPrivilegeTest {
             actions.remove(key);
             assertThat(actions).as(roleId).isEqualTo(actionsByResource(TEMPLATE, roleId));
         }
+        // The reaper only reads encrypted data (dead messages; table items it updates in place): Decrypt alone.
+        String reaperId =
+                SynthesizedSieve.logicalId(STACK.gate().reaperFunction().getRole());
+        dataRoles.add(reaperId);
+        Map<String, Set<String>> reaper = actionsByResource(template, reaperId);
+        assertThat(reaper).as(reaperId).containsEntry(key, Set.of("kms:Decrypt"));
+        reaper.remove(key);
+        assertThat(reaper).as(reaperId).isEqualTo(actionsByResource(TEMPLATE, reaperId));
         properties(template, "AWS::IAM::Policy").forEach((id, policy) -> {
             boolean ofDataRole =
                     list(policy.get("Roles")).stream().anyMatch(r -> dataRoles.contains(Templates.referencedId(r)));

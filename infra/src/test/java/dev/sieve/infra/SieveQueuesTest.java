@@ -9,6 +9,7 @@ import dev.sieve.shared.config.EnvironmentVariables;
 import dev.sieve.shared.config.ResourceDefaults;
 import dev.sieve.shared.queue.Priority;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -78,6 +79,61 @@ class SieveQueuesTest {
                         SynthesizedSieve.DEFAULT.stack().gate().batchFunction()))
                 .get("Timeout");
         assertThat((Integer) props.get("VisibilityTimeout")).isGreaterThanOrEqualTo(6 * batchTimeout);
+    }
+
+    /**
+     * Issue 11: SQS deletes a message unread when its retention ends
+     * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html,
+     * {@code MessageRetentionPeriod}),
+     * so every queue with a consumer (those with a redrive policy) alarms when its oldest message has waited
+     * half its retention, read from the template.
+     */
+    @Test
+    void everyWorkQueue_hasAnAgeAlarmAtHalfItsRetention() {
+        Map<String, Map<String, Object>> queues = properties(TEMPLATE, "AWS::SQS::Queue");
+        Map<String, Map<String, Object>> alarms = properties(TEMPLATE, "AWS::CloudWatch::Alarm");
+        int workQueues = 0;
+        for (Map.Entry<String, Map<String, Object>> queue : queues.entrySet()) {
+            if (!queue.getValue().containsKey("RedrivePolicy")) {
+                continue; // a dead-letter queue: see the next test
+            }
+            workQueues++;
+            int retention = (Integer) queue.getValue().get("MessageRetentionPeriod");
+            assertThat(alarmsOn(alarms, queue.getKey(), "ApproximateAgeOfOldestMessage"))
+                    .as(queue.getKey())
+                    .anySatisfy(a -> assertThat(a)
+                            .containsEntry("Threshold", retention / 2)
+                            .containsEntry("ComparisonOperator", "GreaterThanOrEqualToThreshold")
+                            .containsEntry("Namespace", "AWS/SQS"));
+        }
+        assertThat(workQueues).isEqualTo(Priority.values().length + 1); // and the jobs queue
+    }
+
+    /** Every queue without a consumer of its own (a dead-letter queue) alarms as soon as it holds a message. */
+    @Test
+    void everyDeadLetterQueue_hasANotEmptyAlarm() {
+        Map<String, Map<String, Object>> alarms = properties(TEMPLATE, "AWS::CloudWatch::Alarm");
+        properties(TEMPLATE, "AWS::SQS::Queue").forEach((id, queue) -> {
+            if (queue.containsKey("RedrivePolicy")) {
+                return;
+            }
+            assertThat(alarmsOn(alarms, id, "ApproximateNumberOfMessagesVisible"))
+                    .as(id)
+                    .anySatisfy(a -> assertThat(a)
+                            .containsEntry("Threshold", 1)
+                            .containsEntry("ComparisonOperator", "GreaterThanOrEqualToThreshold"));
+        });
+    }
+
+    private static List<Map<String, Object>> alarmsOn(
+            Map<String, Map<String, Object>> alarms, String queueId, String metric) {
+        return alarms.values().stream()
+                .filter(a -> metric.equals(a.get("MetricName")))
+                .filter(a -> list(a.get("Dimensions")).stream()
+                        .map(Templates::map)
+                        .anyMatch(d -> "QueueName".equals(d.get("Name"))
+                                && queueId.equals(Templates.referencedId(d.get("Value")))))
+                .toList();
     }
 
     @Test

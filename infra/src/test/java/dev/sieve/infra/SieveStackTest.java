@@ -128,6 +128,39 @@ class SieveStackTest {
                         "0.000100611111");
     }
 
+    /**
+     * The deploy, re-drive and teardown steps of the READMEs read stack outputs by key ({@code $(out Key)},
+     * {@code OutputKey=='Key'}); each key they name is an output of the synthesized template.
+     */
+    @Test
+    void readmes_nameOnlyStackOutputsTheTemplateHas() throws java.io.IOException {
+        Pattern outputKey =
+                Pattern.compile("(?:\\$\\(out |^out |OutputKey==')([A-Z][a-z][A-Za-z]+)", Pattern.MULTILINE);
+        java.util.Set<String> named = new java.util.TreeSet<>();
+        for (String readme : List.of("../README.md", "README.md")) {
+            java.util.regex.Matcher m =
+                    outputKey.matcher(java.nio.file.Files.readString(java.nio.file.Path.of(readme)));
+            while (m.find()) {
+                named.add(m.group(1));
+            }
+        }
+        assertThat(named).contains("ApiUrl", "ReaperRuleName", "DeadLetterQueueArns", "ClusterName");
+        assertThat(TEMPLATE.findOutputs("*").keySet()).containsAll(named);
+    }
+
+    /** The idle cost in the README counts the template's alarms; a new alarm updates the count. */
+    @Test
+    void readme_idleCost_countsTheTemplatesAlarms() throws java.io.IOException {
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("../README.md"));
+        java.util.regex.Matcher count =
+                Pattern.compile("(\\d+)\\s+CloudWatch alarms in the template").matcher(readme);
+        assertThat(count.find())
+                .as("the README's idle cost names the number of alarms")
+                .isTrue();
+        assertThat(Integer.parseInt(count.group(1)))
+                .isEqualTo(properties(TEMPLATE, "AWS::CloudWatch::Alarm").size());
+    }
+
     @Test
     void outputs_tellTheUserWhereThingsAre() {
         assertThat(TEMPLATE.findOutputs("*").keySet())

@@ -74,6 +74,33 @@ class SieveStorageTest {
         assertThat(properties(TEMPLATE, "AWS::S3::Bucket").get(dataBucket)).containsKey("LoggingConfiguration");
     }
 
+    /**
+     * A queue message can point at an offloaded text under {@code payloads/} (and a job's chunk at its part
+     * files under {@code jobs/parts/}, an async request at its upload) for as long as SQS keeps the message:
+     * an object that expires first turns a message that waited into one that fails for want of its body, and
+     * so into a dead letter. Every transient prefix outlives the longest retention of a work queue.
+     */
+    @Test
+    void transientPrefixes_outliveTheQueueMessagesThatReferToThem() {
+        int longestRetention = properties(TEMPLATE, "AWS::SQS::Queue").values().stream()
+                .filter(q -> q.containsKey("RedrivePolicy"))
+                .mapToInt(q -> (Integer) q.get("MessageRetentionPeriod"))
+                .max()
+                .orElseThrow();
+        Map<String, Integer> days = new java.util.TreeMap<>();
+        for (Object rule : list(
+                map(properties(TEMPLATE, "AWS::S3::Bucket").get(dataBucketId()).get("LifecycleConfiguration"))
+                        .get("Rules"))) {
+            Map<String, Object> r = map(rule);
+            if (r.get("Prefix") instanceof String prefix && r.get("ExpirationInDays") instanceof Integer d) {
+                days.put(prefix, d);
+            }
+        }
+        for (String prefix : List.of(BucketLayout.PAYLOADS, BucketLayout.JOBS_PARTS, BucketLayout.UPLOADS)) {
+            assertThat(days.get(prefix) * 86_400L).as(prefix).isGreaterThanOrEqualTo(longestRetention);
+        }
+    }
+
     @Test
     void bucketLayout_everyPrefix_eitherExpiresOrIsDeliberatelyKept() {
         Set<String> prefixes = new HashSet<>();

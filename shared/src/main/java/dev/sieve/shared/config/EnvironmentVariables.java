@@ -24,6 +24,11 @@ public final class EnvironmentVariables {
      * job's last chunk.
      */
     public static final String JOBS_QUEUE_URL = "SIEVE_JOBS_QUEUE_URL";
+    /**
+     * The dead-letter queues the reaper drains, comma-separated URLs: the three work queues' and the jobs
+     * queue's (messages of Sieve's own formats; never a Lambda's failed-event queue).
+     */
+    public static final String DEAD_LETTER_QUEUE_URLS = "SIEVE_DEAD_LETTER_QUEUE_URLS";
 
     // ---- model ----
     /** Where the model bundle lives: a local directory or {@code s3://bucket/prefix/}. */
