@@ -7,7 +7,7 @@ import static dev.sieve.contract.DynamoDbRequestStore.str;
 
 import dev.sieve.contract.internal.Conditions;
 import dev.sieve.contract.internal.Transactions;
-import dev.sieve.contract.internal.UnfinishedScan;
+import dev.sieve.contract.internal.UnfinishedIndex;
 import dev.sieve.shared.result.TableSchema;
 import java.util.HashMap;
 import java.util.List;
@@ -74,6 +74,7 @@ public final class DynamoDbJobStore implements JobStore {
         meta.put(TableSchema.PK, s(TableSchema.jobKey(jobId)));
         meta.put(TableSchema.SK, s(TableSchema.META));
         meta.put(TableSchema.STATE, s(JobState.SCANNING.name()));
+        meta.put(TableSchema.UNFINISHED, s(TableSchema.unfinishedShard(TableSchema.jobKey(jobId))));
         meta.put(TableSchema.MANIFEST, s(manifestUri));
         meta.put(TableSchema.MANIFEST_ETAG, s(manifestETag));
         meta.put(TableSchema.CHUNK_LINES, n(limits.lines()));
@@ -221,6 +222,7 @@ public final class DynamoDbJobStore implements JobStore {
         names.put("#completed", TableSchema.COMPLETED_AT);
         names.put("#lost", LOST);
         names.put("#dups", DUPLICATES);
+        names.put("#unfinished", TableSchema.UNFINISHED);
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":assembling", s(JobState.ASSEMBLING.name()));
         values.put(":assembler", s(assembler));
@@ -231,7 +233,8 @@ public final class DynamoDbJobStore implements JobStore {
         values.put(":dups", n(duplicates));
         return conditionalUpdate(
                 jobId,
-                "SET #state = :complete, #output = :output, #completed = :now, #lost = :lost, #dups = :dups",
+                "SET #state = :complete, #output = :output, #completed = :now, #lost = :lost, #dups = :dups"
+                        + " REMOVE #unfinished",
                 Conditions.JOB_ASSEMBLED_BY,
                 names,
                 values);
@@ -241,9 +244,11 @@ public final class DynamoDbJobStore implements JobStore {
     public boolean fail(String jobId, String reason, long nowMs) {
         return conditionalUpdate(
                 jobId,
-                "SET #state = :failed, #error = :error, #completed = :now",
+                "SET #state = :failed, #error = :error, #completed = :now REMOVE #unfinished",
                 Conditions.JOB_UNFINISHED,
                 Map.of(
+                        "#unfinished",
+                        TableSchema.UNFINISHED,
                         "#state",
                         TableSchema.STATE,
                         "#error",
@@ -259,14 +264,7 @@ public final class DynamoDbJobStore implements JobStore {
 
     @Override
     public List<String> unfinishedCreatedBefore(long cutoffMs, int limit) {
-        return UnfinishedScan.ids(
-                dynamoDb,
-                table,
-                TableSchema.JOB_PREFIX,
-                Conditions.JOB_UNFINISHED_BEFORE,
-                Map.of(":complete", JobState.COMPLETE.name(), ":failed", JobState.FAILED.name()),
-                cutoffMs,
-                limit);
+        return UnfinishedIndex.ids(dynamoDb, table, TableSchema.JOB_PREFIX, cutoffMs, limit);
     }
 
     private boolean conditionalUpdate(

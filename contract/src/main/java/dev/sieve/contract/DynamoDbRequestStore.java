@@ -3,7 +3,7 @@ package dev.sieve.contract;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.sieve.contract.internal.Conditions;
 import dev.sieve.contract.internal.Transactions;
-import dev.sieve.contract.internal.UnfinishedScan;
+import dev.sieve.contract.internal.UnfinishedIndex;
 import dev.sieve.shared.json.Json;
 import dev.sieve.shared.result.BucketLayout;
 import dev.sieve.shared.result.ItemResult;
@@ -73,6 +73,9 @@ public final class DynamoDbRequestStore implements RequestStore {
         item.put(TableSchema.PK, s(TableSchema.requestKey(requestId)));
         item.put(TableSchema.SK, s(TableSchema.META));
         item.put(TableSchema.STATE, s((expected == 0 ? RequestState.COMPLETE : RequestState.PENDING).name()));
+        if (expected > 0) {
+            item.put(TableSchema.UNFINISHED, s(TableSchema.unfinishedShard(TableSchema.requestKey(requestId))));
+        }
         item.put(TableSchema.MODE, s(mode));
         item.put(MODE_REASON, s(modeReason));
         item.put(TableSchema.EXPECTED, n(expected));
@@ -136,6 +139,7 @@ public final class DynamoDbRequestStore implements RequestStore {
         item.put(TableSchema.PK, s(TableSchema.requestKey(requestId)));
         item.put(TableSchema.SK, s(TableSchema.META));
         item.put(TableSchema.STATE, s(RequestState.AWAITING_UPLOAD.name()));
+        item.put(TableSchema.UNFINISHED, s(TableSchema.unfinishedShard(TableSchema.requestKey(requestId))));
         item.put(TableSchema.MODE, s("async"));
         item.put(MODE_REASON, s("uploaded body"));
         item.put(TableSchema.EXPECTED, n(0));
@@ -160,16 +164,21 @@ public final class DynamoDbRequestStore implements RequestStore {
         putGateEntries(requestId, entries, gate);
         String gateName = gate.containsKey(GATE_RESULTS) ? GATE_RESULTS : GATE_RESULTS_URI;
         values.put(":gate", gate.get(gateName));
+        Map<String, String> names = new HashMap<>(Map.of(
+                "#state", TableSchema.STATE,
+                "#expected", TableSchema.EXPECTED,
+                "#items", TableSchema.ITEMS,
+                "#gate", gateName));
+        if (expected == 0) {
+            names.put("#unfinished", TableSchema.UNFINISHED); // complete at once: out of the sparse index
+        }
         try {
             dynamoDb.updateItem(b -> b.tableName(table)
                     .key(metaKey(requestId))
                     .conditionExpression(Conditions.REQUEST_AWAITING_UPLOAD)
-                    .updateExpression("SET #state = :state, #expected = :expected, #items = :items, #gate = :gate")
-                    .expressionAttributeNames(Map.of(
-                            "#state", TableSchema.STATE,
-                            "#expected", TableSchema.EXPECTED,
-                            "#items", TableSchema.ITEMS,
-                            "#gate", gateName))
+                    .updateExpression("SET #state = :state, #expected = :expected, #items = :items, #gate = :gate"
+                            + (expected == 0 ? " REMOVE #unfinished" : ""))
+                    .expressionAttributeNames(names)
                     .expressionAttributeValues(values));
             return true;
         } catch (ConditionalCheckFailedException e) {
@@ -186,8 +195,11 @@ public final class DynamoDbRequestStore implements RequestStore {
             dynamoDb.updateItem(b -> b.tableName(table)
                     .key(metaKey(requestId))
                     .conditionExpression(Conditions.REQUEST_UNFINISHED)
-                    .updateExpression("SET #state = :failed, #error = :error")
-                    .expressionAttributeNames(Map.of("#state", TableSchema.STATE, "#error", TableSchema.ERROR))
+                    .updateExpression("SET #state = :failed, #error = :error REMOVE #unfinished")
+                    .expressionAttributeNames(Map.of(
+                            "#state", TableSchema.STATE,
+                            "#error", TableSchema.ERROR,
+                            "#unfinished", TableSchema.UNFINISHED))
                     .expressionAttributeValues(Map.of(
                             ":awaiting", s(RequestState.AWAITING_UPLOAD.name()),
                             ":pending", s(RequestState.PENDING.name()),
@@ -312,9 +324,10 @@ public final class DynamoDbRequestStore implements RequestStore {
         try {
             dynamoDb.updateItem(r -> r.tableName(table)
                     .key(metaKey(requestId))
-                    .updateExpression("SET #state = :complete, #completed = :now")
+                    .updateExpression("SET #state = :complete, #completed = :now REMOVE #unfinished")
                     .conditionExpression(Conditions.REQUEST_ALL_ANSWERED)
                     .expressionAttributeNames(Map.of(
+                            "#unfinished", TableSchema.UNFINISHED,
                             "#state", TableSchema.STATE,
                             "#completed", TableSchema.COMPLETED_AT,
                             "#answered", TableSchema.ANSWERED,
@@ -333,14 +346,7 @@ public final class DynamoDbRequestStore implements RequestStore {
 
     @Override
     public List<String> unfinishedCreatedBefore(long cutoffMs, int limit) {
-        return UnfinishedScan.ids(
-                dynamoDb,
-                table,
-                TableSchema.REQUEST_PREFIX,
-                Conditions.REQUEST_UNFINISHED_BEFORE,
-                Map.of(":awaiting", RequestState.AWAITING_UPLOAD.name(), ":pending", RequestState.PENDING.name()),
-                cutoffMs,
-                limit);
+        return UnfinishedIndex.ids(dynamoDb, table, TableSchema.REQUEST_PREFIX, cutoffMs, limit);
     }
 
     private Optional<Map<String, AttributeValue>> rawMeta(String requestId) {

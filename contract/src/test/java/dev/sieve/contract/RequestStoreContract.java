@@ -174,10 +174,18 @@ abstract class RequestStoreContract {
         store().tryComplete(complete, 600);
         store().create(failed, "async", "asked", entries(1), 1, 500, 0);
         store().fail(failed, "internal", "items", "x");
+        String uploadedDone = id();
+        store().createAwaitingUpload(uploadedDone, 500, 0);
+        store().startUploaded(uploadedDone, entries(1), 0);
+        String uploadedPending = id();
+        store().createAwaitingUpload(uploadedPending, 500, 0);
+        store().startUploaded(uploadedPending, entries(1), 1);
 
         List<String> ids = store().unfinishedCreatedBefore(1_000, 100_000);
 
-        assertThat(ids).contains(pending, awaiting).doesNotContain(young, complete, failed);
+        assertThat(ids)
+                .contains(pending, awaiting, uploadedPending)
+                .doesNotContain(young, complete, failed, uploadedDone);
         assertThat(store().unfinishedCreatedBefore(1_000, 1)).hasSize(1);
     }
 }

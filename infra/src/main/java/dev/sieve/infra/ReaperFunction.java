@@ -25,8 +25,8 @@ import software.constructs.Construct;
  *
  * <p>Why five minutes: a dead message is the end of its work (the receive budget is spent), so a caller
  * polling its request learns within minutes that it failed, while the deadline sweep (a day for requests,
- * three for jobs) needs only hours. Each run Scans the table for the deadline sweep, so a tighter rate buys
- * little and multiplies the read cost. The timeout ({@value #TIMEOUT_SECONDS} s) stays under the interval so
+ * three for jobs) needs only hours. The deadline sweep queries the sparse index of unfinished rows (one Query
+ * per shard), so a run costs what is unfinished, not the table's size. The timeout ({@value #TIMEOUT_SECONDS} s) stays under the interval so
  * runs do not overlap (they would be safe, every mark is conditional, only wasteful); Lambda does not retry a
  * failed run, the next tick does. No reserved concurrency: a new account's concurrency limit of 10 leaves none
  * to reserve, and the deploy would fail.
@@ -41,11 +41,12 @@ final class ReaperFunction extends Concern {
     static final int MEMORY_MB = 512;
 
     /**
-     * DynamoDB actions of the reaper's store calls: Scan (UnfinishedScan, the deadline sweep), UpdateItem
-     * (RequestStore.fail, JobStore.fail, both conditional) and GetItem (JobStore.job, the failed job's
-     * manifest for its event). No PutItem, Query or DeleteItem: nothing it calls uses them.
+     * DynamoDB actions of the reaper's store calls on the table: (besides Query on the sparse index of
+     * unfinished rows only, UnfinishedIndex, the deadline sweep) UpdateItem (RequestStore.fail, JobStore.fail, both conditional) and GetItem
+     * (JobStore.job, the failed job's manifest for its event). No Scan, PutItem or DeleteItem: nothing it
+     * calls uses them.
      */
-    static final List<String> TABLE_ACTIONS = List.of("dynamodb:GetItem", "dynamodb:Scan", "dynamodb:UpdateItem");
+    static final List<String> TABLE_ACTIONS = List.of("dynamodb:GetItem", "dynamodb:UpdateItem");
 
     /** What the reaper reads from its own configuration, besides the dead-letter queues it is given. */
     static final List<String> ENVIRONMENT = List.of(
@@ -95,6 +96,7 @@ final class ReaperFunction extends Concern {
                 Fn.join(",", deadLetterQueues.stream().map(IQueue::getQueueUrl).toList()));
         props.queues().grantDrain(function, deadLetterQueues);
         props.storage().grantTableItems(function, TABLE_ACTIONS);
+        props.storage().grantUnfinishedIndexQuery(function);
     }
 
     /**

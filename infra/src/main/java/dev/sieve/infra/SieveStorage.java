@@ -10,7 +10,9 @@ import software.amazon.awscdk.Validations;
 import software.amazon.awscdk.services.dynamodb.Attribute;
 import software.amazon.awscdk.services.dynamodb.AttributeType;
 import software.amazon.awscdk.services.dynamodb.BillingMode;
+import software.amazon.awscdk.services.dynamodb.GlobalSecondaryIndexProps;
 import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
+import software.amazon.awscdk.services.dynamodb.ProjectionType;
 import software.amazon.awscdk.services.dynamodb.Table;
 import software.amazon.awscdk.services.dynamodb.TableEncryption;
 import software.amazon.awscdk.services.iam.Effect;
@@ -156,6 +158,20 @@ public final class SieveStorage extends Construct {
                 .deletionProtection(props.retainData())
                 .removalPolicy(removal)
                 .build();
+        // Unfinished requests and jobs only (a sparse index: the attribute is removed at the final state),
+        // so the reaper's deadline sweep queries what is unfinished instead of scanning every result row.
+        table.addGlobalSecondaryIndex(GlobalSecondaryIndexProps.builder()
+                .indexName(TableSchema.UNFINISHED_INDEX)
+                .partitionKey(Attribute.builder()
+                        .name(TableSchema.UNFINISHED)
+                        .type(AttributeType.STRING)
+                        .build())
+                .sortKey(Attribute.builder()
+                        .name(TableSchema.CREATED_AT)
+                        .type(AttributeType.NUMBER)
+                        .build())
+                .projectionType(ProjectionType.KEYS_ONLY)
+                .build());
     }
 
     private static LifecycleRule expire(String id, String prefix, Duration age) {
@@ -225,8 +241,25 @@ public final class SieveStorage extends Construct {
      * decrypts the table key per caller; items are encrypted with that table key, not with new data keys).
      */
     public void grantTableItems(IGrantable grantee, List<String> actions) {
-        table.grant(grantee, actions.toArray(String[]::new));
+        // On the table's ARN alone: CDK's Table.grant adds <table>/index/* for every grantee once the table
+        // has an index, and only the reaper queries one (grantUnfinishedIndexQuery).
+        grantee.getGrantPrincipal()
+                .addToPrincipalPolicy(PolicyStatement.Builder.create()
+                        .effect(Effect.ALLOW)
+                        .actions(actions)
+                        .resources(List.of(table.getTableArn()))
+                        .build());
         dataKey.grantDecrypt(grantee);
+    }
+
+    /** {@code dynamodb:Query} on the sparse index of unfinished requests and jobs (the reaper's sweep). */
+    public void grantUnfinishedIndexQuery(IGrantable grantee) {
+        grantee.getGrantPrincipal()
+                .addToPrincipalPolicy(PolicyStatement.Builder.create()
+                        .effect(Effect.ALLOW)
+                        .actions(List.of("dynamodb:Query"))
+                        .resources(List.of(table.getTableArn() + "/index/" + TableSchema.UNFINISHED_INDEX))
+                        .build());
     }
 
     /**

@@ -240,9 +240,28 @@ class SieveStorageTest {
                         "AttributeDefinitions",
                         List.of(
                                 Map.of("AttributeName", TableSchema.PK, "AttributeType", "S"),
-                                Map.of("AttributeName", TableSchema.SK, "AttributeType", "S")),
+                                Map.of("AttributeName", TableSchema.SK, "AttributeType", "S"),
+                                Map.of("AttributeName", TableSchema.UNFINISHED, "AttributeType", "S"),
+                                Map.of("AttributeName", TableSchema.CREATED_AT, "AttributeType", "N")),
                         "DeletionProtectionEnabled",
                         true));
+    }
+
+    @Test
+    void table_hasTheSparseIndexOfUnfinishedRows_keysOnly_asLocalModeCreatesIt() {
+        TEMPLATE.hasResourceProperties(
+                "AWS::DynamoDB::Table",
+                Map.of(
+                        "GlobalSecondaryIndexes",
+                        List.of(Map.of(
+                                "IndexName",
+                                TableSchema.UNFINISHED_INDEX,
+                                "KeySchema",
+                                List.of(
+                                        Map.of("AttributeName", TableSchema.UNFINISHED, "KeyType", "HASH"),
+                                        Map.of("AttributeName", TableSchema.CREATED_AT, "KeyType", "RANGE")),
+                                "Projection",
+                                Map.of("ProjectionType", "KEYS_ONLY")))));
     }
 
     @Test

@@ -13,8 +13,11 @@ import java.util.regex.Pattern;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
@@ -203,7 +206,30 @@ public record SieveResources(
                             AttributeDefinition.builder()
                                     .attributeName(TableSchema.SK)
                                     .attributeType(ScalarAttributeType.S)
+                                    .build(),
+                            AttributeDefinition.builder()
+                                    .attributeName(TableSchema.UNFINISHED)
+                                    .attributeType(ScalarAttributeType.S)
+                                    .build(),
+                            AttributeDefinition.builder()
+                                    .attributeName(TableSchema.CREATED_AT)
+                                    .attributeType(ScalarAttributeType.N)
                                     .build())
+                    .globalSecondaryIndexes(GlobalSecondaryIndex.builder()
+                            .indexName(TableSchema.UNFINISHED_INDEX)
+                            .keySchema(
+                                    KeySchemaElement.builder()
+                                            .attributeName(TableSchema.UNFINISHED)
+                                            .keyType(KeyType.HASH)
+                                            .build(),
+                                    KeySchemaElement.builder()
+                                            .attributeName(TableSchema.CREATED_AT)
+                                            .keyType(KeyType.RANGE)
+                                            .build())
+                            .projection(Projection.builder()
+                                    .projectionType(ProjectionType.KEYS_ONLY)
+                                    .build())
+                            .build())
                     .keySchema(
                             KeySchemaElement.builder()
                                     .attributeName(TableSchema.PK)

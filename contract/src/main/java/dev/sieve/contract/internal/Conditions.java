@@ -44,15 +44,4 @@ public final class Conditions {
     /** → FAILED: a job that has not finished. */
     public static final String JOB_UNFINISHED =
             "attribute_exists(#state) AND #state <> :complete AND #state <> :failed";
-
-    // ---- the reaper's sweep (scan filters, not conditions) ----
-
-    /** A request META row that has not finished and was created before {@code :cutoff}. */
-    public static final String REQUEST_UNFINISHED_BEFORE =
-            "#sk = :meta AND begins_with(#pk, :prefix) AND #created < :cutoff AND (#state = :awaiting OR #state = :pending)";
-
-    /** A job META row that has not finished and was created before {@code :cutoff}. */
-    public static final String JOB_UNFINISHED_BEFORE =
-            "#sk = :meta AND begins_with(#pk, :prefix) AND #created < :cutoff"
-                    + " AND attribute_exists(#state) AND #state <> :complete AND #state <> :failed";
 }

@@ -23,6 +23,11 @@ package dev.sieve.shared.result;
  *                                             {@link #BODY_SHA256} of the body it came with, ttl
  * </pre>
  *
+ * Unfinished META rows (requests PENDING or AWAITING_UPLOAD, jobs not COMPLETE or FAILED) carry {@link
+ * #UNFINISHED}, a shard number, which the transition to a final state removes: the sparse index {@link
+ * #UNFINISHED_INDEX} ({@link #UNFINISHED} → {@link #CREATED_AT}, keys only) therefore holds only the
+ * unfinished, and the reaper's deadline sweep reads those alone instead of scanning the table.
+ *
  * An item result is written with {@code attribute_not_exists(sk)} in the same transaction as the
  * META counter increment, so a redelivered message neither double-counts nor loses a result. The
  * request is complete when {@code answered == expected}; whoever makes that transition (a
@@ -74,6 +79,18 @@ public final class TableSchema {
     public static final String JOB_ID = "job_id";
     public static final String TAT = "tat";
     public static final String COUNT = "count";
+
+    /** The shard of an unfinished META row (absent once the request or job is final). */
+    public static final String UNFINISHED = "unfinished";
+    /** The sparse global secondary index of unfinished META rows by shard and creation time. */
+    public static final String UNFINISHED_INDEX = "unfinished-by-created";
+    /** Index partitions: spreads the index's writes (one per unfinished request or job) over partitions. */
+    public static final int UNFINISHED_SHARDS = 16;
+
+    /** The {@link #UNFINISHED} shard of a row's partition key. */
+    public static String unfinishedShard(String pk) {
+        return Integer.toString(Math.floorMod(pk.hashCode(), UNFINISHED_SHARDS));
+    }
 
     public static final String IDEMPOTENCY_PREFIX = "IDEM#";
     public static final String CLAIM = "CLAIM";
