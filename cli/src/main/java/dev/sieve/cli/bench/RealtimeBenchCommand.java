@@ -85,6 +85,8 @@ public final class RealtimeBenchCommand implements Callable<Integer> {
         List<Double> escalated = new ArrayList<>();
         List<Double> gateOnly = new ArrayList<>();
         Map<String, Object> out = new LinkedHashMap<>();
+        java.io.PrintStream stdout = System.out;
+        System.setOut(System.err); // the local system's JSON logs (the reaper's runs) go to stderr
         try (LocalSieve sieve = LocalSieve.start(
                 new LocalSieve.Options(SieveResources.uniquePrefix("bench-rt"), 0, env), gate(), "unused")) {
             sieve.launchWorkers(RealtimeBenchCommand::zeroCostWorker);
@@ -101,6 +103,8 @@ public final class RealtimeBenchCommand implements Callable<Integer> {
                     gateOnly.add(g);
                 }
             }
+        } finally {
+            System.setOut(stdout);
         }
         out.put("bench", "realtime");
         out.put("mode", "local");
