@@ -8,7 +8,12 @@ import picocli.CommandLine.Command;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Benchmarks (single machine, figures as one JSON line with --json).",
-        subcommands = {GateBenchCommand.class, WorkerBenchCommand.class})
+        subcommands = {
+            GateBenchCommand.class,
+            WorkerBenchCommand.class,
+            TokenizerBenchCommand.class,
+            RealtimeBenchCommand.class
+        })
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

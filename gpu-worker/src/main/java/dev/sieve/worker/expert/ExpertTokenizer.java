@@ -1,28 +1,25 @@
 package dev.sieve.worker.expert;
 
-import ai.djl.huggingface.tokenizers.Encoding;
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
- * A HuggingFace tokenizer that keeps the head and the tail of long texts: the first {@code maxTokens
+ * The expert's tokenizer: keeps the head and the tail of long texts: the first {@code maxTokens
  * - tailTokens} tokens (with the leading special token) and the last {@code tailTokens} tokens (with
  * the trailing special token). Spam tells often sit in the signature or unsubscribe footer, which
  * plain truncation drops. {@code tailTokens = 0} is plain truncation. Thread-safe.
  *
- * <p>Speed: the tokenizer's cost grows with the characters it reads (about 0.6 µs per character on a
+ * <p>Engine: a BERT WordPiece {@code tokenizer.json} (MiniLM, bge) runs on {@link WordPieceTokenizer},
+ * plain Java with ids equal to the HuggingFace library's; any other file runs on the library ({@link
+ * HuggingFaceIds}). Both are fed the same pieces of text, so the truncation below is the same.
+ *
+ * <p>Speed: the cost grows with the characters read (the library: about 0.6 µs per character on a
  * shared 2-core box), so a long text is not tokenized whole. The head is tokenized from a prefix of
  * about {@value #CHARS_PER_TOKEN_FIRST_TRY} characters per token wanted, cut before a space, and the
  * tail from a suffix that starts at a space; a cut at a space splits no token, so those tokens are the
  * whole text's own. When a piece yields too few tokens (a text of long words or much whitespace) its
  * bound doubles, up to {@value #CHARS_PER_TOKEN_BOUND} characters per token, where the former bounded
  * path takes over. Measured on SpamAssassin (first 4,000 characters of texts of 20+ tokens, MiniLM):
- * characters per token p50 3.46, p99 5.00, max 5.86. Only token ids cross JNI (not the token strings,
- * offsets and masks a full {@link Encoding} carries).
+ * characters per token p50 3.46, p99 5.00, max 5.86.
  */
 public final class ExpertTokenizer implements AutoCloseable {
     /** Characters kept from each end before tokenizing, per token wanted; bounds the cost of huge texts. */
@@ -30,28 +27,63 @@ public final class ExpertTokenizer implements AutoCloseable {
     /** The first bound tried per token wanted, above the corpus's largest measured ratio (5.86). */
     static final int CHARS_PER_TOKEN_FIRST_TRY = 6;
 
-    static {
-        // DJL otherwise queries the EC2 instance-metadata endpoint ("call home") when its native
-        // library loads; the tokenizer's native library ships inside the jar, so nothing is downloaded
-        if (System.getProperty("OPT_OUT_TRACKING") == null) {
-            System.setProperty("OPT_OUT_TRACKING", "true");
-        }
-        if (System.getProperty("ai.djl.offline") == null) {
-            System.setProperty("ai.djl.offline", "true");
-        }
+    /** Which implementation turns text into token ids. */
+    public enum Engine {
+        /** Plain Java ({@link WordPieceTokenizer}): BERT WordPiece files of the supported shape only. */
+        WORD_PIECE,
+        /** The HuggingFace tokenizers library through DJL: any {@code tokenizer.json}. */
+        HUGGING_FACE
     }
 
-    private final HuggingFaceTokenizer tokenizer;
+    private final TokenIds tokenizer;
+    private final Engine engine;
     private final int maxTokens;
     private final int tailTokens;
 
-    private ExpertTokenizer(HuggingFaceTokenizer tokenizer, int maxTokens, int tailTokens) {
+    private ExpertTokenizer(TokenIds tokenizer, Engine engine, int maxTokens, int tailTokens) {
         this.tokenizer = tokenizer;
+        this.engine = engine;
         this.maxTokens = maxTokens;
         this.tailTokens = tailTokens;
     }
 
+    /**
+     * The plain-Java WordPiece tokenizer when {@code tokenizer.json} has its supported shape (the BERT
+     * tokenizers of MiniLM and bge), else the HuggingFace library.
+     */
     public static ExpertTokenizer open(Path tokenizerJson, int maxTokens, int tailTokens) {
+        checkLimits(maxTokens, tailTokens);
+        try {
+            return new ExpertTokenizer(
+                    new WordPieceTokenizer(WordPieceSpec.read(tokenizerJson)),
+                    Engine.WORD_PIECE,
+                    maxTokens,
+                    tailTokens);
+        } catch (WordPieceSpec.UnsupportedException e) {
+            return new ExpertTokenizer(new HuggingFaceIds(tokenizerJson), Engine.HUGGING_FACE, maxTokens, tailTokens);
+        }
+    }
+
+    /**
+     * The given engine; {@link Engine#WORD_PIECE} on a file of another shape is refused with the reason.
+     *
+     * @throws IllegalArgumentException when the engine cannot read this file
+     */
+    public static ExpertTokenizer open(Path tokenizerJson, int maxTokens, int tailTokens, Engine engine) {
+        checkLimits(maxTokens, tailTokens);
+        if (engine == Engine.HUGGING_FACE) {
+            return new ExpertTokenizer(new HuggingFaceIds(tokenizerJson), engine, maxTokens, tailTokens);
+        }
+        try {
+            return new ExpertTokenizer(
+                    new WordPieceTokenizer(WordPieceSpec.read(tokenizerJson)), engine, maxTokens, tailTokens);
+        } catch (WordPieceSpec.UnsupportedException e) {
+            throw new IllegalArgumentException(
+                    "the WordPiece engine cannot read " + tokenizerJson + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void checkLimits(int maxTokens, int tailTokens) {
         if (maxTokens < 8) {
             throw new IllegalArgumentException("maxTokens must be at least 8, got " + maxTokens);
         }
@@ -59,13 +91,11 @@ public final class ExpertTokenizer implements AutoCloseable {
             throw new IllegalArgumentException(
                     "tailTokens must be between 0 and maxTokens/2 (" + maxTokens / 2 + "), got " + tailTokens);
         }
-        try {
-            HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(
-                    tokenizerJson, Map.of("truncation", "false", "padding", "false", "addSpecialTokens", "true"));
-            return new ExpertTokenizer(tokenizer, maxTokens, tailTokens);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read tokenizer " + tokenizerJson + ": " + e.getMessage(), e);
-        }
+    }
+
+    /** Which implementation this tokenizer runs. */
+    public Engine engine() {
+        return engine;
     }
 
     public int maxTokens() {
@@ -83,7 +113,7 @@ public final class ExpertTokenizer implements AutoCloseable {
         int tailWanted = tailTokens + 1; // ids from the end, [SEP] included
         // Enough characters for every token the text can keep: one pass over the whole text.
         if (t.length() <= (maxTokens + 1) * CHARS_PER_TOKEN_FIRST_TRY) {
-            return keepHeadAndTail(ids(t), maxTokens, tailTokens);
+            return keepHeadAndTail(tokenizer.ids(t, 0, t.length()), maxTokens, tailTokens);
         }
         long[] head = null;
         int headEnd = 0;
@@ -92,7 +122,7 @@ public final class ExpertTokenizer implements AutoCloseable {
             if (headEnd <= 0) {
                 break;
             }
-            long[] ids = ids(t.substring(0, headEnd));
+            long[] ids = tokenizer.ids(t, 0, headEnd);
             if (ids.length - 1 > headWanted) { // one token to spare beyond what is kept
                 head = ids;
                 break;
@@ -109,7 +139,7 @@ public final class ExpertTokenizer implements AutoCloseable {
             if (tailStart < headEnd) {
                 break; // the pieces would overlap: the text has fewer tokens than its length suggests
             }
-            long[] tail = ids(t.substring(tailStart));
+            long[] tail = tokenizer.ids(t, tailStart, t.length());
             if (tail.length - 1 > tailWanted) {
                 long[] kept = new long[maxTokens];
                 System.arraycopy(head, 0, kept, 0, headWanted);
@@ -122,17 +152,13 @@ public final class ExpertTokenizer implements AutoCloseable {
 
     /** The former path: head and tail of the text cut at a fixed character bound, tokenized together. */
     long[] reference(String text) {
-        return keepHeadAndTail(ids(boundCharacters(text == null ? "" : text)), maxTokens, tailTokens);
+        String bounded = boundCharacters(text == null ? "" : text);
+        return keepHeadAndTail(tokenizer.ids(bounded, 0, bounded.length()), maxTokens, tailTokens);
     }
 
-    /** Token ids (with special tokens) and nothing else. */
-    private long[] ids(String text) {
-        long encoding = TokenizersLibrary.LIB.encode(tokenizer.getHandle(), text, true);
-        try {
-            return TokenizersLibrary.LIB.getTokenIds(encoding);
-        } finally {
-            TokenizersLibrary.LIB.deleteEncoding(encoding);
-        }
+    /** The ids of the whole text with its special tokens, untruncated (for comparing engines). */
+    public long[] allIds(String text) {
+        return tokenizer.ids(text, 0, text.length());
     }
 
     /** The end of a prefix of at most {@code limit} characters that ends just before a space (0 if none). */

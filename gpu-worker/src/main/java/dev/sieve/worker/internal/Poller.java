@@ -14,8 +14,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The poller thread: receives from the queues in {@link PollOrder} (priority, with the starvation
- * rule), short polls while work keeps coming and long polls once every queue came back empty, stops
- * receiving while {@code maxInFlightItems} are held, and registers each message before intake.
+ * rule), short polls while work keeps coming and, once every queue came back empty, long polls the
+ * highest-priority queue only (the others are short-polled), stops receiving while {@code
+ * maxInFlightItems} are held, and registers each message before intake. Long-polling every queue in
+ * turn kept a real-time message that arrived during a lower queue's long poll waiting for it: up to
+ * two idle polls (measured with {@code sieve bench realtime}: p99 2.3 s at 1 s polls).
  */
 public final class Poller {
     private static final Logger LOG = LoggerFactory.getLogger(Poller.class);
@@ -96,7 +99,8 @@ public final class Poller {
                 polled.add(queue);
                 List<ReceivedMessage> messages;
                 try {
-                    messages = queues.receive(queue, idle ? idlePollSeconds : 0, visibilityTimeout);
+                    messages = queues.receive(
+                            queue, waitSeconds(idle, queue, queueRefs, idlePollSeconds), visibilityTimeout);
                 } catch (RuntimeException e) {
                     LOG.warn("receive from the {} queue failed: {}", queue.label(), e.toString());
                     Threads.sleep(1000);
@@ -111,6 +115,11 @@ public final class Poller {
             order.polled(polled);
             idle = !received;
         }
+    }
+
+    /** How long one receive waits: only the highest-priority queue is long-polled, and only when idle. */
+    static int waitSeconds(boolean idle, QueueRef queue, List<QueueRef> byPriority, int idlePollSeconds) {
+        return idle && queue.equals(byPriority.get(0)) ? idlePollSeconds : 0;
     }
 
     private void accept(QueueRef queue, List<ReceivedMessage> messages) {

@@ -1,0 +1,41 @@
+package dev.sieve.cli.bench;
+
+import dev.sieve.worker.expert.Expert;
+import dev.sieve.worker.expert.ExpertInput;
+import java.util.List;
+
+/**
+ * An expert that costs nothing, for {@code sieve bench realtime} only (never wired into a worker that
+ * serves traffic): two token ids per text and a fixed answer, so what the bench times is the pipeline
+ * around the expert.
+ */
+final class ZeroCostExpert implements Expert {
+    private static final long[] IDS = {101, 102};
+
+    @Override
+    public List<String> labels() {
+        return List.of("ham", "spam");
+    }
+
+    @Override
+    public int maxTokens() {
+        return 8;
+    }
+
+    @Override
+    public ExpertInput prepare(String text, float[] gateProbabilities) {
+        return new ExpertInput(IDS, gateProbabilities);
+    }
+
+    @Override
+    public float[][] predict(List<ExpertInput> batch) {
+        float[][] out = new float[batch.size()][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = new float[] {0.1f, 0.9f};
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {}
+}
