@@ -13,7 +13,8 @@ import java.util.Objects;
  *
  * <ul>
  *   <li>{@link #forCorrections} (the default with an expert): the shared confidence cut with the most
- *       net corrections, a class's own cut only where it is clearly better ({@link CorrectionsPick}).
+ *       net corrections, extended by a class's own cut, undercut only on clear evidence ({@link
+ *       CorrectionsPick}).
  *   <li>{@link #forBestBlend} (the default without one): the least routing whose blended F1 is within
  *       {@link #BEST_TOLERANCE} of the best blended F1 on the curve.
  *   <li>{@link #forExpertRate}: the rate is a cap: the best point routing at most that fraction.
@@ -88,8 +89,8 @@ public final class Calibrator {
     /**
      * The default: the shared confidence cut with the most <em>net corrections</em> on validation (items
      * the expert gets right and the gate wrong, less items the gate gets right and the expert wrong; on a
-     * tie the least routing), with a class's own cut only where it is clearly better for that class (see
-     * {@link CorrectionsPick}).
+     * tie the least routing); a class routes up to its own best cut when that routes more, and less than
+     * the shared cut only on clear evidence (see {@link CorrectionsPick}).
      *
      * <p>Why net corrections and not the best point of the blended-F1 curve: picks on the validation F1
      * curve follow noise in F1's ratio (a few items of the positive class move it) and routed 31 % of
