@@ -182,6 +182,37 @@ class CalibratorTest {
     }
 
     @Test
+    void forCorrections_whenAClassOwnCutRoutesMore_extendsTheSharedCut() {
+        // ham predictions at 0.600 + 0.001 i: the expert fixes i < 10, then breaks 10 <= i < 20 (own best: 10).
+        // spam predictions, all more confident, at 0.700 + 0.001 i: the expert fixes i < 5 (own best: 5).
+        // The shared walk (all ham first) peaks at +10 after 10 items, before any spam prediction.
+        int n = 200;
+        float[][] probabilities = new float[n][];
+        int[] truth = new int[n];
+        int[] expert = new int[n];
+        for (int i = 0; i < 100; i++) {
+            float ham = 0.6f + 0.001f * i;
+            probabilities[i] = new float[] {ham, 1 - ham};
+            truth[i] = i < 10 ? 1 : 0;
+            expert[i] = i < 20 ? 1 : 0;
+            float spam = 0.7f + 0.001f * i;
+            probabilities[100 + i] = new float[] {1 - spam, spam};
+            truth[100 + i] = i < 5 ? 0 : 1;
+            expert[100 + i] = truth[100 + i];
+        }
+        Calibrator.Validation validation =
+                new Calibrator.Validation(LABELS, truth, probabilities, expert, Headline.of(LABELS, "spam"));
+
+        GateThresholds thresholds = Calibrator.forCorrections(validation);
+
+        assertThat((double) thresholds.calibration().get("shared_threshold")).isCloseTo(0.6095, within(1e-6));
+        assertThat(thresholds.thresholds().get("ham")).isCloseTo(0.6095, within(1e-6));
+        assertThat(thresholds.thresholds().get("spam")).isCloseTo(0.7045, within(1e-6));
+        assertThat((double) thresholds.calibration().get(GateThresholds.CALIBRATED_ROUTING_RATE))
+                .isEqualTo(15.0 / 200);
+    }
+
+    @Test
     void forCorrections_whenEveryScoreTies_routesTheWholeTieWhenItHelps() {
         int n = 50;
         float[][] probabilities = new float[n][];
