@@ -27,7 +27,9 @@ import picocli.CommandLine.Option;
                     + " and the manifest.",
             "The thresholds are a point of the routing-rate -> blended-F1 frontier traced on validation"
                     + " (escalated items answered by the bundle's expert, or by the gate if it has none).",
-            "Default: the least routing within 0.001 of the best blended F1 on the frontier.",
+            "Default: the shared confidence cut with the most net corrections on validation (expert right and gate"
+                    + " wrong, less the reverse), or a class's own best cut when it routes more; less only when that gains"
+                    + " > 2 sd.",
             "--expert-rate R: a cap: the best blended F1 escalating at most a fraction R of items.",
             "--target-f1 F / --target-precision P: the least escalation whose blended validation score reaches the"
                     + " target, else the best point."

@@ -75,8 +75,9 @@ public final class TrainCommand extends ModelCommand {
     @Option(
             names = "--expert-rate",
             paramLabel = "R",
-            description = "Cap on routing: the best blended validation F1 escalating at most this fraction of"
-                    + " items (default: no cap; the least routing within 0.001 of the best blended F1).")
+            description =
+                    "Cap on routing: the best blended validation F1 escalating at most this fraction of"
+                            + " items (default: no cap; the shared cut with the most net corrections, see sieve calibrate --help).")
     Double expertRate;
 
     @Option(

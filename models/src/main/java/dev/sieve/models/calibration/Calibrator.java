@@ -12,8 +12,11 @@ import java.util.Objects;
  * {@link Frontier} (routing rate → blended F1) and picks one of its points.
  *
  * <ul>
- *   <li>{@link #forBestBlend} (the default): the least routing whose blended F1 is within {@link
- *       #BEST_TOLERANCE} of the best blended F1 on the curve.
+ *   <li>{@link #forCorrections} (the default with an expert): the shared confidence cut with the most
+ *       net corrections, extended by a class's own cut, undercut only on clear evidence ({@link
+ *       CorrectionsPick}).
+ *   <li>{@link #forBestBlend} (the default without one): the least routing whose blended F1 is within
+ *       {@link #BEST_TOLERANCE} of the best blended F1 on the curve.
  *   <li>{@link #forExpertRate}: the rate is a cap: the best point routing at most that fraction.
  *   <li>{@link #forTarget}: the least routing whose blended F1 (or precision) reaches the target;
  *       when no point reaches it, the best point.
@@ -84,16 +87,15 @@ public final class Calibrator {
     }
 
     /**
-     * The default: for each class the gate predicts, route the prefix of its least confident items (cut
-     * between distinct scores) that maximizes the net corrections on validation: items the expert gets
-     * right and the gate wrong, less items the gate gets right and the expert wrong; on a tie the least
-     * routing. Classes are cut independently, so the thresholds differ where the classes differ.
+     * The default: the shared confidence cut with the most <em>net corrections</em> on validation (items
+     * the expert gets right and the gate wrong, less items the gate gets right and the expert wrong; on a
+     * tie the least routing); a class routes up to its own best cut when that routes more, and less than
+     * the shared cut only on clear evidence (see {@link CorrectionsPick}).
      *
-     * <p>Why this and not the best point of the blended-F1 curve: measured on five corpora (SpamAssassin,
-     * its subject lines, first names, AFINN valence, State of the Union eras), picks on the validation
-     * F1 curve follow noise in F1's ratio (a few items of the positive class move it) and routed 31 % of
-     * SpamAssassin for no test gain, while net corrections, an additive count, generalized to every test
-     * split: 2.4 % routed and +0.0075 F1 on SpamAssassin, within 0.005 of the better tier elsewhere.
+     * <p>Why net corrections and not the best point of the blended-F1 curve: picks on the validation F1
+     * curve follow noise in F1's ratio (a few items of the positive class move it) and routed 31 % of
+     * SpamAssassin for no test gain; an additive count generalizes better. Why shared: one cut per class,
+     * each fitted on its own, overshoots on small validation splits (measured in {@link CorrectionsPick}).
      * Without an expert there is nothing to correct, and this is {@link #forBestBlend}.
      */
     public static GateThresholds forCorrections(Validation validation) {
@@ -105,62 +107,19 @@ public final class Calibrator {
         int[] truth = validation.truth();
         int[] expert = validation.expertPredictions();
         float[][] probabilities = validation.gateProbabilities();
-        int n = truth.length;
-        int[] gate = Cascade.argmax(probabilities);
-        Integer[] order = new Integer[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        java.util.Arrays.sort(
-                order,
-                (a, b) -> gate[a] != gate[b]
-                        ? Integer.compare(gate[a], gate[b])
-                        : Float.compare(probabilities[a][gate[a]], probabilities[b][gate[b]]));
-        Map<String, Double> cuts = new LinkedHashMap<>();
-        Map<String, Object> corrections = new LinkedHashMap<>();
-        int start = 0;
-        for (int c = 0; c < classes; c++) {
-            int end = start;
-            while (end < n && gate[order[end]] == c) {
-                end++;
-            }
-            int net = 0;
-            int bestNet = 0;
-            double bestCut = 0.0;
-            int fixed = 0;
-            int broken = 0;
-            int bestFixed = 0;
-            int bestBroken = 0;
-            for (int j = start; j < end; j++) {
-                int i = order[j];
-                float score = probabilities[i][c];
-                if (score >= 1.0f) {
-                    break; // a threshold is at most 1: items the gate scores exactly 1 stay with it
-                }
-                fixed += expert[i] == truth[i] && c != truth[i] ? 1 : 0;
-                broken += c == truth[i] && expert[i] != truth[i] ? 1 : 0;
-                net = fixed - broken;
-                boolean lastOfTie = j + 1 == end || probabilities[order[j + 1]][c] != score;
-                if (lastOfTie && net > bestNet) {
-                    bestNet = net;
-                    bestFixed = fixed;
-                    bestBroken = broken;
-                    bestCut = j + 1 == end ? 1.0 : ((double) score + probabilities[order[j + 1]][c]) / 2;
-                }
-            }
-            cuts.put(labels.get(c), bestCut);
-            corrections.put(labels.get(c), Map.of("fixed", bestFixed, "broken", bestBroken));
-            start = end;
-        }
+        CorrectionsPick.Result pick = CorrectionsPick.pick(labels, truth, probabilities, expert);
+        Map<String, Double> cuts = pick.thresholds();
         Cascade.Outcome outcome = Cascade.run(new GateThresholds(labels, cuts, Map.of()), probabilities, expert);
         Headline headline = validation.headline();
         Map<String, Object> facts = new LinkedHashMap<>();
-        facts.put("method", "net_corrections");
-        facts.put("validation_corrections_by_class", corrections);
-        facts.put("validation_items", n);
+        facts.put("method", "shared_net_corrections");
+        facts.putAll(pick.facts());
+        facts.put("validation_items", truth.length);
         facts.put(GateThresholds.CALIBRATED_ROUTING_RATE, outcome.expertFraction());
         facts.put("validation_f1_blended", headline.f1(Confusion.of(classes, truth, outcome.predictions()), labels));
-        facts.put("validation_f1_gate_only", headline.f1(Confusion.of(classes, truth, gate), labels));
+        facts.put(
+                "validation_f1_gate_only",
+                headline.f1(Confusion.of(classes, truth, Cascade.argmax(probabilities)), labels));
         facts.put("validation_f1_expert_only", headline.f1(Confusion.of(classes, truth, expert), labels));
         facts.put(GateThresholds.CALIBRATED_ROUTING_RATE_PER_CLASS, routingByClass(validation, cuts));
         facts.put("f1_kind", headline.kind());

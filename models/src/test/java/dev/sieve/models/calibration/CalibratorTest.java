@@ -119,9 +119,42 @@ class CalibratorTest {
     }
 
     @Test
-    void forCorrections_routesOnlyTheClassWhereTheExpertFixesMoreThanItBreaks() {
+    void forCorrections_whenOneClassClearlyDiffers_givesItItsOwnCut() {
         // 100 ham predictions: the 10 least confident are spam the gate missed, the expert catches 8 of them.
-        // 100 spam predictions: the 10 least confident are right, and the expert breaks 3 of them.
+        // 100 spam predictions with the same scores: the 10 least confident are right, the expert breaks 6.
+        int n = 200;
+        float[][] probabilities = new float[n][];
+        int[] truth = new int[n];
+        int[] expert = new int[n];
+        for (int i = 0; i < 100; i++) {
+            float p = 0.6f + 0.004f * i;
+            probabilities[i] = new float[] {p, 1 - p};
+            truth[i] = i < 10 ? 1 : 0;
+            expert[i] = i < 8 ? 1 : 0;
+            probabilities[100 + i] = new float[] {1 - p, p};
+            truth[100 + i] = 1;
+            expert[100 + i] = i < 6 ? 0 : 1;
+        }
+        Calibrator.Validation validation =
+                new Calibrator.Validation(LABELS, truth, probabilities, expert, Headline.of(LABELS, "spam"));
+
+        GateThresholds thresholds = Calibrator.forCorrections(validation);
+
+        // shared walk: net +2 after the 8 least confident score pairs; ham keeps that cut (it is its own best,
+        // net +8); spam departs to routing nothing (net 0 against -6 at the shared cut, 6 > 2 sqrt(6)).
+        assertThat(thresholds.thresholds().get("ham")).isCloseTo(0.6 + 0.004 * 7.5, within(1e-6));
+        assertThat(thresholds.thresholds().get("spam")).isEqualTo(0.0);
+        assertThat((double) thresholds.calibration().get(GateThresholds.CALIBRATED_ROUTING_RATE))
+                .isEqualTo(8.0 / 200);
+        assertThat(thresholds.calibration()).containsEntry("method", "shared_net_corrections");
+        assertThat(thresholds.calibratedRoutingRate("ham")).hasValue(0.08);
+        assertThat(thresholds.calibratedRoutingRate("spam")).hasValue(0.0);
+    }
+
+    @Test
+    void forCorrections_whenAClassDiffersWithinNoise_keepsTheSharedCut() {
+        // As above, but the expert breaks only 3 of the spam predictions: 3 < 2 sqrt(3), so spam is not
+        // treated apart, and both classes share the cut after the 8 least confident pairs (net +5).
         int n = 200;
         float[][] probabilities = new float[n][];
         int[] truth = new int[n];
@@ -140,14 +173,43 @@ class CalibratorTest {
 
         GateThresholds thresholds = Calibrator.forCorrections(validation);
 
-        // ham: cut between the 8th and 9th least confident items (net +8); spam: nothing routed (net -3).
-        assertThat(thresholds.thresholds().get("ham")).isCloseTo(0.6 + 0.004 * 7.5, within(1e-6));
-        assertThat(thresholds.thresholds().get("spam")).isEqualTo(0.0);
+        assertThat(thresholds.thresholds().get("spam"))
+                .isEqualTo(thresholds.thresholds().get("ham"));
+        assertThat((double) thresholds.calibration().get("shared_threshold"))
+                .isCloseTo(0.6 + 0.004 * 7.5, within(1e-6));
         assertThat((double) thresholds.calibration().get(GateThresholds.CALIBRATED_ROUTING_RATE))
-                .isEqualTo(8.0 / 200);
-        assertThat(thresholds.calibration()).containsEntry("method", "net_corrections");
-        assertThat(thresholds.calibratedRoutingRate("ham")).hasValue(0.08);
-        assertThat(thresholds.calibratedRoutingRate("spam")).hasValue(0.0);
+                .isEqualTo(16.0 / 200);
+    }
+
+    @Test
+    void forCorrections_whenAClassOwnCutRoutesMore_extendsTheSharedCut() {
+        // ham predictions at 0.600 + 0.001 i: the expert fixes i < 10, then breaks 10 <= i < 20 (own best: 10).
+        // spam predictions, all more confident, at 0.700 + 0.001 i: the expert fixes i < 5 (own best: 5).
+        // The shared walk (all ham first) peaks at +10 after 10 items, before any spam prediction.
+        int n = 200;
+        float[][] probabilities = new float[n][];
+        int[] truth = new int[n];
+        int[] expert = new int[n];
+        for (int i = 0; i < 100; i++) {
+            float ham = 0.6f + 0.001f * i;
+            probabilities[i] = new float[] {ham, 1 - ham};
+            truth[i] = i < 10 ? 1 : 0;
+            expert[i] = i < 20 ? 1 : 0;
+            float spam = 0.7f + 0.001f * i;
+            probabilities[100 + i] = new float[] {1 - spam, spam};
+            truth[100 + i] = i < 5 ? 0 : 1;
+            expert[100 + i] = truth[100 + i];
+        }
+        Calibrator.Validation validation =
+                new Calibrator.Validation(LABELS, truth, probabilities, expert, Headline.of(LABELS, "spam"));
+
+        GateThresholds thresholds = Calibrator.forCorrections(validation);
+
+        assertThat((double) thresholds.calibration().get("shared_threshold")).isCloseTo(0.6095, within(1e-6));
+        assertThat(thresholds.thresholds().get("ham")).isCloseTo(0.6095, within(1e-6));
+        assertThat(thresholds.thresholds().get("spam")).isCloseTo(0.7045, within(1e-6));
+        assertThat((double) thresholds.calibration().get(GateThresholds.CALIBRATED_ROUTING_RATE))
+                .isEqualTo(15.0 / 200);
     }
 
     @Test
