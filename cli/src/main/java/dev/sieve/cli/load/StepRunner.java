@@ -1,6 +1,7 @@
 package dev.sieve.cli.load;
 
 import dev.sieve.cli.local.LocalSieve;
+import dev.sieve.shared.tenant.Tenant;
 import io.gatling.http.client.Request;
 import java.io.PrintStream;
 import java.net.URI;
@@ -9,9 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /** Runs one load step and collects what it needs: outcomes, validation counts, counted resource use. */
-final class StepRunner {
+final class StepRunner implements AutoCloseable {
 
     /** What one step measured. */
     record Measured(
@@ -35,10 +37,18 @@ final class StepRunner {
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicLong cursor = new AtomicLong();
     private final Map<String, String> labels;
+    private final String bearer;
+    private S3Client s3;
+    private BatchDriver batch;
 
+    /**
+     * @param bearer the token batch jobs are started with (local mode), or null
+     * @param local the system this process runs, or null for a deployed API (batch mode needs it)
+     */
     StepRunner(
             URI baseUrl,
             UnaryOperator<Request> signer,
+            String bearer,
             ResponseValidator validator,
             List<LabeledItem> items,
             UsageCounter counter,
@@ -46,6 +56,7 @@ final class StepRunner {
             GatlingRunner gatling) {
         this.baseUrl = baseUrl;
         this.signer = signer;
+        this.bearer = bearer;
         this.validator = validator;
         this.items = items;
         this.counter = counter;
@@ -55,15 +66,49 @@ final class StepRunner {
         items.forEach(item -> labels.put(item.id(), item.label()));
     }
 
-    Measured run(Workload workload, int level, Duration duration, Duration settle) {
-        if (workload.mode() == Workload.Mode.BATCH) {
-            throw new UnsupportedOperationException(
-                    "--mode batch is not driven by sieve load yet; use realtime or async");
-        }
+    Measured run(Workload workload, int level, Duration duration, Duration settle) throws InterruptedException {
         LoadRecorder recorder = new LoadRecorder(validator);
         Map<String, Double> before = counter.snapshot();
         long invocationsBefore = local == null ? 0 : local.gateTime().invocations();
         double millisBefore = local == null ? 0 : local.gateTime().millis();
+        if (workload.mode() == Workload.Mode.BATCH) {
+            batchDriver().run(workload, level, duration, settle, recorder);
+        } else {
+            runGatling(workload, level, duration, settle, recorder);
+        }
+        Map<String, Double> usage = UsageCounter.difference(before, counter.snapshot());
+        return new Measured(
+                recorder.outcomes(),
+                recorder.responses(),
+                recorder.invalidResponses(),
+                recorder.firstInvalid(),
+                recorder.wallSeconds(),
+                usage,
+                local == null ? 0 : local.gateTime().invocations() - invocationsBefore,
+                local == null ? 0 : local.gateTime().millis() - millisBefore,
+                labels);
+    }
+
+    private BatchDriver batchDriver() {
+        if (local == null) {
+            throw new IllegalStateException("--mode batch writes manifests to the local bucket; it needs local mode");
+        }
+        if (batch == null) {
+            s3 = local.backend().s3().get(); // the counted client: the manifest PUT and output GET are billed too
+            batch = new BatchDriver(
+                    baseUrl,
+                    bearer,
+                    s3,
+                    local.resources().bucketName(),
+                    Tenant.of(LoadCommand.LOCAL_TENANT),
+                    items,
+                    sequence,
+                    cursor);
+        }
+        return batch;
+    }
+
+    private void runGatling(Workload workload, int level, Duration duration, Duration settle, LoadRecorder recorder) {
         LoadSimulation.Plan plan = new LoadSimulation.Plan(
                 baseUrl,
                 workload,
@@ -82,16 +127,12 @@ final class StepRunner {
         } finally {
             System.setOut(stdout);
         }
-        Map<String, Double> usage = UsageCounter.difference(before, counter.snapshot());
-        return new Measured(
-                recorder.outcomes(),
-                recorder.responses(),
-                recorder.invalidResponses(),
-                recorder.firstInvalid(),
-                recorder.wallSeconds(),
-                usage,
-                local == null ? 0 : local.gateTime().invocations() - invocationsBefore,
-                local == null ? 0 : local.gateTime().millis() - millisBefore,
-                labels);
+    }
+
+    @Override
+    public void close() {
+        if (s3 != null) {
+            s3.close();
+        }
     }
 }
