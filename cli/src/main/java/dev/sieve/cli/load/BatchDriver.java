@@ -140,7 +140,7 @@ final class BatchDriver {
                 }
             }
             if (error == null) {
-                error = readOutput(job, answers);
+                error = readOutput(job, answers, recorder);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -157,7 +157,8 @@ final class BatchDriver {
     }
 
     /** Reads the output's lines as answers; the error of a failed job or of lines without a label, else null. */
-    private String readOutput(JsonNode job, List<LoadRecorder.Answer> answers) throws IOException {
+    private String readOutput(JsonNode job, List<LoadRecorder.Answer> answers, LoadRecorder recorder)
+            throws IOException {
         if (job.path("state").asText().equals("failed")) {
             return "job failed: " + job.path("error").asText();
         }
@@ -167,6 +168,7 @@ final class BatchDriver {
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(
                 s3.getObject(b -> b.bucket(output.bucket()).key(output.key())), StandardCharsets.UTF_8))) {
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                recorder.outputBytes(line.getBytes(StandardCharsets.UTF_8).length + 1L);
                 if (line.isBlank()) {
                     continue;
                 }

@@ -25,6 +25,8 @@ final class StepRunner implements AutoCloseable {
             Map<String, Double> usage,
             long gateInvocations,
             double gateMillis,
+            double gateCpuMillis,
+            long outputBytes,
             Map<String, String> labels) {}
 
     private final URI baseUrl;
@@ -71,6 +73,7 @@ final class StepRunner implements AutoCloseable {
         Map<String, Double> before = counter.snapshot();
         long invocationsBefore = local == null ? 0 : local.gateTime().invocations();
         double millisBefore = local == null ? 0 : local.gateTime().millis();
+        double cpuBefore = local == null ? 0 : local.gateTime().cpuMillis();
         if (workload.mode() == Workload.Mode.BATCH) {
             batchDriver().run(workload, level, duration, settle, recorder);
         } else {
@@ -86,6 +89,8 @@ final class StepRunner implements AutoCloseable {
                 usage,
                 local == null ? 0 : local.gateTime().invocations() - invocationsBefore,
                 local == null ? 0 : local.gateTime().millis() - millisBefore,
+                local == null ? 0 : local.gateTime().cpuMillis() - cpuBefore,
+                recorder.outputBytes(),
                 labels);
     }
 

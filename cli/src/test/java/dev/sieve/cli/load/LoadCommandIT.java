@@ -108,6 +108,86 @@ class LoadCommandIT {
                 .contains("throughput-vs-load.png", "latency-vs-load.png");
     }
 
+    @Test
+    void load_whenBatchMode_runsManifestJobsAndReadsEveryOutputLine() throws IOException {
+        Path report = dir.resolve("batch-report");
+        Run load = run(
+                "load",
+                "--mode",
+                "batch",
+                "--bundle",
+                bundle.toString(),
+                "--data",
+                heldOut.toString(),
+                "--cache-dir",
+                cache().toString(),
+                "--items-per-request",
+                "60",
+                "--max-steps",
+                "1",
+                "--step-seconds",
+                "2",
+                "--p99-ms",
+                "120000",
+                "--no-html",
+                "--json",
+                "--out",
+                report.toString());
+
+        List<JsonNode> lines = reportLines(report);
+        JsonNode step = lines.get(0);
+        JsonNode summary = lines.get(lines.size() - 1);
+        assertThat(load.exit()).as(summary.toString()).isZero();
+        assertThat(step.path("mode").asText()).isEqualTo("batch");
+        assertThat(step.path("items_per_request").asInt()).isEqualTo(60);
+        assertThat(step.path("requests").asLong()).isPositive();
+        assertThat(step.path("answered").asLong()).isEqualTo(step.path("items").asLong());
+        assertThat(step.path("checks").path("answered_exactly_once").asBoolean())
+                .isTrue();
+        assertThat(step.path("checks").path("openapi_valid").asBoolean()).isTrue();
+        assertThat(summary.path("failed").asLong()).isZero();
+        assertThat(summary.path("sanity_ok").asBoolean()).isTrue();
+        // the job's own S3 traffic was counted: manifest PUT, part files, output
+        assertThat(step.path("usage_per_million").path(CostModel.S3_PUTS).asDouble())
+                .isPositive();
+        assertThat(step.path("usage_per_million").path(CostModel.S3_GETS).asDouble())
+                .isPositive();
+    }
+
+    @Test
+    void load_whenAccuracyIsFarFromTheEvalFigure_failsTheRunCheckAndExitsOne() throws IOException {
+        Path report = dir.resolve("accuracy-report");
+        // no bundle scores 30 % on three topics it separates: the run check must catch the difference
+        Run load = run(
+                "load",
+                "--bundle",
+                bundle.toString(),
+                "--data",
+                heldOut.toString(),
+                "--cache-dir",
+                cache().toString(),
+                "--eval-accuracy",
+                "0.30",
+                "--max-steps",
+                "1",
+                "--step-seconds",
+                "2",
+                "--no-html",
+                "--json",
+                "--out",
+                report.toString());
+
+        List<JsonNode> lines = reportLines(report);
+        JsonNode summary = lines.get(lines.size() - 1);
+        assertThat(load.exit()).as(summary.toString()).isEqualTo(1);
+        assertThat(summary.path("sanity_ok").asBoolean()).isFalse();
+        assertThat(summary.path("run_checks").path("accuracy_vs_eval").asBoolean())
+                .isFalse();
+        assertThat(lines.get(0).path("sanity_ok").asBoolean())
+                .as("the step itself was healthy")
+                .isTrue();
+    }
+
     static List<JsonNode> reportLines(Path report) throws IOException {
         List<JsonNode> lines = new ArrayList<>();
         for (String line : Files.readAllLines(report.resolve("steps.jsonl"), StandardCharsets.UTF_8)) {
