@@ -484,7 +484,7 @@ public record WorkloadProfile(
         private double fixedMonthlyUsd = 0;
         private double resultTtlDays = 7;
         private double s3RetentionDays = 30;
-        private int batchChunkBytes = 4 * 1024 * 1024; // SIEVE_BATCH_CHUNK_BYTES default in gate-lambda GateConfig
+        private int batchChunkBytes = 32 * 1024 * 1024; // SIEVE_BATCH_CHUNK_BYTES default in gate-lambda GateConfig
         private double transientObjectDays = 7; // SieveStorage.Props.defaults().transientObjectDays() in infra
 
         private Builder() {}

@@ -52,7 +52,9 @@ class CostModelTest {
                 .batchChunkBytes(4 * 1024 * 1024)
                 .itemOverheadBytes(64)
                 .build());
-        assertThat(CostModel.chunkItems(batch().batchChunkItems(10_000).build()))
+        assertThat(CostModel.chunkItems(batch().batchChunkItems(10_000)
+                        .batchChunkBytes(4 * 1024 * 1024)
+                        .build()))
                 .isEqualTo(1368);
         assertThat(b.usage(CostModel.LAMBDA_INVOCATIONS)).isCloseTo(1e6 / 1368 + 2, within(1e-9));
         // with room for the lines, the line limit cuts: 100 chunk invocations + dispatch + assembly

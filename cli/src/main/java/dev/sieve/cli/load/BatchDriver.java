@@ -111,6 +111,8 @@ final class BatchDriver {
             manifest.append(Json.write(Map.of("id", id, "text", item.text()))).append('\n');
         }
         recorder.sent(seq, ids);
+        byte[] manifestBytes = manifest.toString().getBytes(StandardCharsets.UTF_8);
+        recorder.manifestBytes(manifestBytes.length);
         String key = BucketLayout.jobsIn(tenant) + "load-" + runId + "-" + seq + ".jsonl";
         long start = System.nanoTime();
         List<LoadRecorder.Answer> answers = new ArrayList<>();
@@ -119,7 +121,7 @@ final class BatchDriver {
         try {
             s3.putObject(
                     b -> b.bucket(bucket).key(key).contentType("application/x-ndjson"),
-                    RequestBody.fromString(manifest.toString(), StandardCharsets.UTF_8));
+                    RequestBody.fromBytes(manifestBytes));
             Reply posted = call("post", "/v1/jobs", "/v1/jobs", Json.write(Map.of("manifest", key)), recorder);
             status = posted.status();
             JsonNode job = posted.body();

@@ -205,6 +205,17 @@ public final class LoadCommand implements Callable<Integer> {
         quietGatling();
         PrintStream stdout = System.out;
         PrintStream err = System.err;
+        // The report owns stdout (--json: one line per step, then the summary); everything else the system
+        // prints while it runs (the gate's JSON logs, Gatling's progress) goes to stderr.
+        System.setOut(err);
+        try {
+            return run(stdout, err);
+        } finally {
+            System.setOut(stdout);
+        }
+    }
+
+    private int run(PrintStream stdout, PrintStream err) throws Exception {
         if (url != null && mode == Workload.Mode.BATCH) {
             err.println("sieve load: --mode batch drives the local bucket; it cannot be combined with --url");
             return 2;

@@ -35,6 +35,7 @@ public final class LoadRecorder {
     private final AtomicLong firstStartNanos = new AtomicLong(Long.MAX_VALUE);
     private final AtomicLong lastEndNanos = new AtomicLong(Long.MIN_VALUE);
     private final AtomicLong outputBytes = new AtomicLong();
+    private final AtomicLong manifestBytes = new AtomicLong();
 
     public LoadRecorder(ResponseValidator validator) {
         this.validator = validator;
@@ -105,6 +106,15 @@ public final class LoadRecorder {
 
     public long outputBytes() {
         return outputBytes.get();
+    }
+
+    /** Bytes of batch manifests written (JSON Lines of {@code {"id","text"}}, newlines included). */
+    void manifestBytes(long bytes) {
+        manifestBytes.addAndGet(bytes);
+    }
+
+    public long manifestBytes() {
+        return manifestBytes.get();
     }
 
     public long responses() {

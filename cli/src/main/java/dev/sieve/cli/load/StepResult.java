@@ -18,6 +18,7 @@ import java.util.Map;
  * @param gateCpuMsPerItem their threads' CPU time per answered item (without other processes' share of a
  *     shared machine)
  * @param outputBytesPerItem batch mode: bytes of job output per answered item (the stored result), else 0
+ * @param manifestBytesPerItem batch mode: bytes of manifest per item sent (one JSON line), else 0
  * @param costPerMillionUsd those counts priced by the pricing module (GPU hours projected from expert items)
  */
 public record StepResult(
@@ -42,7 +43,8 @@ public record StepResult(
         double costPerMillionUsd,
         Map<String, Double> costComponentsPerMillion,
         List<SanityChecks.Check> checks,
-        double outputBytesPerItem) {
+        double outputBytesPerItem,
+        double manifestBytesPerItem) {
 
     /** Figures, checks and cost of one step from what it measured. */
     static StepResult of(
@@ -131,7 +133,8 @@ public record StepResult(
                 cost.totalPerMillion(),
                 components,
                 checks,
-                answered == 0 ? 0 : (double) m.outputBytes() / answered);
+                answered == 0 ? 0 : (double) m.outputBytes() / answered,
+                items == 0 ? 0 : (double) m.manifestBytes() / items);
     }
 
     static double percentile(List<Double> sorted, double p) {
@@ -170,6 +173,7 @@ public record StepResult(
         json.put("gate_cpu_ms_per_item", round(gateCpuMsPerItem, 4));
         if (outputBytesPerItem > 0) {
             json.put("output_bytes_per_item", round(outputBytesPerItem, 1));
+            json.put("manifest_bytes_per_item", round(manifestBytesPerItem, 1));
         }
         Map<String, Object> usage = new LinkedHashMap<>();
         usagePerMillion.forEach((k, v) -> usage.put(k, round(v, 3)));

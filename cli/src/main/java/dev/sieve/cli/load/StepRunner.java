@@ -3,7 +3,6 @@ package dev.sieve.cli.load;
 import dev.sieve.cli.local.LocalSieve;
 import dev.sieve.shared.tenant.Tenant;
 import io.gatling.http.client.Request;
-import java.io.PrintStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -27,6 +26,7 @@ final class StepRunner implements AutoCloseable {
             double gateMillis,
             double gateCpuMillis,
             long outputBytes,
+            long manifestBytes,
             Map<String, String> labels) {}
 
     private final URI baseUrl;
@@ -91,6 +91,7 @@ final class StepRunner implements AutoCloseable {
                 local == null ? 0 : local.gateTime().millis() - millisBefore,
                 local == null ? 0 : local.gateTime().cpuMillis() - cpuBefore,
                 recorder.outputBytes(),
+                recorder.manifestBytes(),
                 labels);
     }
 
@@ -124,14 +125,8 @@ final class StepRunner implements AutoCloseable {
                 LoadCommand.feeder(items, workload, sequence, cursor, recorder),
                 signer,
                 recorder);
-        // Gatling prints its progress to stdout; keep stdout for the report (and --json lines).
-        PrintStream stdout = System.out;
-        System.setOut(System.err);
-        try {
-            gatling.run(plan, workload.label() + " level " + level);
-        } finally {
-            System.setOut(stdout);
-        }
+        // Gatling prints its progress to stdout, which LoadCommand has sent to stderr for the run.
+        gatling.run(plan, workload.label() + " level " + level);
     }
 
     @Override

@@ -80,6 +80,7 @@ record Summary(
         json.put("gate_cpu_ms_per_item", best == null ? null : StepResult.round(best.gateCpuMsPerItem(), 4));
         if (best != null && best.outputBytesPerItem() > 0) {
             json.put("output_bytes_per_item", StepResult.round(best.outputBytesPerItem(), 1));
+            json.put("manifest_bytes_per_item", StepResult.round(best.manifestBytesPerItem(), 1));
         }
         json.put("mode", best == null ? null : best.workload().mode().jsonName());
         json.put("items_per_request", best == null ? null : best.workload().itemsPerRequest());

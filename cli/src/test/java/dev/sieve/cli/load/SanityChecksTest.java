@@ -146,7 +146,7 @@ class SanityChecksTest {
             labels.put("item" + i, "ham");
         }
         return new StepRunner.Measured(
-                outcomes, outcomes.size(), invalid, invalid == 0 ? null : "bad", 2.0, Map.of(), 0, 0, 0, 0, labels);
+                outcomes, outcomes.size(), invalid, invalid == 0 ? null : "bad", 2.0, Map.of(), 0, 0, 0, 0, 0, labels);
     }
 
     private static StepResult step(StepRunner.Measured m, Double calibrated) {
@@ -244,7 +244,8 @@ class SanityChecksTest {
                 s.costPerMillionUsd(),
                 s.costComponentsPerMillion(),
                 s.checks(),
-                s.outputBytesPerItem());
+                s.outputBytesPerItem(),
+                s.manifestBytesPerItem());
     }
 
     private static JsonNode openApi() throws IOException {
