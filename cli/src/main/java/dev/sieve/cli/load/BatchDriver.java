@@ -106,7 +106,8 @@ final class BatchDriver {
         StringBuilder manifest = new StringBuilder();
         for (int i = 0; i < size; i++) {
             LabeledItem item = items.get((int) (cursor.getAndIncrement() % items.size()));
-            String id = item.id() + LoadRecorder.SEQ_SEPARATOR + seq;
+            // unique within the manifest too: a manifest larger than the data repeats its items
+            String id = item.id() + LoadRecorder.SEQ_SEPARATOR + seq + "-" + i;
             ids.add(id);
             manifest.append(Json.write(Map.of("id", id, "text", item.text()))).append('\n');
         }
