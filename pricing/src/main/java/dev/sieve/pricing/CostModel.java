@@ -33,11 +33,8 @@ public final class CostModel {
     static final double CHUNK_DISPATCH_MS = 2;
     /** Lambda time per part file when a job's part files are assembled into {@code jobs/out/<name>.out}. */
     static final double ASSEMBLY_MS_PER_PART = 10;
-    /**
-     * Days part files and queue payloads stay in the bucket before the stack's lifecycle rule expires them
-     * ({@code SieveStorage.Props.defaults()} in infra; pricing does not depend on the CDK app).
-     */
-    static final double TRANSIENT_OBJECT_DAYS = 7;
+    /** Part size of a job output's multipart upload ({@code JobService} in gate-lambda). */
+    static final double OUTPUT_PART_BYTES = 8 * 1024 * 1024;
     /** Job tasks per SQS batch call (SendMessageBatch, the Lambda event source's receive, DeleteMessageBatch). */
     static final int JOB_TASKS_PER_SQS_BATCH = 10;
 
@@ -230,6 +227,23 @@ public final class CostModel {
         return price(p, total, usagePerMillion.getOrDefault(EXPERT_ITEMS, 0.0), null);
     }
 
+    /**
+     * The report of {@link #estimate} for usage measured elsewhere ({@link #priceUsage}): the tiered figures
+     * are the measured usage priced; expert-only and break-even stay the model's projections for the profile.
+     */
+    public CostReport estimateMeasured(WorkloadProfile profile, Map<String, Double> usagePerMillion) {
+        return new CostReport(
+                profile,
+                priceUsage(profile, usagePerMillion),
+                expertOnly(profile),
+                breakEvenExpertRate(profile),
+                expertThroughput(profile),
+                gpuHourlyUsd(profile),
+                null,
+                prices.version(),
+                prices.asOf());
+    }
+
     private CostBreakdown price(WorkloadProfile p, Usage total, double expertItems, SimulatedFleet simulated) {
         double millionsPerDay = p.itemsPerDay() / 1e6;
         double busyHours;
@@ -382,7 +396,7 @@ public final class CostModel {
      */
     Usage batch(WorkloadProfile p, double r, double gateMs) {
         double job = p.itemsPerJob();
-        int n = (int) Math.min(p.batchChunkItems(), job);
+        int n = (int) Math.min(chunkItems(p), job);
         double chunksPerJob = Math.ceil(job / n);
         Packing pack = Packing.of(p);
         double resultBytes = p.resultBytesPerItem();
@@ -408,7 +422,7 @@ public final class CostModel {
                 Binomial.expect(n, r, k -> k > pack.itemsPerMessage() ? k : 0)
                         * (p.avgItemBytes() + p.itemOverheadBytes())
                         / GIB
-                        * TRANSIENT_OBJECT_DAYS
+                        * p.transientObjectDays()
                         / DAYS_PER_MONTH);
         // chunk-done transaction (marker + counter) and the worker's progress update
         chunk.add(DYNAMODB_WRU, 2 + anyEscalated);
@@ -416,7 +430,7 @@ public final class CostModel {
             double gatePart = 1 - Math.pow(r, n); // a chunk with at least one confident item
             chunk.add(S3_PUTS, gatePart + anyEscalated);
             // part files live until the transient-object lifecycle rule expires them; the output until retention
-            chunk.add(S3_GB_MONTHS, n * resultBytes / GIB * TRANSIENT_OBJECT_DAYS / DAYS_PER_MONTH);
+            chunk.add(S3_GB_MONTHS, n * resultBytes / GIB * p.transientObjectDays() / DAYS_PER_MONTH);
             chunk.add(S3_GB_MONTHS, n * resultBytes / GIB * p.s3RetentionDays() / DAYS_PER_MONTH);
         } else {
             chunk.add(DYNAMODB_WRU, n * Math.ceil(resultBytes / DYNAMODB_WRITE_UNIT_BYTES));
@@ -438,12 +452,22 @@ public final class CostModel {
                     LAMBDA_GB_SECONDS,
                     gbSeconds(p, Math.ceil(p.gateOverheadMs() + 2 * chunksPerJob * ASSEMBLY_MS_PER_PART)));
             perJob.add(S3_GETS, 1 + 2 * chunksPerJob); // the chunk index, then gate and expert part of every chunk
-            perJob.add(S3_PUTS, 1); // <name>.out in one PutObject
+            // <name>.out as a multipart upload: create, one part per 8 MiB, complete
+            perJob.add(S3_PUTS, 2 + Math.ceil(job * p.resultBytesPerItem() / OUTPUT_PART_BYTES));
             perJob.add(LOGS_GB, p.logBytesPerInvocation() / GIB);
         }
         Usage u = chunk.perItems(n);
         u.addScaled(perJob.perItems(job), 1);
         return u;
+    }
+
+    /**
+     * Items per batch chunk as the job code cuts them: {@code batch_chunk_items} lines, or fewer when {@code
+     * batch_chunk_bytes} of manifest fill up first (lines of {@code avg_item_bytes + item_overhead_bytes}).
+     */
+    static int chunkItems(WorkloadProfile p) {
+        long byBytes = (long) Math.floor(p.batchChunkBytes() / (double) (p.avgItemBytes() + p.itemOverheadBytes()));
+        return (int) Math.max(1, Math.min(p.batchChunkItems(), byBytes));
     }
 
     private static double gbSeconds(WorkloadProfile p, double billedMs) {

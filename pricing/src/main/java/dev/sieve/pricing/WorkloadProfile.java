@@ -61,7 +61,9 @@ public record WorkloadProfile(
         int natGateways,
         double fixedMonthlyUsd,
         double resultTtlDays,
-        double s3RetentionDays) {
+        double s3RetentionDays,
+        int batchChunkBytes,
+        double transientObjectDays) {
 
     /** Names of the JSON fields, in the order of the record. */
     public static final List<String> JSON_FIELDS = List.of(
@@ -102,7 +104,9 @@ public record WorkloadProfile(
             "nat_gateways",
             "fixed_monthly_usd",
             "result_ttl_days",
-            "s3_retention_days");
+            "s3_retention_days",
+            "batch_chunk_bytes",
+            "transient_object_days");
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -145,6 +149,8 @@ public record WorkloadProfile(
         checkRange("fixed_monthly_usd", fixedMonthlyUsd, 0, 1000000000.0);
         checkRange("result_ttl_days", resultTtlDays, 0, 3650);
         checkRange("s3_retention_days", s3RetentionDays, 0, 3650);
+        checkRange("batch_chunk_bytes", batchChunkBytes, 1, 268435456);
+        checkRange("transient_object_days", transientObjectDays, 0, 3650);
         if (name.isBlank()) {
             throw new InvalidPricingInputException("name must not be blank");
         }
@@ -318,7 +324,9 @@ public record WorkloadProfile(
                 .natGateways(natGateways)
                 .fixedMonthlyUsd(fixedMonthlyUsd)
                 .resultTtlDays(resultTtlDays)
-                .s3RetentionDays(s3RetentionDays);
+                .s3RetentionDays(s3RetentionDays)
+                .batchChunkBytes(batchChunkBytes)
+                .transientObjectDays(transientObjectDays);
     }
 
     /** Reads a profile file; fields it leaves out keep their defaults. */
@@ -403,6 +411,8 @@ public record WorkloadProfile(
         if (json.has("fixed_monthly_usd")) b.fixedMonthlyUsd(number(json, "fixed_monthly_usd"));
         if (json.has("result_ttl_days")) b.resultTtlDays(number(json, "result_ttl_days"));
         if (json.has("s3_retention_days")) b.s3RetentionDays(number(json, "s3_retention_days"));
+        if (json.has("batch_chunk_bytes")) b.batchChunkBytes(integer(json, "batch_chunk_bytes"));
+        if (json.has("transient_object_days")) b.transientObjectDays(number(json, "transient_object_days"));
         return b.build();
     }
 
@@ -474,6 +484,8 @@ public record WorkloadProfile(
         private double fixedMonthlyUsd = 0;
         private double resultTtlDays = 7;
         private double s3RetentionDays = 30;
+        private int batchChunkBytes = 32 * 1024 * 1024; // SIEVE_BATCH_CHUNK_BYTES default in gate-lambda GateConfig
+        private double transientObjectDays = 7; // SieveStorage.Props.defaults().transientObjectDays() in infra
 
         private Builder() {}
 
@@ -699,7 +711,25 @@ public record WorkloadProfile(
             return this;
         }
 
-        /** Days bodies and result part files stay in S3 (JSON {@code s3_retention_days}). */
+        /**
+         * Most bytes of manifest per batch-transform chunk; a chunk closes at whichever of {@code
+         * batch_chunk_items} lines and this many bytes comes first (JSON {@code batch_chunk_bytes}).
+         */
+        public Builder batchChunkBytes(int batchChunkBytes) {
+            this.batchChunkBytes = batchChunkBytes;
+            return this;
+        }
+
+        /**
+         * Days part files, queue payloads and uploads stay in S3 before the bucket's lifecycle rule expires them
+         * (JSON {@code transient_object_days}).
+         */
+        public Builder transientObjectDays(double transientObjectDays) {
+            this.transientObjectDays = transientObjectDays;
+            return this;
+        }
+
+        /** Days bodies and job outputs stay in S3 (JSON {@code s3_retention_days}). */
         public Builder s3RetentionDays(double s3RetentionDays) {
             this.s3RetentionDays = s3RetentionDays;
             return this;
@@ -744,7 +774,9 @@ public record WorkloadProfile(
                     natGateways,
                     fixedMonthlyUsd,
                     resultTtlDays,
-                    s3RetentionDays);
+                    s3RetentionDays,
+                    batchChunkBytes,
+                    transientObjectDays);
         }
     }
 }

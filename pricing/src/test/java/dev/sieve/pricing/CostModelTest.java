@@ -46,6 +46,33 @@ class CostModelTest {
     }
 
     @Test
+    void tiered_whenChunkBytesFillBeforeChunkLines_cutsChunksByBytes() {
+        // 10,000 lines allowed, but 4 MiB of 3,064-byte lines (3,000 text + 64 envelope) holds 1,368 of them
+        CostBreakdown b = model.tiered(batch().batchChunkItems(10_000)
+                .batchChunkBytes(4 * 1024 * 1024)
+                .itemOverheadBytes(64)
+                .build());
+        assertThat(CostModel.chunkItems(batch().batchChunkItems(10_000)
+                        .batchChunkBytes(4 * 1024 * 1024)
+                        .build()))
+                .isEqualTo(1368);
+        assertThat(b.usage(CostModel.LAMBDA_INVOCATIONS)).isCloseTo(1e6 / 1368 + 2, within(1e-9));
+        // with room for the lines, the line limit cuts: 100 chunk invocations + dispatch + assembly
+        CostBreakdown roomy = model.tiered(batch().batchChunkItems(10_000)
+                .batchChunkBytes(64 * 1024 * 1024)
+                .build());
+        assertThat(roomy.usage(CostModel.LAMBDA_INVOCATIONS)).isCloseTo(102, within(1e-9));
+    }
+
+    @Test
+    void tiered_whenTransientObjectsExpireSooner_storesPartFilesForThoseDaysOnly() {
+        double week = model.tiered(batch().transientObjectDays(7).build()).perMillion(Component.S3_STORAGE);
+        double twoDays = model.tiered(batch().transientObjectDays(2).build()).perMillion(Component.S3_STORAGE);
+        // the 200 MB of part files per million items, 5 days fewer
+        assertThat(week - twoDays).isCloseTo(1e6 * 200 / GIB * 5 / 30.4375 * 0.023, CENT_FRACTION);
+    }
+
+    @Test
     void tiered_whenBatchWithNoEscalation_matchesHandComputedComponents() {
         CostBreakdown b = model.tiered(batch().build());
         // 1,000 chunks of 1,000 items + 1 job per million items; 1,000 gate part files per job.
@@ -55,10 +82,11 @@ class CostModelTest {
         // assembly ceil(5 + 2 parts x 1000 chunks x 10 ms) = 20.005
         assertThat(b.usage(CostModel.LAMBDA_GB_SECONDS)).isCloseTo(227.01, within(1e-9));
         assertThat(b.perMillion(Component.LAMBDA_COMPUTE)).isCloseTo(227.01 * 0.0000166667, CENT_FRACTION);
-        // S3 PUT: 1,000 gate part files + the chunk index + the output in one PutObject = 1,002 x $0.005/1k
+        // S3 PUT: 1,000 gate part files + the chunk index + the output as a multipart upload (create, 24 parts of
+        // 8 MiB for 200 MB, complete) = 1,027 x $0.005/1k
         // S3 GET: 1,000 ranged manifest GETs + 1 HEAD + the index and 2 part files per chunk at assembly = 3,002
-        assertThat(b.usage(CostModel.S3_PUTS)).isCloseTo(1002, within(1e-9));
-        assertThat(b.perMillion(Component.S3_REQUESTS)).isCloseTo(1002 * 5e-6 + 3002 * 4e-7, CENT_FRACTION);
+        assertThat(b.usage(CostModel.S3_PUTS)).isCloseTo(1027, within(1e-9));
+        assertThat(b.perMillion(Component.S3_REQUESTS)).isCloseTo(1027 * 5e-6 + 3002 * 4e-7, CENT_FRACTION);
         // S3 storage: 1e6 x 200 B of part files for 7 days (lifecycle rule) and of output for 30 days
         assertThat(b.perMillion(Component.S3_STORAGE))
                 .isCloseTo(1e6 * 200 / GIB * (30 + 7) / 30.4375 * 0.023, CENT_FRACTION);

@@ -50,8 +50,32 @@ public final class CostCommand implements Callable<Integer> {
                     + " them in 'message'.")
     java.nio.file.Path usage;
 
+    @Option(
+            names = "--load-report",
+            paramLabel = "FILE",
+            description = "A sieve load report (its steps.jsonl, or the --json output saved): the best step's mode,"
+                    + " items per request, routing rate and gate time per item replace the profile's, and the"
+                    + " resources it counted per item (local mode) are priced as measured. --profile is optional"
+                    + " here (unit prices, GPU type, volume).")
+    java.nio.file.Path loadReport;
+
+    @Option(
+            names = "--report-throughput",
+            description = "With --load-report: the GPU hours come from the expert throughput the run measured (expert"
+                    + " items per busy second of its worker), taken as the profile's instance type. Use it when that"
+                    + " worker ran on that instance; by default the profile's throughput table is used.")
+    boolean reportThroughput;
+
     @Override
     public Integer call() {
+        if (loadReport != null) {
+            return run(spec, this::priceLoadReport);
+        }
+        if (reportThroughput) {
+            return run(spec, () -> {
+                throw new InvalidPricingInputException("--report-throughput needs --load-report FILE");
+            });
+        }
         if (byTenant) {
             return run(spec, () -> {
                 if (usage == null) {
@@ -77,6 +101,49 @@ public final class CostCommand implements Callable<Integer> {
             }
             out.flush();
         });
+    }
+
+    /** {@code --load-report}: the measured run priced, with what was measured and what was projected. */
+    private void priceLoadReport() {
+        LoadReport report = LoadReport.read(loadReport);
+        if (reportThroughput && inputs.hasThroughput()) {
+            throw new InvalidPricingInputException("give either --report-throughput or --throughput, not both");
+        }
+        WorkloadProfile profile = report.apply(inputs.profileOr(WorkloadProfile.defaults()));
+        CostModel model = reportThroughput ? inputs.model(report.measuredThroughput(profile)) : inputs.model();
+        CostReport cost =
+                report.counted() ? model.estimateMeasured(profile, report.usagePerMillion()) : model.estimate(profile);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            com.fasterxml.jackson.databind.node.ObjectNode line = (com.fasterxml.jackson.databind.node.ObjectNode)
+                    dev.sieve.shared.json.Json.read(cost.toJsonLine(), com.fasterxml.jackson.databind.JsonNode.class);
+            com.fasterxml.jackson.databind.node.ObjectNode measured = line.putObject("load_report");
+            measured.put("file", report.file().toString());
+            measured.put("usage", report.counted() ? "measured" : "projected (the run counted nothing)");
+            measured.put("mode", report.mode().jsonName());
+            measured.put("items_per_request", report.itemsPerRequest());
+            measured.put("routing_rate", report.routingRate());
+            measured.put("best_items_per_s", report.bestItemsPerSecond());
+            if (report.expertItemsPerSecond() != null) {
+                measured.put("expert_items_per_busy_s", report.expertItemsPerSecond());
+            }
+            measured.put("gpu_throughput", reportThroughput ? "measured" : "profile");
+            out.println(dev.sieve.shared.json.Json.write(line));
+        } else {
+            out.printf(
+                    java.util.Locale.ROOT,
+                    "Load report %s: %s, %d items per request, %.1f items/s at the best step, routing %.4f;"
+                            + " usage %s, GPU throughput from %s.%n%n",
+                    report.file(),
+                    report.mode().jsonName(),
+                    report.itemsPerRequest(),
+                    report.bestItemsPerSecond(),
+                    report.routingRate(),
+                    report.counted() ? "as counted in the run" : "projected (the run counted nothing)",
+                    reportThroughput ? "the run's expert" : "the profile's table");
+            out.print(cost.toText());
+        }
+        out.flush();
     }
 
     /** A unit of work that may fail on bad input. */

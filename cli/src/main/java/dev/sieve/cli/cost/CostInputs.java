@@ -70,7 +70,16 @@ public final class CostInputs {
             throw new InvalidPricingInputException(
                     "--profile FILE is required (for example" + " pricing/profiles/spamassassin-batch-1b.json)");
         }
-        WorkloadProfile.Builder b = WorkloadProfile.load(profile).toBuilder();
+        return withOverrides(WorkloadProfile.load(profile));
+    }
+
+    /** The profile file, or {@code fallback} when none is given, with the command-line overrides applied. */
+    WorkloadProfile profileOr(WorkloadProfile fallback) {
+        return profile == null ? withOverrides(fallback) : profile();
+    }
+
+    private WorkloadProfile withOverrides(WorkloadProfile base) {
+        WorkloadProfile.Builder b = base.toBuilder();
         if (expertRate != null) {
             b.expertRate(range("--expert-rate", expertRate, 0, 1));
         }
@@ -95,8 +104,17 @@ public final class CostInputs {
     }
 
     CostModel model() {
+        return model(throughput == null ? ThroughputTable.reference() : ThroughputTable.load(throughput));
+    }
+
+    /** Whether --throughput was given. */
+    boolean hasThroughput() {
+        return throughput != null;
+    }
+
+    /** The model with the given GPU throughput table (the price table and simulated fleet as given). */
+    CostModel model(ThroughputTable curves) {
         PriceTable table = prices == null ? PriceTable.defaults() : PriceTable.load(prices);
-        ThroughputTable curves = throughput == null ? ThroughputTable.reference() : ThroughputTable.load(throughput);
         CostModel model = CostModel.create(table, curves);
         return gpuHoursFrom == null ? model : model.withSimulatedFleet(SimulatedFleet.load(gpuHoursFrom));
     }

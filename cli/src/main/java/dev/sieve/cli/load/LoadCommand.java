@@ -63,7 +63,19 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
             "Exit code 1 when any check fails. --json: one JSON line per step, then a summary line."
         })
 public final class LoadCommand implements Callable<Integer> {
+    /**
+     * The tenant a local run calls as: local mode checks a bearer token on every route (as API Gateway's JWT
+     * authorizer does), so the run signs its own with the local issuer, and its usage is this tenant's.
+     */
+    public static final String LOCAL_TENANT = "load";
+
+    /** Items per manifest in batch mode when --items-per-request is not given. */
+    static final int BATCH_MANIFEST_ITEMS = 1000;
+
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--url", paramLabel = "URL", description = "A deployed API (default: start `sieve local`).")
     URI url;
@@ -93,7 +105,8 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(
             names = "--mode",
             defaultValue = "realtime",
-            description = "realtime, async (202 then polling) or batch (S3 manifests; local only)"
+            description = "realtime, async (202 then polling) or batch (a JSON Lines manifest written to the local"
+                    + " bucket, POST /v1/jobs, polled to completion, its output read; local only)"
                     + " (default: ${DEFAULT-VALUE}).")
     Workload.Mode mode;
 
@@ -101,7 +114,8 @@ public final class LoadCommand implements Callable<Integer> {
             names = "--items-per-request",
             defaultValue = "10",
             split = ",",
-            description = "Items per request, one search per value, e.g. 1,10,100 (default: ${DEFAULT-VALUE}).")
+            description = "Items per request, one search per value, e.g. 1,10,100 (default: ${DEFAULT-VALUE}; batch:"
+                    + " items per manifest, default 1000).")
     List<Integer> itemsPerRequest;
 
     @Option(
@@ -191,6 +205,17 @@ public final class LoadCommand implements Callable<Integer> {
         quietGatling();
         PrintStream stdout = System.out;
         PrintStream err = System.err;
+        // The report owns stdout (--json: one line per step, then the summary); everything else the system
+        // prints while it runs (the gate's JSON logs, Gatling's progress) goes to stderr.
+        System.setOut(err);
+        try {
+            return run(stdout, err);
+        } finally {
+            System.setOut(stdout);
+        }
+    }
+
+    private int run(PrintStream stdout, PrintStream err) throws Exception {
         if (url != null && mode == Workload.Mode.BATCH) {
             err.println("sieve load: --mode batch drives the local bucket; it cannot be combined with --url");
             return 2;
@@ -219,6 +244,7 @@ public final class LoadCommand implements Callable<Integer> {
         LocalSieve sieve = null;
         try {
             URI baseUrl;
+            String bearer = token;
             UnaryOperator<io.gatling.http.client.Request> signer;
             if (url == null) {
                 err.println("sieve load: starting `sieve local` (embedded SQS, DynamoDB, S3, API, " + workers
@@ -242,7 +268,8 @@ public final class LoadCommand implements Callable<Integer> {
                     sieve.launchWorkers(models.workerLauncher(opened, counter));
                 }
                 baseUrl = sieve.apiUrl();
-                signer = RequestSigner.none();
+                bearer = sieve.token(LOCAL_TENANT);
+                signer = RequestSigner.bearer(bearer);
             } else {
                 baseUrl = url;
                 signer = token != null
@@ -250,19 +277,21 @@ public final class LoadCommand implements Callable<Integer> {
                         : RequestSigner.sigV4(
                                 DefaultCredentialsProvider.builder().build(), requireRegion());
             }
-            ResponseValidator validator = ResponseValidator.of(openApi(baseUrl, signer));
-            StepRunner runner = new StepRunner(
+            ResponseValidator validator = ResponseValidator.of(openApi(baseUrl, bearer));
+            List<StepResult> steps = new ArrayList<>();
+            try (StepRunner runner = new StepRunner(
                     baseUrl,
                     signer,
+                    bearer,
                     validator,
                     items,
                     counter,
                     sieve,
-                    new GatlingRunner(out.resolve("gatling"), !noHtml));
-            List<StepResult> steps = new ArrayList<>();
-            for (int n : itemsPerRequest) {
-                Workload workload = new Workload(mode, n, model);
-                search(workload, runner, steps, baseProfile, costModel, calibrated, stdout, err);
+                    new GatlingRunner(out.resolve("gatling"), !noHtml))) {
+                for (int n : sizes()) {
+                    Workload workload = new Workload(mode, n, model);
+                    search(workload, runner, steps, baseProfile, costModel, calibrated, stdout, err);
+                }
             }
             Summary summary = Summary.of(steps, reference, items);
             for (SanityChecks.Check check : summary.runChecks()) {
@@ -291,6 +320,12 @@ public final class LoadCommand implements Callable<Integer> {
                 aws.close();
             }
         }
+    }
+
+    /** Items per request; in batch mode, unless given, {@value #BATCH_MANIFEST_ITEMS} items per manifest. */
+    private List<Integer> sizes() {
+        boolean given = spec != null && spec.commandLine().getParseResult().hasMatchedOption("--items-per-request");
+        return mode == Workload.Mode.BATCH && !given ? List.of(BATCH_MANIFEST_ITEMS) : itemsPerRequest;
     }
 
     /** The study's search for one workload: exponential growth, then bisection between the last two levels. */
@@ -378,11 +413,11 @@ public final class LoadCommand implements Callable<Integer> {
         return result;
     }
 
-    private JsonNode openApi(URI baseUrl, UnaryOperator<io.gatling.http.client.Request> signer) throws Exception {
+    private JsonNode openApi(URI baseUrl, String bearer) throws Exception {
         HttpRequest.Builder request =
                 HttpRequest.newBuilder(URI.create(baseUrl + "/v1/openapi.json")).timeout(Duration.ofSeconds(30));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
         }
         HttpResponse<String> response = http.send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {

@@ -34,6 +34,8 @@ public final class LoadRecorder {
     private final AtomicReference<String> firstInvalid = new AtomicReference<>();
     private final AtomicLong firstStartNanos = new AtomicLong(Long.MAX_VALUE);
     private final AtomicLong lastEndNanos = new AtomicLong(Long.MIN_VALUE);
+    private final AtomicLong outputBytes = new AtomicLong();
+    private final AtomicLong manifestBytes = new AtomicLong();
 
     public LoadRecorder(ResponseValidator validator) {
         this.validator = validator;
@@ -95,6 +97,24 @@ public final class LoadRecorder {
             }
             return all;
         }
+    }
+
+    /** Bytes of batch output lines read (newlines included). */
+    void outputBytes(long bytes) {
+        outputBytes.addAndGet(bytes);
+    }
+
+    public long outputBytes() {
+        return outputBytes.get();
+    }
+
+    /** Bytes of batch manifests written (JSON Lines of {@code {"id","text"}}, newlines included). */
+    void manifestBytes(long bytes) {
+        manifestBytes.addAndGet(bytes);
+    }
+
+    public long manifestBytes() {
+        return manifestBytes.get();
     }
 
     public long responses() {

@@ -12,13 +12,12 @@ import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
-/** How a load run authenticates each request: nothing (local mode), SigV4 (IAM) or a JWT bearer token. */
+/**
+ * How a load run authenticates each request: a JWT bearer token (local mode signs its own with the local
+ * issuer; a deployed API with a JWT authorizer takes {@code --token}) or SigV4 (IAM).
+ */
 final class RequestSigner {
     private RequestSigner() {}
-
-    static UnaryOperator<Request> none() {
-        return request -> request;
-    }
 
     static UnaryOperator<Request> bearer(String token) {
         return request -> {

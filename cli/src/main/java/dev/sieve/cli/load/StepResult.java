@@ -14,6 +14,11 @@ import java.util.Map;
  * The figures of one load step (one Gatling run at one load level).
  *
  * @param usagePerMillion counted resource use per million answered items (cost-model usage keys)
+ * @param gateMsPerItem the gate handlers' wall time per answered item (what Lambda bills)
+ * @param gateCpuMsPerItem their threads' CPU time per answered item (without other processes' share of a
+ *     shared machine)
+ * @param outputBytesPerItem batch mode: bytes of job output per answered item (the stored result), else 0
+ * @param manifestBytesPerItem batch mode: bytes of manifest per item sent (one JSON line), else 0
  * @param costPerMillionUsd those counts priced by the pricing module (GPU hours projected from expert items)
  */
 public record StepResult(
@@ -34,9 +39,12 @@ public record StepResult(
         double accuracy,
         Map<String, Double> usagePerMillion,
         double gateMsPerItem,
+        double gateCpuMsPerItem,
         double costPerMillionUsd,
         Map<String, Double> costComponentsPerMillion,
-        List<SanityChecks.Check> checks) {
+        List<SanityChecks.Check> checks,
+        double outputBytesPerItem,
+        double manifestBytesPerItem) {
 
     /** Figures, checks and cost of one step from what it measured. */
     static StepResult of(
@@ -81,6 +89,7 @@ public record StepResult(
                 .build();
         Map<String, Double> usagePerMillion = new LinkedHashMap<>();
         double gateMsPerItem = answered == 0 ? 0 : m.gateMillis() / answered;
+        double gateCpuMsPerItem = answered == 0 ? 0 : m.gateCpuMillis() / answered;
         CostBreakdown cost;
         if (answered > 0 && m.gateInvocations() > 0) {
             double scale = 1e6 / answered;
@@ -120,9 +129,12 @@ public record StepResult(
                 accuracy,
                 usagePerMillion,
                 gateMsPerItem,
+                gateCpuMsPerItem,
                 cost.totalPerMillion(),
                 components,
-                checks);
+                checks,
+                answered == 0 ? 0 : (double) m.outputBytes() / answered,
+                items == 0 ? 0 : (double) m.manifestBytes() / items);
     }
 
     static double percentile(List<Double> sorted, double p) {
@@ -158,6 +170,11 @@ public record StepResult(
         json.put("routing_rate", round(routingRate, 4));
         json.put("accuracy", round(accuracy, 4));
         json.put("gate_ms_per_item", round(gateMsPerItem, 4));
+        json.put("gate_cpu_ms_per_item", round(gateCpuMsPerItem, 4));
+        if (outputBytesPerItem > 0) {
+            json.put("output_bytes_per_item", round(outputBytesPerItem, 1));
+            json.put("manifest_bytes_per_item", round(manifestBytesPerItem, 1));
+        }
         Map<String, Object> usage = new LinkedHashMap<>();
         usagePerMillion.forEach((k, v) -> usage.put(k, round(v, 3)));
         json.put("usage_per_million", usage);

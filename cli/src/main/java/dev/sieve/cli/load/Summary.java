@@ -77,6 +77,11 @@ record Summary(
         json.put("cost_per_billion_usd", best == null ? null : StepResult.round(best.costPerMillionUsd() * 1000, 3));
         json.put("usage_per_million", best == null ? Map.of() : best.usagePerMillion());
         json.put("gate_ms_per_item", best == null ? null : StepResult.round(best.gateMsPerItem(), 4));
+        json.put("gate_cpu_ms_per_item", best == null ? null : StepResult.round(best.gateCpuMsPerItem(), 4));
+        if (best != null && best.outputBytesPerItem() > 0) {
+            json.put("output_bytes_per_item", StepResult.round(best.outputBytesPerItem(), 1));
+            json.put("manifest_bytes_per_item", StepResult.round(best.manifestBytesPerItem(), 1));
+        }
         json.put("mode", best == null ? null : best.workload().mode().jsonName());
         json.put("items_per_request", best == null ? null : best.workload().itemsPerRequest());
         Map<String, Object> checks = new LinkedHashMap<>();

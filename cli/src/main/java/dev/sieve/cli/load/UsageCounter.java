@@ -153,8 +153,16 @@ public final class UsageCounter implements ExecutionInterceptor, Metrics {
         }
     }
 
+    /**
+     * Adds a worker batch's expert items and busy seconds. The worker also reports each batch again split
+     * by tenant (dimension {@code usage=tenant}, {@link MetricNames#TENANT_USAGE}); those records repeat the
+     * same work and are left out, or every expert item would count twice.
+     */
     @Override
     public void record(Map<String, String> dimensions, Map<String, Metric> values) {
+        if (MetricNames.TENANT_USAGE.equals(dimensions.get("usage"))) {
+            return;
+        }
         Metric items = values.get(MetricNames.EXPERT_ITEMS);
         Metric busy = values.get(MetricNames.EXPERT_BUSY_SECONDS);
         if (items != null && busy != null) {

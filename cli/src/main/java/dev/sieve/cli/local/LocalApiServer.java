@@ -163,9 +163,9 @@ public final class LocalApiServer implements AutoCloseable {
                                                     .build())
                             .build())
                     .build();
-            long start = System.nanoTime();
+            GateTime.Mark start = GateTime.start();
             APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
-            time.add(System.nanoTime() - start);
+            time.add(start);
             byte[] out = response.getBody() == null
                     ? new byte[0]
                     : response.getIsBase64Encoded()

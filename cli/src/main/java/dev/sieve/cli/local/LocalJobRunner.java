@@ -90,9 +90,9 @@ final class LocalJobRunner implements AutoCloseable {
                 continue;
             }
             try {
-                long start = System.nanoTime();
+                GateTime.Mark start = GateTime.start();
                 handler.onObjectCreated(object.key());
-                time.add(System.nanoTime() - start);
+                time.add(start);
                 seen.add(identity);
             } catch (InvalidRequestException e) {
                 // listed but gone (S3Proxy lists in-progress uploads under a temporary name): skip quietly
@@ -121,9 +121,9 @@ final class LocalJobRunner implements AutoCloseable {
             }
             for (Message message : messages) {
                 try {
-                    long start = System.nanoTime();
+                    GateTime.Mark start = GateTime.start();
                     handler.onTask(Json.read(message.body(), JobTask.class));
-                    time.add(System.nanoTime() - start);
+                    time.add(start);
                     sqs.deleteMessage(b -> b.queueUrl(jobsQueueUrl).receiptHandle(message.receiptHandle()));
                     tasksHandled.incrementAndGet();
                 } catch (RuntimeException e) {

@@ -3,11 +3,15 @@ package dev.sieve.cli.load;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sieve.pricing.CostModel;
+import dev.sieve.pricing.WorkloadProfile;
 import dev.sieve.shared.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SanityChecksTest {
@@ -120,6 +124,128 @@ class SanityChecksTest {
         SanityChecks.Check check = SanityChecks.routingInBand(0.40, 1000, 0.088);
         assertThat(check.passed()).isFalse();
         assertThat(check.detail()).contains("0.4000");
+    }
+
+    @Test
+    void noFailedRequests_whenTheServerAnswers503_fails() {
+        List<LoadRecorder.Outcome> outcomes = healthyRun();
+        LoadRecorder.Outcome o = outcomes.get(42);
+        outcomes.set(
+                42,
+                new LoadRecorder.Outcome(
+                        o.seq(), o.sentIds(), 503, "POST /v1/classify answered 503 unavailable", 3.0, List.of()));
+        SanityChecks.Check check = SanityChecks.noFailedRequests(outcomes);
+        assertThat(check.passed()).isFalse();
+        assertThat(check.detail()).contains("1 of 100").contains("503");
+    }
+
+    /** A step as StepResult.of sees it: the run's outcomes and the counts the recorder kept. */
+    private static StepRunner.Measured measured(List<LoadRecorder.Outcome> outcomes, long invalid) {
+        Map<String, String> labels = new HashMap<>();
+        for (int i = 0; i < 10; i++) {
+            labels.put("item" + i, "ham");
+        }
+        return new StepRunner.Measured(
+                outcomes, outcomes.size(), invalid, invalid == 0 ? null : "bad", 2.0, Map.of(), 0, 0, 0, 0, 0, labels);
+    }
+
+    private static StepResult step(StepRunner.Measured m, Double calibrated) {
+        return StepResult.of(
+                1,
+                new Workload(Workload.Mode.REALTIME, 10, Workload.Model.CLOSED),
+                4,
+                m,
+                WorkloadProfile.defaults(),
+                CostModel.withDefaults(),
+                calibrated);
+    }
+
+    @Test
+    void stepResult_whenHealthy_isSane_andWhenTheServerDropsOnePercent_isNot() {
+        assertThat(step(measured(healthyRun(), 0), null).sane()).isTrue();
+        List<LoadRecorder.Outcome> outcomes = healthyRun();
+        for (int r = 0; r < 10; r++) { // one answer missing in every tenth request: 10 of 1,000 items
+            LoadRecorder.Outcome o = outcomes.get(r * 10);
+            outcomes.set(
+                    r * 10,
+                    new LoadRecorder.Outcome(
+                            o.seq(),
+                            o.sentIds(),
+                            200,
+                            null,
+                            12.0,
+                            o.answers().subList(1, o.answers().size())));
+        }
+        StepResult dropped = step(measured(outcomes, 0), null);
+        assertThat(dropped.sane()).isFalse();
+        assertThat(dropped.asJson().get("checks"))
+                .hasToString("{failed_requests=true, answered_exactly_once=false,"
+                        + " openapi_valid=true, routing_in_band=true}");
+    }
+
+    @Test
+    void stepResult_whenOneResponseBreaksTheDocument_isNotSane() {
+        StepResult step = step(measured(healthyRun(), 1), null);
+        assertThat(step.sane()).isFalse();
+        assertThat(step.checks())
+                .filteredOn(c -> !c.passed())
+                .extracting(SanityChecks.Check::name)
+                .containsExactly("openapi_valid");
+    }
+
+    @Test
+    void stepResult_whenRoutingIsFarOffTheCalibratedBand_isNotSane() {
+        // every answer came from the gate (routing 0) where the bundle calibrated 40 %
+        StepResult step = step(measured(healthyRun(), 0), 0.40);
+        assertThat(step.sane()).isFalse();
+        assertThat(step.checks())
+                .filteredOn(c -> !c.passed())
+                .extracting(SanityChecks.Check::name)
+                .containsExactly("routing_in_band");
+    }
+
+    @Test
+    void summary_whenAccuracyIsOffOrThroughputFallsBeforeSaturation_isNotSane() {
+        StepResult one = step(measured(healthyRun(), 0), null); // every answer "ham" and right: accuracy 1.0
+        assertThat(Summary.of(List.of(one), 1.0, List.of()).sane()).isTrue();
+        assertThat(Summary.of(List.of(one), 0.98, List.of()).sane()).isFalse();
+
+        StepResult low = withLevelAndThroughput(one, 1, 100);
+        StepResult dip = withLevelAndThroughput(one, 2, 60);
+        StepResult peak = withLevelAndThroughput(one, 4, 300);
+        Summary summary = Summary.of(List.of(low, dip, peak), null, List.of());
+        assertThat(summary.sane()).isFalse();
+        assertThat(summary.runChecks())
+                .filteredOn(c -> !c.passed())
+                .extracting(SanityChecks.Check::name)
+                .containsExactly("throughput_monotonic");
+    }
+
+    private static StepResult withLevelAndThroughput(StepResult s, int level, double itemsPerSecond) {
+        return new StepResult(
+                s.step(),
+                s.workload(),
+                level,
+                s.requests(),
+                s.items(),
+                s.answered(),
+                s.failed(),
+                s.seconds(),
+                itemsPerSecond,
+                s.p50Ms(),
+                s.p95Ms(),
+                s.p99Ms(),
+                s.meanMs(),
+                s.routingRate(),
+                s.accuracy(),
+                s.usagePerMillion(),
+                s.gateMsPerItem(),
+                s.gateCpuMsPerItem(),
+                s.costPerMillionUsd(),
+                s.costComponentsPerMillion(),
+                s.checks(),
+                s.outputBytesPerItem(),
+                s.manifestBytesPerItem());
     }
 
     private static JsonNode openApi() throws IOException {

@@ -65,4 +65,19 @@ class UsageCounterTest {
                 .containsEntry(CostModel.EXPERT_ITEMS, 8.0)
                 .containsEntry(UsageCounter.EXPERT_BUSY_SECONDS, 0.4);
     }
+
+    @Test
+    void record_whenTheWorkerAlsoReportsTheBatchPerTenant_countsItOnce() {
+        UsageCounter counter = new UsageCounter();
+        Map<String, Metrics.Metric> batch = Map.of(
+                MetricNames.EXPERT_ITEMS, Metrics.Metric.count(8),
+                MetricNames.EXPERT_BUSY_SECONDS, Metrics.Metric.seconds(0.4));
+        counter.record(Map.of(), batch);
+        // the same batch again, as WorkerMetrics.tenantUsage reports it for the tenant a load run calls as
+        counter.record(
+                Map.of("usage", MetricNames.TENANT_USAGE), batch, Map.of(MetricNames.TENANT, LoadCommand.LOCAL_TENANT));
+        assertThat(counter.snapshot())
+                .containsEntry(CostModel.EXPERT_ITEMS, 8.0)
+                .containsEntry(UsageCounter.EXPERT_BUSY_SECONDS, 0.4);
+    }
 }

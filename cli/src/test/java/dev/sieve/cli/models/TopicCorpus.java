@@ -14,8 +14,8 @@ import java.util.Random;
  * A small labeled JSON Lines corpus for the model commands' tests: three topics (sports, tech, food),
  * each text eight words, 80 % from its own topic's vocabulary and 20 % from any topic's.
  */
-final class TopicCorpus {
-    static final List<String> LABELS = List.of("sports", "tech", "food");
+public final class TopicCorpus {
+    public static final List<String> LABELS = List.of("sports", "tech", "food");
 
     private static final String[][] WORDS = {
         {"goal", "match", "team", "score", "league", "coach", "referee", "stadium"},
@@ -26,14 +26,19 @@ final class TopicCorpus {
     private TopicCorpus() {}
 
     /** Writes {@code perClass} texts per topic to {@code file} (seeded) and returns it. */
-    static Path write(Path file, int perClass, long seed) throws IOException {
+    public static Path write(Path file, int perClass, long seed) throws IOException {
+        return write(file, perClass, seed, 0.2);
+    }
+
+    /** As {@link #write(Path, int, long)}, with a share {@code mixed} of each text's words from any topic. */
+    public static Path write(Path file, int perClass, long seed, double mixed) throws IOException {
         Random random = new Random(seed);
         List<String> lines = new ArrayList<>();
         for (int c = 0; c < WORDS.length; c++) {
             for (int i = 0; i < perClass; i++) {
                 StringBuilder text = new StringBuilder();
                 for (int w = 0; w < 8; w++) {
-                    String[] vocabulary = random.nextDouble() < 0.2 ? WORDS[random.nextInt(WORDS.length)] : WORDS[c];
+                    String[] vocabulary = random.nextDouble() < mixed ? WORDS[random.nextInt(WORDS.length)] : WORDS[c];
                     text.append(vocabulary[random.nextInt(vocabulary.length)]).append(' ');
                 }
                 String label = LABELS.get(c);
