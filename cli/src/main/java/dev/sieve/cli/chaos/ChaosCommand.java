@@ -111,7 +111,7 @@ public final class ChaosCommand implements Callable<Integer> {
 
     @Option(
             names = "--quick",
-            description = "Short preset for tests: outages 4 s and 10 s, gaps 3 s, a kill every 6 s, quiesce"
+            description = "Short preset for tests: outages 4 s and 10 s, gaps 3 s, a kill every 10 s, quiesce"
                     + " timeout 150 s (replaces those five options).")
     boolean quick;
 
@@ -136,7 +136,7 @@ public final class ChaosCommand implements Callable<Integer> {
             shortOutage = 4;
             longOutage = 10;
             gap = 3;
-            killEvery = 6;
+            killEvery = 10;
             quiesceTimeout = 150;
         }
         if (workers < 1 || batchLines < 1 || shortOutage < 0 || longOutage < 0 || gap < 0 || killEvery < 1) {

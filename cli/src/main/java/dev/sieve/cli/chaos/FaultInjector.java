@@ -48,11 +48,17 @@ public final class FaultInjector implements ExecutionInterceptor {
     static final Duration TIMEOUT_DELAY = Duration.ofMillis(1_500);
 
     private final double rate;
+    private final Duration timeoutDelay;
     private final SplittableRandom random;
     private final Map<Kind, AtomicLong> injected = new ConcurrentHashMap<>();
     private volatile boolean enabled = true;
 
     public FaultInjector(double rate, long seed) {
+        this(rate, seed, TIMEOUT_DELAY);
+    }
+
+    FaultInjector(double rate, long seed, Duration timeoutDelay) {
+        this.timeoutDelay = timeoutDelay;
         if (!(rate >= 0 && rate <= 1)) {
             throw new IllegalArgumentException("fault rate " + rate + " is not a probability (0..1)");
         }
@@ -187,9 +193,9 @@ public final class FaultInjector implements ExecutionInterceptor {
                 .build();
     }
 
-    static SdkClientException timeout(String when) {
+    private SdkClientException timeout(String when) {
         try {
-            Thread.sleep(TIMEOUT_DELAY.toMillis());
+            Thread.sleep(timeoutDelay.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
