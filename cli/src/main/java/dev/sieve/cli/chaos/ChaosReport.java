@@ -163,6 +163,10 @@ final class ChaosReport {
             for (String id : store.expertResults(tenant.scope(request.getKey())).keySet()) {
                 duplicated += gateAnswered.contains(id) ? 1 : 0;
             }
+            // The answered counter may not pass what was escalated: otherwise an answer was counted twice.
+            duplicated += store.meta(tenant.scope(request.getKey()))
+                    .map(meta -> Math.max(0, meta.answered() - meta.expected()))
+                    .orElse(0L);
         }
         String state = jobState(jobId);
         if (!terminal(state)) {
