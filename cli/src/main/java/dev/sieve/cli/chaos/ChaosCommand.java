@@ -145,6 +145,17 @@ public final class ChaosCommand implements Callable<Integer> {
                     "--workers, --batch-lines and --kill-every-s must be at least 1; durations not negative");
         }
         LocalCommand.quietLogs();
+        // The handlers' JSON logs go to stdout (as in Lambda); here stdout is for the one result line.
+        PrintStream stdout = System.out;
+        System.setOut(System.err);
+        try {
+            return run(stdout);
+        } finally {
+            System.setOut(stdout);
+        }
+    }
+
+    private int run(PrintStream stdout) throws Exception {
         PrintStream err = System.err;
         Path cache = cacheDir != null ? cacheDir : Path.of(System.getProperty("user.home"), ".cache", "sieve");
         LocalModels models = new LocalModels(cache, err::println);
@@ -178,8 +189,8 @@ public final class ChaosCommand implements Callable<Integer> {
             Map<String, Object> line = new LinkedHashMap<>(result);
             line.remove("examples");
             line.remove("evidence");
-            System.out.println(new ObjectMapper().writeValueAsString(line));
-            System.out.flush();
+            stdout.println(new ObjectMapper().writeValueAsString(line));
+            stdout.flush();
         }
         return done ? 0 : 1;
     }
