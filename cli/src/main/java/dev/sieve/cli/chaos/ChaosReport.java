@@ -240,6 +240,7 @@ final class ChaosReport {
         return Math.round(value * 1000) / 1000.0;
     }
 
+    /** The three work queues and the jobs queue. */
     static List<String> workQueues(dev.sieve.localaws.SieveResources resources, String jobsQueueUrl) {
         List<String> urls = new ArrayList<>();
         for (Priority priority : Priority.values()) {

@@ -4,7 +4,6 @@ import dev.sieve.cli.local.LocalSieve;
 import dev.sieve.localaws.LocalAws;
 import dev.sieve.shared.config.EnvironmentVariables;
 import dev.sieve.shared.json.Json;
-import dev.sieve.shared.queue.Priority;
 import dev.sieve.shared.result.BucketLayout;
 import dev.sieve.shared.tenant.Tenant;
 import java.nio.file.Files;
@@ -200,11 +199,7 @@ final class ChaosRun {
     /** Waits until every accepted request and the job are final and the work queues are empty. */
     private boolean awaitQuiet(ChaosReport report, Set<String> accepted, String jobId) throws InterruptedException {
         Set<String> open = new HashSet<>(accepted);
-        List<String> queues = new ArrayList<>();
-        for (Priority priority : Priority.values()) {
-            queues.add(sieve.resources().queueUrl(priority));
-        }
-        queues.add(sieve.jobsQueueUrl());
+        List<String> queues = ChaosReport.workQueues(sieve.resources(), sieve.jobsQueueUrl());
         long deadline = System.nanoTime() + settings.quiesceTimeout() * 1_000_000_000L;
         while (System.nanoTime() < deadline) {
             for (String id : new ArrayList<>(open)) {

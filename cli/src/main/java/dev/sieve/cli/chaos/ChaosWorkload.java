@@ -79,10 +79,7 @@ final class ChaosWorkload implements AutoCloseable {
         return refusedItems.get();
     }
 
-    /**
-     * {@code POST /v1/jobs} for the manifest at {@code key} until accepted; the job ids the server
-     * accepted (more than one only if a refused call had in fact created a job).
-     */
+    /** {@code POST /v1/jobs} for the manifest at {@code key} until accepted; the job id. */
     String submitJob(String key) throws InterruptedException {
         ChaosClient.Answer answer = client.postUntil("/v1/jobs", Json.write(Map.of("manifest", key)), 202, ATTEMPTS);
         if (answer == null) {
