@@ -112,7 +112,7 @@ public final class ChaosCommand implements Callable<Integer> {
     @Option(
             names = "--quick",
             description = "Short preset for tests: outages 4 s and 10 s, gaps 3 s, a kill every 10 s, quiesce"
-                    + " timeout 150 s (replaces those five options).")
+                    + " timeout 300 s (replaces those five options).")
     boolean quick;
 
     @Option(
@@ -137,7 +137,7 @@ public final class ChaosCommand implements Callable<Integer> {
             longOutage = 10;
             gap = 3;
             killEvery = 10;
-            quiesceTimeout = 150;
+            quiesceTimeout = 300;
         }
         if (workers < 1 || batchLines < 1 || shortOutage < 0 || longOutage < 0 || gap < 0 || killEvery < 1) {
             throw new picocli.CommandLine.ParameterException(
