@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             dev.sieve.cli.bench.BenchCommand.class,
             dev.sieve.cli.local.LocalCommand.class,
             dev.sieve.cli.load.LoadCommand.class,
+            dev.sieve.cli.chaos.ChaosCommand.class,
             dev.sieve.cli.local.TokenCommand.class,
             dev.sieve.cli.simulate.SimulateCommand.class,
         })

@@ -3,10 +3,12 @@ package dev.sieve.localaws;
 import dev.sieve.localaws.internal.DynamoDbLocalServer;
 import dev.sieve.localaws.internal.ElasticMqServer;
 import dev.sieve.localaws.internal.EmbeddedServer;
+import dev.sieve.localaws.internal.Relay;
 import dev.sieve.localaws.internal.S3ProxyServer;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,7 +95,15 @@ public final class LocalAws implements AutoCloseable {
     private final Duration startupTime;
     private final AwsCredentialsProvider credentials;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final Map<Service, Relay> relays = new EnumMap<>(Service.class);
     private volatile boolean isShared;
+
+    /** The three emulated services, for {@link #stop(Service)} and {@link #restart(Service)}. */
+    public enum Service {
+        SQS,
+        DYNAMODB,
+        S3
+    }
 
     private LocalAws(ElasticMqServer sqs, DynamoDbLocalServer dynamoDb, S3ProxyServer s3, Duration startupTime) {
         this.sqs = sqs;
@@ -162,6 +172,56 @@ public final class LocalAws implements AutoCloseable {
     }
 
     /**
+     * Like {@link #start()}, with each server behind a loopback relay so that {@link #stop(Service)} can
+     * take one service off the network for a while and {@link #restart(Service)} put it back on the same
+     * port with its data intact: an outage, as {@code sieve chaos} injects it. Every endpoint this
+     * instance hands out (clients, {@link #environment()}) is the relay's.
+     *
+     * @throws LocalAwsException if a server or a relay does not start
+     */
+    public static LocalAws startWithOutages() {
+        LocalAws aws = start();
+        try {
+            aws.relays.put(Service.SQS, Relay.open(HOST, aws.sqs.endpoint()));
+            aws.relays.put(Service.DYNAMODB, Relay.open(HOST, aws.dynamoDb.endpoint()));
+            aws.relays.put(Service.S3, Relay.open(HOST, aws.s3.endpoint()));
+        } catch (RuntimeException e) {
+            aws.close();
+            throw new LocalAwsException("local AWS relays did not start: " + e.getMessage(), e);
+        }
+        return aws;
+    }
+
+    /**
+     * Takes {@code service} off the network: new connections are refused and open ones are reset; the
+     * server keeps its data. Only on an instance from {@link #startWithOutages()}.
+     *
+     * @throws IllegalStateException on an instance started without relays
+     */
+    public void stop(Service service) {
+        relay(service).stop();
+    }
+
+    /** Puts a {@link #stop(Service) stopped} service back on its port; does nothing if it is running. */
+    public void restart(Service service) {
+        relay(service).start();
+    }
+
+    /** False while {@code service} is {@link #stop(Service) stopped}. */
+    public boolean running(Service service) {
+        Relay relay = relays.get(service);
+        return relay == null || relay.listening();
+    }
+
+    private Relay relay(Service service) {
+        Relay relay = relays.get(service);
+        if (relay == null) {
+            throw new IllegalStateException("this local AWS was started without outages; use startWithOutages()");
+        }
+        return relay;
+    }
+
+    /**
      * The one instance of this JVM, started on first use and stopped by a shutdown hook (the
      * singleton-container pattern). Tests use it with a unique resource prefix each ({@link
      * SieveResources#uniquePrefix(String)}); {@link #close()} on it does nothing. If it failed to start,
@@ -189,15 +249,20 @@ public final class LocalAws implements AutoCloseable {
     }
 
     public URI sqsEndpoint() {
-        return sqs.endpoint();
+        return endpoint(Service.SQS, sqs);
     }
 
     public URI dynamoDbEndpoint() {
-        return dynamoDb.endpoint();
+        return endpoint(Service.DYNAMODB, dynamoDb);
     }
 
     public URI s3Endpoint() {
-        return s3.endpoint();
+        return endpoint(Service.S3, s3);
+    }
+
+    private URI endpoint(Service service, EmbeddedServer server) {
+        Relay relay = relays.get(service);
+        return relay == null ? server.endpoint() : relay.endpoint();
     }
 
     public Region region() {
@@ -317,6 +382,7 @@ public final class LocalAws implements AutoCloseable {
 
     private void stop() {
         if (closed.compareAndSet(false, true)) {
+            relays.values().forEach(Relay::close);
             s3.close();
             dynamoDb.close();
             sqs.close();

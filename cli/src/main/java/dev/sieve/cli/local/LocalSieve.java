@@ -195,7 +195,7 @@ public final class LocalSieve implements AutoCloseable {
     }
 
     /** Every dead-letter queue the reaper reads: the three work queues' and the jobs queue's. */
-    static List<String> deadLetterQueueUrls(SqsClient sqs, SieveResources resources, String prefix) {
+    public static List<String> deadLetterQueueUrls(SqsClient sqs, SieveResources resources, String prefix) {
         List<String> urls = new ArrayList<>();
         for (Priority priority : Priority.values()) {
             urls.add(resources.dlqUrl(priority));
