@@ -10,6 +10,7 @@ import dev.sieve.localaws.SieveResources;
 import dev.sieve.shared.config.EnvironmentVariables;
 import dev.sieve.shared.json.Json;
 import dev.sieve.shared.metrics.Metrics;
+import dev.sieve.shared.result.TableSchema;
 import dev.sieve.worker.TaskProtection;
 import dev.sieve.worker.Worker;
 import dev.sieve.worker.WorkerConfig;
@@ -28,6 +29,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -84,6 +86,7 @@ public final class RealtimeBenchCommand implements Callable<Integer> {
         }
         List<Double> escalated = new ArrayList<>();
         List<Double> gateOnly = new ArrayList<>();
+        List<Double> storeReads = new ArrayList<>();
         Map<String, Object> out = new LinkedHashMap<>();
         java.io.PrintStream stdout = System.out;
         System.setOut(System.err); // the local system's JSON logs (the reaper's runs) go to stderr
@@ -103,6 +106,19 @@ public final class RealtimeBenchCommand implements Callable<Integer> {
                     gateOnly.add(g);
                 }
             }
+            // One result-store read, the unit of the gate's wait loop (a GetItem on the same table)
+            try (DynamoDbClient dynamoDb = sieve.backend().dynamoDb().get()) {
+                for (int i = 0; i < warmup + requests; i++) {
+                    long start = System.nanoTime();
+                    dynamoDb.getItem(b -> b.tableName(sieve.resources().tableName())
+                            .key(Map.of(
+                                    TableSchema.PK, AttributeValue.fromS("bench#none"),
+                                    TableSchema.SK, AttributeValue.fromS("META"))));
+                    if (i >= warmup) {
+                        storeReads.add((System.nanoTime() - start) / 1e6);
+                    }
+                }
+            }
         } finally {
             System.setOut(stdout);
         }
@@ -117,6 +133,8 @@ public final class RealtimeBenchCommand implements Callable<Integer> {
         out.put("overhead_ms_max", percentile(escalated, 1.0));
         out.put("gate_only_ms_p50", percentile(gateOnly, 0.50));
         out.put("gate_only_ms_p99", percentile(gateOnly, 0.99));
+        out.put("result_store_read_ms_p50", percentile(storeReads, 0.50));
+        out.put("result_store_read_ms_p99", percentile(storeReads, 0.99));
         if (json) {
             System.out.println(Json.write(out));
         } else {
