@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * seconds), worker child processes SIGKILLed every few seconds, faults in every AWS client, each emulator
  * down twice, a 10,000-line batch job; asserts the done-means counters.
  *
- * <p>On demand only ({@code -Dsieve.chaos.it=true}): it takes about 4-5 minutes on a loaded 2-core machine
+ * <p>On demand only ({@code -Dsieve.chaos.it=true}): it took 263 s here on a loaded 2-core machine
  * and starts a dozen JVMs, too heavy for every {@code verify}. Run it with {@code ./mvnw -B verify -pl cli
  * -am -Dsieve.chaos.it=true -Dit.test=ChaosIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false
  * -Dfailsafe.failIfNoSpecifiedTests=false}.
