@@ -286,12 +286,6 @@ public final class JobService {
     // ---- scanning ----
 
     /**
-     * One SCAN step: cuts up to {@link #SCAN_STEP_CHUNKS} chunks from where the table says the scan
-     * stands, writes their index segment, sends their CHUNK tasks, then records the new offset and sends
-     * the next SCAN (or, at the end of the manifest, starts the job running). Redoing a step after a crash
-     * cuts the same chunks (the limits and the manifest version are pinned in the job) and re-sends them.
-     */
-    /**
      * The step's lines count toward the owner's day, exactly once (only the step's recorder gets here).
      * Best effort: a failure here must not stop the step after its record (nobody would carry on).
      */
@@ -307,6 +301,12 @@ public final class JobService {
         }
     }
 
+    /**
+     * One SCAN step: cuts up to {@link #SCAN_STEP_CHUNKS} chunks from where the table says the scan
+     * stands, writes their index segment, sends their CHUNK tasks, then records the new offset and sends
+     * the next SCAN (or, at the end of the manifest, starts the job running). Redoing a step after a crash
+     * cuts the same chunks (the limits and the manifest version are pinned in the job) and re-sends them.
+     */
     private void scanStep(String jobId) {
         JobStore.Job job = jobs.job(jobId).orElse(null);
         if (job == null || job.state() != JobState.SCANNING) {
