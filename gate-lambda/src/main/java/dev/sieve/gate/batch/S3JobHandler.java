@@ -3,6 +3,7 @@ package dev.sieve.gate.batch;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sieve.contract.CapacityException;
 import dev.sieve.gate.GateRuntime;
 import dev.sieve.gate.JsonLog;
 import dev.sieve.gate.service.GateService;
@@ -14,6 +15,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +31,17 @@ import java.util.Map;
  * </ul>
  */
 public final class S3JobHandler implements RequestStreamHandler {
+    /**
+     * How long one invocation rides out dependency outages (throttling, 5xx, unreachable: {@link
+     * CapacityException}) in its tasks, retrying with back-off, before a task is given back to the queue
+     * and spends one of its receives. Tasks are idempotent, so a retry redoes the step safely; without this,
+     * a few minutes of DynamoDB or S3 trouble spent the whole receive budget and a healthy job ended in
+     * the dead-letter queue. Shared by the invocation's tasks, so the Lambda never times out riding it.
+     */
+    public static final Duration OUTAGE_BUDGET = Duration.ofMinutes(2);
+
+    private static final long MAX_BACKOFF_MS = 10_000;
+
     private final JobService jobs;
     private final GateService requests;
 
@@ -45,6 +58,11 @@ public final class S3JobHandler implements RequestStreamHandler {
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         JsonNode event = Json.mapper().readTree(input);
         List<Map<String, String>> failures = new ArrayList<>();
+        long budgetMs = OUTAGE_BUDGET.toMillis();
+        if (context != null && context.getRemainingTimeInMillis() > 0) {
+            budgetMs = Math.max(0, Math.min(budgetMs, context.getRemainingTimeInMillis() - 60_000L));
+        }
+        long rideOutUntil = System.nanoTime() + budgetMs * 1_000_000L;
         for (JsonNode record : event.path("Records")) {
             String source =
                     record.path("eventSource").asText(record.path("EventSource").asText());
@@ -55,7 +73,7 @@ public final class S3JobHandler implements RequestStreamHandler {
             } else if (source.equals("aws:sqs")) {
                 String messageId = record.path("messageId").asText();
                 try {
-                    onTask(Json.read(record.path("body").asText(), JobTask.class));
+                    onTask(Json.read(record.path("body").asText(), JobTask.class), rideOutUntil);
                 } catch (RuntimeException e) {
                     JsonLog.error("job task failed", Map.of("message_id", messageId), e);
                     failures.add(Map.of("itemIdentifier", messageId));
@@ -83,8 +101,44 @@ public final class S3JobHandler implements RequestStreamHandler {
         }
     }
 
-    /** A task from the jobs queue. */
+    /** A task from the jobs queue, riding out dependency outages for up to {@link #OUTAGE_BUDGET}. */
     public void onTask(JobTask task) {
-        jobs.handle(task);
+        onTask(task, OUTAGE_BUDGET);
+    }
+
+    /**
+     * A task, riding out dependency outages for up to {@code budget} ({@link Duration#ZERO}: the first
+     * failure is thrown, as the queue's redelivery then handles it).
+     */
+    public void onTask(JobTask task, Duration budget) {
+        onTask(task, System.nanoTime() + budget.toNanos());
+    }
+
+    private void onTask(JobTask task, long rideOutUntilNanos) {
+        long delayMs = 250;
+        while (true) {
+            try {
+                jobs.handle(task);
+                return;
+            } catch (CapacityException e) {
+                if (System.nanoTime() + delayMs * 1_000_000L - rideOutUntilNanos > 0) {
+                    throw e;
+                }
+                JsonLog.warn(
+                        "job task held through a dependency outage",
+                        Map.of(
+                                "job_id", task.jobId(),
+                                "kind", task.kind().name(),
+                                "retry_in_ms", delayMs,
+                                "reason", String.valueOf(e.getMessage())));
+                try {
+                    Thread.sleep(delayMs);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+                delayMs = Math.min(delayMs * 2, MAX_BACKOFF_MS);
+            }
+        }
     }
 }

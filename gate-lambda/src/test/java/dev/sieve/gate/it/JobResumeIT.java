@@ -18,6 +18,7 @@ import dev.sieve.shared.config.EnvironmentVariables;
 import dev.sieve.shared.job.JobTask;
 import dev.sieve.shared.json.Json;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -113,6 +114,19 @@ class JobResumeIT {
         assertThat(faults.injected()).isEqualTo(1);
         assertThat(taskFailures).isEqualTo(1);
         assertCompleteWithEveryLineOnce("jobs/out/acme/crash.out");
+    }
+
+    @Test
+    void task_whenADependencyFailsMidStep_ridesItOutInProcessWithoutGivingTheTaskBack() {
+        putManifest("jobs/in/acme/outage.jsonl");
+        faults.failCall(jobsQueueUrl, 6);
+
+        jobs.onObjectCreated("jobs/in/acme/outage.jsonl");
+        int taskFailures = runJobsUntilQuiet(Duration.ofSeconds(30));
+
+        assertThat(faults.injected()).isEqualTo(1);
+        assertThat(taskFailures).as("no receive spent on the outage").isZero();
+        assertCompleteWithEveryLineOnce("jobs/out/acme/outage.out");
     }
 
     @Test
@@ -215,7 +229,7 @@ class JobResumeIT {
         assertThat(tasks).hasSize(1);
         Message task = tasks.get(0);
         assertThat(Json.read(task.body(), JobTask.class).kind()).isEqualTo(JobTask.Kind.SCAN);
-        jobs.onTask(Json.read(task.body(), JobTask.class));
+        jobs.onTask(Json.read(task.body(), JobTask.class), Duration.ZERO);
         clients.sqs().deleteMessage(b -> b.queueUrl(jobsQueueUrl).receiptHandle(task.receiptHandle()));
     }
 
@@ -225,6 +239,11 @@ class JobResumeIT {
      * idle; returns how many tasks failed.
      */
     private int runJobsUntilQuiet() {
+        return runJobsUntilQuiet(Duration.ZERO);
+    }
+
+    /** @param outageBudget how long each task rides out dependency outages before it counts as failed */
+    private int runJobsUntilQuiet(Duration outageBudget) {
         int failures = 0;
         int idleRounds = 0;
         while (idleRounds < 3) {
@@ -234,7 +253,7 @@ class JobResumeIT {
                     .messages();
             for (Message task : tasks) {
                 try {
-                    jobs.onTask(Json.read(task.body(), JobTask.class));
+                    jobs.onTask(Json.read(task.body(), JobTask.class), outageBudget);
                     clients.sqs().deleteMessage(b -> b.queueUrl(jobsQueueUrl).receiptHandle(task.receiptHandle()));
                 } catch (CapacityException e) {
                     failures++;
