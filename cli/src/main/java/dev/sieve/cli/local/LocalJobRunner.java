@@ -1,5 +1,6 @@
 package dev.sieve.cli.local;
 
+import dev.sieve.contract.CapacityException;
 import dev.sieve.gate.batch.S3JobHandler;
 import dev.sieve.gate.service.InvalidRequestException;
 import dev.sieve.shared.job.JobTask;
@@ -98,6 +99,9 @@ final class LocalJobRunner implements AutoCloseable {
                 // listed but gone (S3Proxy lists in-progress uploads under a temporary name): skip quietly
                 LOG.debug("skipping s3://{}/{}: {}", bucket, object.key(), e.getMessage());
                 seen.add(identity);
+            } catch (CapacityException e) {
+                // a dependency outage: the next watch round tries again (as Lambda retries an S3 event)
+                LOG.warn("could not start work for s3://{}/{} yet: {}", bucket, object.key(), e.getMessage());
             } catch (RuntimeException e) {
                 LOG.warn("could not start work for s3://{}/{}: {}", bucket, object.key(), e.getMessage());
                 seen.add(identity); // like an S3 notification, it is not retried forever
