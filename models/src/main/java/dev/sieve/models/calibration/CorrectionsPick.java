@@ -114,8 +114,10 @@ final class CorrectionsPick {
             int disagreements = Math.abs(walk.fixed[own] - walk.fixed[atShared])
                     + Math.abs(walk.broken[own] - walk.broken[atShared]);
             // at least the shared cut or the class's own, whichever routes more; less only on clear evidence
-            boolean routesLess =
-                    own < atShared && walk.net(own) - walk.net(atShared) > DEPARTURE_Z * Math.sqrt(disagreements);
+            // (items with no disagreement between the two cuts on validation buy nothing: route less)
+            boolean routesLess = own < atShared
+                    && (disagreements == 0
+                            || walk.net(own) - walk.net(atShared) > DEPARTURE_Z * Math.sqrt(disagreements));
             int chosen = routesLess ? own : Math.max(own, atShared);
             thresholds.put(labels.get(c), chosen == atShared ? sharedCut : walk.cut(chosen));
             Map<String, Object> facts = new LinkedHashMap<>();
