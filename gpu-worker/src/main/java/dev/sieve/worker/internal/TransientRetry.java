@@ -52,8 +52,13 @@ public final class TransientRetry {
             InFlightMessage message, RuntimeException error, Attempt attempt, Executor pool, Consumer<Attempt> retry) {
         long now = clock.millis();
         long since = attempt.sinceMillis() < 0 ? now : attempt.sinceMillis();
-        if (stopped || !Faults.isTransient(error) || now - since >= windowMillis) {
+        if (!Faults.isTransient(error) || now - since >= windowMillis) {
             return false;
+        }
+        if (stopped) {
+            // Draining, and a retry that was under way failed again: give it back at once, as the held are.
+            leases.releaseNow(message);
+            return true;
         }
         long delay = Math.min(30_000L, 500L << Math.min(6, attempt.number() - 1));
         Attempt next = new Attempt(attempt.number() + 1, since);
