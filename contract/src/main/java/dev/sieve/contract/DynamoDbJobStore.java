@@ -6,6 +6,7 @@ import static dev.sieve.contract.DynamoDbRequestStore.s;
 import static dev.sieve.contract.DynamoDbRequestStore.str;
 
 import dev.sieve.contract.internal.Conditions;
+import dev.sieve.contract.internal.NewRows;
 import dev.sieve.contract.internal.Transactions;
 import dev.sieve.contract.internal.UnfinishedIndex;
 import dev.sieve.shared.result.TableSchema;
@@ -42,17 +43,10 @@ public final class DynamoDbJobStore implements JobStore {
         Map<String, AttributeValue> row = new HashMap<>(key);
         row.put(TableSchema.JOB_ID, s(jobId));
         row.put(TableSchema.TTL, n(ttlEpochSeconds));
-        try {
-            dynamoDb.putItem(b -> b.tableName(table)
-                    .item(row)
-                    .conditionExpression(Conditions.NEW_ROW)
-                    .expressionAttributeNames(Map.of("#sk", TableSchema.SK)));
+        if (NewRows.put(dynamoDb, table, row)) {
             return jobId;
-        } catch (ConditionalCheckFailedException e) {
-            // claimed before: read the owner (a strongly consistent read sees the winning put)
-        } catch (SdkException e) {
-            throw AwsFailures.classify("DynamoDB PutItem", e);
         }
+        // claimed before: read the owner (a strongly consistent read sees the winning put)
         try {
             GetItemResponse owner =
                     dynamoDb.getItem(b -> b.tableName(table).key(key).consistentRead(true));
@@ -85,17 +79,7 @@ public final class DynamoDbJobStore implements JobStore {
         meta.put(TableSchema.ITEMS, n(0));
         meta.put(TableSchema.CREATED_AT, n(nowMs));
         meta.put(TableSchema.TTL, n(ttlEpochSeconds));
-        try {
-            dynamoDb.putItem(b -> b.tableName(table)
-                    .item(meta)
-                    .conditionExpression(Conditions.NEW_ROW)
-                    .expressionAttributeNames(Map.of("#sk", TableSchema.SK)));
-            return true;
-        } catch (ConditionalCheckFailedException e) {
-            return false;
-        } catch (SdkException e) {
-            throw AwsFailures.classify("DynamoDB PutItem", e);
-        }
+        return NewRows.put(dynamoDb, table, meta);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.sieve.contract;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.sieve.contract.internal.Conditions;
+import dev.sieve.contract.internal.NewRows;
 import dev.sieve.contract.internal.Transactions;
 import dev.sieve.contract.internal.UnfinishedIndex;
 import dev.sieve.shared.json.Json;
@@ -84,17 +85,7 @@ public final class DynamoDbRequestStore implements RequestStore {
         item.put(TableSchema.CREATED_AT, n(nowMs));
         item.put(TableSchema.TTL, n(ttlEpochSeconds));
         putGateEntries(requestId, entries, item);
-        try {
-            dynamoDb.putItem(b -> b.tableName(table)
-                    .item(item)
-                    .conditionExpression(Conditions.NEW_ROW)
-                    .expressionAttributeNames(Map.of("#sk", TableSchema.SK)));
-            return true;
-        } catch (ConditionalCheckFailedException e) {
-            return false;
-        } catch (SdkException e) {
-            throw AwsFailures.classify("DynamoDB PutItem", e);
-        }
+        return NewRows.put(dynamoDb, table, item);
     }
 
     @Override
@@ -106,17 +97,10 @@ public final class DynamoDbRequestStore implements RequestStore {
         item.put(TableSchema.REQUEST_ID, s(requestId));
         item.put(TableSchema.BODY_SHA256, s(bodySha256));
         item.put(TableSchema.TTL, n(ttlEpochSeconds));
-        try {
-            dynamoDb.putItem(b -> b.tableName(table)
-                    .item(item)
-                    .conditionExpression(Conditions.NEW_ROW)
-                    .expressionAttributeNames(Map.of("#sk", TableSchema.SK)));
+        if (NewRows.put(dynamoDb, table, item)) {
             return Optional.empty();
-        } catch (ConditionalCheckFailedException e) {
-            // claimed before: read it (consistently: the claim may be milliseconds old)
-        } catch (SdkException e) {
-            throw AwsFailures.classify("DynamoDB PutItem", e);
         }
+        // claimed before: read it (consistently: the claim may be milliseconds old)
         try {
             Map<String, AttributeValue> earlier = dynamoDb.getItem(
                             b -> b.tableName(table).key(key).consistentRead(true))
