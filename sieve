@@ -15,6 +15,9 @@ fi
 if [ ! -f "$jar" ] || [ -n "$stale" ]; then
   echo "sieve: building (first use or sources changed; takes a minute)..." >&2
   "$root/mvnw" -q -B -DskipTests -Dspotless.check.skip=true package -pl cli -am >&2
+  # the jar plugin leaves an unchanged cli jar untouched; mark it fresh so a change in another
+  # module does not rebuild on every later run
+  touch "$jar"
 fi
 flags=(--enable-native-access=ALL-UNNAMED)
 major="$(sieve_java_major "$JAVA_HOME")"
