@@ -36,7 +36,9 @@ public final class TfidfFeaturizer {
      */
     public static final int MAX_NGRAM_CHARS = 500;
 
-    static final int MIN_TOKEN_LENGTH = 2;
+    /** The shortest run of letters or digits that is a word in words mode. */
+    public static final int MIN_TOKEN_LENGTH = 2;
+
     static final int MIN_NGRAM = 2;
     static final int MAX_NGRAM = 5;
     private static final int SEED = 0x5eed_5eed;

@@ -137,7 +137,16 @@ public final class GateTrainer {
                 new MutableDataset<>(new SimpleDataSourceProvenance("sieve gate training split", LABELS), LABELS);
         String[] names = featureNames(featurizer.buckets());
         for (LabeledText example : train) {
-            dataset.add(example(features, example.text(), new Label(example.label()), names));
+            // A text with no term in this mode (in words mode "a+", "!", "$5") tells the weights
+            // nothing, and Tribuo refuses an example without features; it is scored by the biases alone.
+            if (features.features(example.text()).size() > 0) {
+                dataset.add(example(features, example.text(), new Label(example.label()), names));
+            }
+        }
+        if (dataset.size() == 0) {
+            throw new GateModelException("no training text has a term in " + options.mode()
+                    + " mode (words are runs of " + TfidfFeaturizer.MIN_TOKEN_LENGTH
+                    + "+ letters or digits; chars mode sees single letters and digits too)");
         }
         return new TrainingSet(order, featurizer, idf, dataset);
     }

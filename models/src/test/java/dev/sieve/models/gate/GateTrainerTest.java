@@ -180,6 +180,36 @@ class GateTrainerTest {
     }
 
     @Test
+    void train_whenSomeTextsHaveNoWordOfTwoLetters_trainsAndScoresThemByTheBiases() {
+        List<LabeledText> train = new java.util.ArrayList<>(GeneratedTexts.generate(60, 4));
+        train.add(new LabeledText("plus", "a+", train.get(0).label()));
+        train.add(new LabeledText("bang", "!", train.get(1).label()));
+
+        LinearGateModel model = GateTrainer.create(new GateTrainer.Options(10, FeatureMode.WORDS, 2, 1.0, 1L))
+                .train(train, null)
+                .model();
+
+        float[] scores = model.score("a+").clone();
+        double sum = 0;
+        for (float score : scores) {
+            sum += score;
+        }
+        assertThat(sum).isCloseTo(1.0, within(1e-5));
+        assertThat(model.score("!")).containsExactly(scores);
+    }
+
+    @Test
+    void train_whenNoTextHasATerm_saysWhatTheModeSees() {
+        List<LabeledText> train = List.of(new LabeledText("1", "a", "x"), new LabeledText("2", "!", "y"));
+
+        assertThatThrownBy(() -> GateTrainer.create(new GateTrainer.Options(10, FeatureMode.WORDS, 1, 1.0, 1L))
+                        .train(train, null))
+                .isInstanceOf(GateModelException.class)
+                .hasMessageContaining("no training text has a term in WORDS mode")
+                .hasMessageContaining("2+ letters or digits");
+    }
+
+    @Test
     void train_whenOnlyOneLabel_refuses() {
         List<LabeledText> train = List.of(new LabeledText("x1", "hello there", "ham"));
 
