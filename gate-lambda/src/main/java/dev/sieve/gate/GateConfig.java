@@ -108,6 +108,11 @@ public record GateConfig(
                 TenantConfig.fromEnvironment(env));
     }
 
+    /** Where {@code tenant}'s real-time escalations go: its dedicated lane, or the shared real-time queue. */
+    public String realtimeQueueUrl(dev.sieve.shared.tenant.Tenant tenant) {
+        return tenants.laneQueueUrl(tenant).orElse(realtimeQueueUrl);
+    }
+
     /** How manifests are cut into chunks ({@link #batchChunkItems} lines, {@link #batchChunkBytes} bytes). */
     public ChunkLimits chunkLimits() {
         return new ChunkLimits(batchChunkItems, batchChunkBytes);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sieve.shared.config.ConfigException;
+import dev.sieve.shared.tenant.Tenant;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -59,5 +60,47 @@ class GateConfigTest {
         Map<String, String> env = minimal();
         env.put("SIEVE_API_BASE_URL", "https://api.example/");
         assertThat(GateConfig.fromEnvironment(env).apiBaseUrl()).isEqualTo("https://api.example");
+    }
+
+    @Test
+    void realtimeQueueUrl_whenTenantHasALane_isItsOwnQueueAndOthersShareTheRealtimeQueue() {
+        Map<String, String> env = minimal();
+        env.put("SIEVE_LANE_QUEUE_URLS", "{\"acme\":\"http://q/acme-lane\"}");
+        GateConfig config = GateConfig.fromEnvironment(env);
+        assertThat(config.realtimeQueueUrl(Tenant.of("acme"))).isEqualTo("http://q/acme-lane");
+        assertThat(config.realtimeQueueUrl(Tenant.of("beta"))).isEqualTo("http://q/r");
+        assertThat(GateConfig.fromEnvironment(minimal()).realtimeQueueUrl(Tenant.of("acme")))
+                .isEqualTo("http://q/r");
+    }
+
+    @Test
+    void fromEnvironment_whenALaneIsNotAQueueUrl_namesTheVariableAndTheTenant() {
+        Map<String, String> env = minimal();
+        env.put("SIEVE_LANE_QUEUE_URLS", "{\"acme\":42}");
+        assertThatThrownBy(() -> GateConfig.fromEnvironment(env))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("SIEVE_LANE_QUEUE_URLS")
+                .hasMessageContaining("acme")
+                .hasMessageContaining("queue URL");
+    }
+
+    @Test
+    void fromEnvironment_whenALaneNamesAnInvalidTenant_saysWhatATenantNameMayBe() {
+        Map<String, String> env = minimal();
+        env.put("SIEVE_LANE_QUEUE_URLS", "{\"a/b\":\"http://q/x\"}");
+        assertThatThrownBy(() -> GateConfig.fromEnvironment(env))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("SIEVE_LANE_QUEUE_URLS")
+                .hasMessageContaining("'a/b'");
+    }
+
+    @Test
+    void fromEnvironment_whenLanesAreNotAnObject_showsAnExample() {
+        Map<String, String> env = minimal();
+        env.put("SIEVE_LANE_QUEUE_URLS", "acme");
+        assertThatThrownBy(() -> GateConfig.fromEnvironment(env))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("SIEVE_LANE_QUEUE_URLS")
+                .hasMessageContaining("acme-lane");
     }
 }

@@ -108,6 +108,41 @@ public record SieveResources(
                 dlqUrls);
     }
 
+    /**
+     * A tenant's dedicated real-time lane: its own work queue and dead-letter queue, made like the shared
+     * real-time queue.
+     *
+     * @param queueUrl the lane's work queue
+     * @param dlqUrl its dead-letter queue
+     */
+    public record Lane(String queueUrl, String dlqUrl) {}
+
+    /**
+     * Creates (or finds) the lane of {@code tenant}: {@code <prefix>-lane-<tenant>} (a {@code .} in the name
+     * becomes {@code _}; a name too long for SQS's 80 characters is cut and suffixed with its hash) and its
+     * {@code -dlq}.
+     */
+    public static Lane createLane(SqsClient sqs, String prefix, String tenant) {
+        checkPrefix(prefix);
+        String name = laneQueueName(prefix, tenant);
+        String dlqUrl = createQueue(sqs, name + ResourceDefaults.DLQ_SUFFIX, dlqAttributes());
+        String dlqArn = sqs.getQueueAttributes(
+                        request -> request.queueUrl(dlqUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .attributes()
+                .get(QueueAttributeName.QUEUE_ARN);
+        return new Lane(createQueue(sqs, name, workQueueAttributes(dlqArn)), dlqUrl);
+    }
+
+    static String laneQueueName(String prefix, String tenant) {
+        String name = prefix + "-lane-" + tenant.replace('.', '_');
+        int room = 80 - ResourceDefaults.DLQ_SUFFIX.length();
+        if (name.length() <= room) {
+            return name;
+        }
+        String hash = Integer.toHexString(tenant.hashCode() & 0x7fffffff);
+        return name.substring(0, room - hash.length() - 1) + "-" + hash;
+    }
+
     /** {@code base} plus 8 random hex digits: a fresh prefix per test. */
     public static String uniquePrefix(String base) {
         String prefix = base + "-" + UUID.randomUUID().toString().substring(0, 8);

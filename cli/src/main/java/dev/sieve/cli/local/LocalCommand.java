@@ -80,6 +80,15 @@ public final class LocalCommand implements Callable<Integer> {
                     "Tenants to print tokens for at start (default: ${DEFAULT-VALUE}); the demo runs as the first.")
     List<String> tenants;
 
+    @Option(
+            names = "--dedicated-tenants",
+            split = ",",
+            paramLabel = "NAME[,NAME...]",
+            description = "Tenants with a dedicated real-time lane: their real-time escalations go to their own"
+                    + " queue, drained by one more worker each that polls only it (as the stack's lane service"
+                    + " does with -c dedicatedTenants).")
+    List<String> dedicatedTenants = List.of();
+
     @Option(names = "--demo", description = "Run the demo, print the report and exit.")
     boolean demo;
 
@@ -94,13 +103,8 @@ public final class LocalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        for (String tenant : tenants) {
-            if (!Tenant.isValid(tenant)) {
-                throw new picocli.CommandLine.ParameterException(
-                        new picocli.CommandLine(this),
-                        "--tenants: '" + tenant + "' is not a tenant name (1-64 letters, digits, '.', '_', '-')");
-            }
-        }
+        requireTenantNames("--tenants", tenants);
+        requireTenantNames("--dedicated-tenants", dedicatedTenants);
         quietLogs();
         PrintStream out = System.out;
         PrintStream err = System.err;
@@ -117,12 +121,14 @@ public final class LocalCommand implements Callable<Integer> {
         settings.put(EnvironmentVariables.BATCH_CHUNK_ITEMS, "250");
         settings.put(EnvironmentVariables.EXPERT_PRECISION, precision);
         try (LocalSieve sieve = LocalSieve.start(
-                new LocalSieve.Options(prefix, demo ? 0 : port, settings, TokenCommand.issuerDir(cache)),
+                new LocalSieve.Options(prefix, demo ? 0 : port, settings, TokenCommand.issuerDir(cache))
+                        .withDedicatedTenants(dedicatedTenants),
                 gate,
                 bundleDir.toString())) {
             for (int i = 0; i < workers; i++) {
                 sieve.launchWorkers(models.workerLauncher(opened));
             }
+            sieve.launchLaneWorkers(models.workerLauncher(opened));
             if (!demo) {
                 out.println(sieve.describe(tenants));
                 out.println("Press Ctrl-C to stop (workers drain first).");
@@ -146,6 +152,16 @@ public final class LocalCommand implements Callable<Integer> {
             }
             out.flush();
             return report.lost() == 0 && report.batchLost() == 0 ? 0 : 1;
+        }
+    }
+
+    private void requireTenantNames(String option, List<String> names) {
+        for (String tenant : names) {
+            if (!Tenant.isValid(tenant)) {
+                throw new picocli.CommandLine.ParameterException(
+                        new picocli.CommandLine(this),
+                        option + ": '" + tenant + "' is not a tenant name (1-64 letters, digits, '.', '_', '-')");
+            }
         }
     }
 

@@ -14,6 +14,7 @@ import dev.sieve.localaws.LocalAws;
 import dev.sieve.localaws.SieveResources;
 import dev.sieve.shared.config.EnvironmentVariables;
 import dev.sieve.shared.config.ResourceDefaults;
+import dev.sieve.shared.json.Json;
 import dev.sieve.shared.metrics.Metrics;
 import dev.sieve.shared.queue.Priority;
 import java.io.IOException;
@@ -48,10 +49,30 @@ public final class LocalSieve implements AutoCloseable {
      * @param extraEnvironment settings on top of the defaults (e.g. {@code SIEVE_REALTIME_BUDGET_MS})
      * @param issuerKeyDir where the local token issuer keeps its key ({@link LocalIssuer#open}); null: a key
      *     in memory, for this process only
+     * @param dedicatedTenants tenants with a dedicated real-time lane ({@code SIEVE_LANE_QUEUE_URLS}): their own
+     *     queue, drained by the workers of {@link #launchLaneWorkers}
      */
-    public record Options(String prefix, int port, Map<String, String> extraEnvironment, Path issuerKeyDir) {
+    public record Options(
+            String prefix,
+            int port,
+            Map<String, String> extraEnvironment,
+            Path issuerKeyDir,
+            List<String> dedicatedTenants) {
+        public Options {
+            dedicatedTenants = List.copyOf(dedicatedTenants);
+        }
+
+        public Options(String prefix, int port, Map<String, String> extraEnvironment, Path issuerKeyDir) {
+            this(prefix, port, extraEnvironment, issuerKeyDir, List.of());
+        }
+
         public Options(String prefix, int port, Map<String, String> extraEnvironment) {
             this(prefix, port, extraEnvironment, null);
+        }
+
+        /** A copy in which {@code tenants} each get a dedicated real-time lane (queue and worker). */
+        public Options withDedicatedTenants(List<String> tenants) {
+            return new Options(prefix, port, extraEnvironment, issuerKeyDir, tenants);
         }
     }
 
@@ -67,6 +88,7 @@ public final class LocalSieve implements AutoCloseable {
     private final Map<String, String> environment;
     private final GateTime gateTime;
     private final LocalReaper reaper;
+    private final Map<String, SieveResources.Lane> lanes;
 
     private LocalSieve(
             AwsBackend backend,
@@ -79,7 +101,9 @@ public final class LocalSieve implements AutoCloseable {
             GateTime gateTime,
             LocalIssuer issuer,
             LocalReaper reaper,
+            Map<String, SieveResources.Lane> lanes,
             Map<String, String> environment) {
+        this.lanes = lanes;
         this.gateTime = gateTime;
         this.reaper = reaper;
         this.backend = backend;
@@ -112,17 +136,27 @@ public final class LocalSieve implements AutoCloseable {
             AwsBackend backend, AutoCloseable owned, Options options, LoadedGate gate, String bundleUri) {
         SieveResources resources;
         String jobsQueueUrl;
+        Map<String, SieveResources.Lane> lanes;
         try (SqsClient sqs = backend.sqs().get();
                 DynamoDbClient dynamoDb = backend.dynamoDb().get();
                 S3Client s3 = backend.s3().get()) {
             resources = SieveResources.create(sqs, dynamoDb, s3, options.prefix());
             jobsQueueUrl = createJobsQueue(sqs, options.prefix());
+            lanes = new LinkedHashMap<>();
+            for (String tenant : options.dedicatedTenants()) {
+                lanes.put(tenant, SieveResources.createLane(sqs, options.prefix(), tenant));
+            }
         }
         Map<String, String> env = new LinkedHashMap<>(backend.environment());
         env.putAll(resources.environment());
         env.put(EnvironmentVariables.JOBS_QUEUE_URL, jobsQueueUrl);
         env.put(EnvironmentVariables.BUNDLE_URI, bundleUri);
         env.put(EnvironmentVariables.S3_PATH_STYLE, "true");
+        if (!lanes.isEmpty()) {
+            Map<String, String> laneUrls = new LinkedHashMap<>();
+            lanes.forEach((tenant, lane) -> laneUrls.put(tenant, lane.queueUrl()));
+            env.put(EnvironmentVariables.LANE_QUEUE_URLS, Json.write(laneUrls));
+        }
         env.putAll(options.extraEnvironment());
         LocalApiServer server;
         try {
@@ -169,7 +203,7 @@ public final class LocalSieve implements AutoCloseable {
                                 clients.dynamoDb(), clients.s3(), resources.tableName(), resources.bucketName()),
                         new DynamoDbJobStore(clients.dynamoDb(), resources.tableName()),
                         clients.sqs(),
-                        deadLetterQueueUrls(clients.sqs(), resources, options.prefix()),
+                        withLanes(deadLetterQueueUrls(clients.sqs(), resources, options.prefix()), lanes),
                         events,
                         Reaper.DEFAULT_REQUEST_DEADLINE,
                         Reaper.DEFAULT_JOB_DEADLINE,
@@ -186,12 +220,43 @@ public final class LocalSieve implements AutoCloseable {
                 gateTime,
                 issuer,
                 reaper,
+                Map.copyOf(lanes),
                 Map.copyOf(env));
     }
 
     /** Starts workers with the complete environment ({@code SIEVE_*} and {@code AWS_*}). */
     public void launchWorkers(WorkerLauncher launcher) throws Exception {
         workers.add(launcher.launch(backend, environment));
+    }
+
+    /**
+     * Starts one worker per dedicated lane, polling only that lane's queue (what the stack's lane service
+     * runs); none when no tenant has a lane.
+     */
+    public void launchLaneWorkers(WorkerLauncher launcher) throws Exception {
+        for (SieveResources.Lane lane : lanes.values()) {
+            workers.add(launcher.launch(backend, laneEnvironment(lane)));
+        }
+    }
+
+    /** The environment of a lane's worker: the system's, with the lane as its only queue. */
+    Map<String, String> laneEnvironment(SieveResources.Lane lane) {
+        Map<String, String> env = new LinkedHashMap<>(environment);
+        env.put(EnvironmentVariables.REALTIME_QUEUE_URL, lane.queueUrl());
+        env.remove(EnvironmentVariables.ASYNC_QUEUE_URL);
+        env.remove(EnvironmentVariables.BATCH_QUEUE_URL);
+        return Map.copyOf(env);
+    }
+
+    /** The dedicated lanes, by tenant. */
+    public Map<String, SieveResources.Lane> lanes() {
+        return lanes;
+    }
+
+    private static List<String> withLanes(List<String> deadLetterQueueUrls, Map<String, SieveResources.Lane> lanes) {
+        List<String> urls = new ArrayList<>(deadLetterQueueUrls);
+        lanes.values().forEach(lane -> urls.add(lane.dlqUrl()));
+        return urls;
     }
 
     /** Every dead-letter queue the reaper reads: the three work queues' and the jobs queue's. */
@@ -291,6 +356,11 @@ public final class LocalSieve implements AutoCloseable {
         out.append("             ").append(resources.asyncQueueUrl()).append('\n');
         out.append("             ").append(resources.batchQueueUrl()).append('\n');
         out.append("             ").append(jobsQueueUrl).append("   (job tasks)\n");
+        lanes.forEach((tenant, lane) -> out.append("             ")
+                .append(lane.queueUrl())
+                .append("   (dedicated real-time lane of ")
+                .append(tenant)
+                .append(")\n"));
         out.append("\nPoint the AWS CLI or any SDK at it:\n");
         for (Map.Entry<String, String> entry : new java.util.TreeMap<>(backend.environment()).entrySet()) {
             out.append("  export ")

@@ -367,7 +367,7 @@ public final class GateService {
             long deadline = now.toEpochMilli() + (realtime ? config.realtimeBudgetMs() : ASYNC_DEADLINE_MS);
             try {
                 publisher.publishRequest(
-                        realtime ? config.realtimeQueueUrl() : config.asyncQueueUrl(),
+                        realtime ? config.realtimeQueueUrl(tenant) : config.asyncQueueUrl(),
                         requestId,
                         priority,
                         deadline,

@@ -20,9 +20,15 @@ import java.util.Objects;
  *     empty: each account is its own tenant
  * @param defaults quota of every tenant without an override
  * @param overrides per-tenant quotas ({@code SIEVE_QUOTA_OVERRIDES})
+ * @param laneQueueUrls tenant → its dedicated real-time queue ({@code SIEVE_LANE_QUEUE_URLS}); a tenant not
+ *     listed shares the real-time queue
  */
 public record TenantConfig(
-        String claim, Map<String, String> principals, QuotaLimits defaults, Map<String, QuotaLimits> overrides) {
+        String claim,
+        Map<String, String> principals,
+        QuotaLimits defaults,
+        Map<String, QuotaLimits> overrides,
+        Map<String, String> laneQueueUrls) {
 
     /** Default sustained rate per tenant, items per second. */
     public static final long DEFAULT_ITEMS_PER_SECOND = 2_000;
@@ -51,6 +57,7 @@ public record TenantConfig(
         principals = Map.copyOf(principals);
         Objects.requireNonNull(defaults, "defaults");
         overrides = Map.copyOf(overrides);
+        laneQueueUrls = Map.copyOf(laneQueueUrls);
     }
 
     /** Defaults only: claim {@code tenant}, accounts as tenants, the default quota for everyone. */
@@ -100,12 +107,41 @@ public record TenantConfig(
                                 positive(tenant, limits, "daily_items", defaults.dailyItems())));
             });
         }
-        return new TenantConfig(claim, principals, defaults, overrides);
+        return new TenantConfig(claim, principals, defaults, overrides, lanes(settings));
+    }
+
+    private static Map<String, String> lanes(Settings settings) {
+        Map<String, String> lanes = new LinkedHashMap<>();
+        String raw = settings.optional(EnvironmentVariables.LANE_QUEUE_URLS, "");
+        if (raw.isEmpty()) {
+            return lanes;
+        }
+        Map<String, JsonNode> parsed = readJson(
+                EnvironmentVariables.LANE_QUEUE_URLS,
+                raw,
+                new TypeReference<Map<String, JsonNode>>() {},
+                "{\"acme\":\"https://sqs.eu-west-1.amazonaws.com/123456789012/acme-lane\"}");
+        parsed.forEach((tenant, url) -> {
+            requireTenant(EnvironmentVariables.LANE_QUEUE_URLS, tenant);
+            if (url == null
+                    || !url.isTextual()
+                    || !(url.asText().startsWith("https://") || url.asText().startsWith("http://"))) {
+                throw new ConfigException(EnvironmentVariables.LANE_QUEUE_URLS + ": " + tenant
+                        + " must name a queue URL (https://sqs.<region>.amazonaws.com/<account>/<name>), got " + url);
+            }
+            lanes.put(tenant, url.asText());
+        });
+        return lanes;
     }
 
     /** The quota of {@code tenant}: its override, or the defaults. */
     public QuotaLimits limitsOf(Tenant tenant) {
         return overrides.getOrDefault(tenant.name(), defaults);
+    }
+
+    /** The dedicated real-time queue of {@code tenant}, if it has a lane. */
+    public java.util.Optional<String> laneQueueUrl(Tenant tenant) {
+        return java.util.Optional.ofNullable(laneQueueUrls.get(tenant.name()));
     }
 
     private static <T> T readJson(String variable, String raw, TypeReference<T> type, String example) {

@@ -80,6 +80,13 @@ public final class EnvironmentVariables {
      * (either field may be left out to keep the default).
      */
     public static final String QUOTA_OVERRIDES = "SIEVE_QUOTA_OVERRIDES";
+    /**
+     * Dedicated real-time lanes, a JSON object of tenant to queue URL ({@code {"acme":"https://sqs..."}}): a
+     * listed tenant's real-time escalations go to its own queue, drained by its own warm workers, so another
+     * tenant's flood cannot delay them. Set by the CDK app from {@code -c dedicatedTenants} and by {@code
+     * sieve local --dedicated-tenants}; unset, every tenant shares {@link #REALTIME_QUEUE_URL}.
+     */
+    public static final String LANE_QUEUE_URLS = "SIEVE_LANE_QUEUE_URLS";
 
     // ---- worker ----
     /** {@code cpu} (default) or {@code cuda:N}. */
