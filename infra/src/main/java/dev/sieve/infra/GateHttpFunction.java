@@ -101,6 +101,7 @@ final class GateHttpFunction extends Concern {
         storage.grantListBucket(function);
         storage.grantTableItems(function, TABLE_ACTIONS);
         queues.grantSend(function);
+        queues.grantSendLanes(function);
         queues.grantSendJobs(function);
     }
 

@@ -52,6 +52,7 @@ public final class GpuWorkerService extends Construct {
             List<String> instanceTypes,
             int onDemandBaseCapacity,
             int maxWorkers,
+            int laneInstances,
             int backlogPerTaskTarget,
             int drainGraceSeconds,
             boolean bundlePublished,
@@ -90,7 +91,8 @@ public final class GpuWorkerService extends Construct {
                         props.subnets(),
                         props.instanceTypes(),
                         props.onDemandBaseCapacity(),
-                        props.maxWorkers()));
+                        // room for the dedicated lanes' workers beside the shared service's
+                        props.maxWorkers() + props.laneInstances()));
         tasks = new WorkerTaskService(
                 this,
                 "TaskService",

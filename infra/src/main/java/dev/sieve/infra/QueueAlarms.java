@@ -68,6 +68,23 @@ final class QueueAlarms extends Concern {
             halfRetention(SieveMonitoring.name(priority), queues.queue(priority));
         }
         halfRetention("Jobs", queues.jobsQueue());
+        queues.lanes().forEach((tenant, lane) -> {
+            String name = SieveQueues.laneId(tenant);
+            notEmpty(
+                    name + "DeadLetterQueueNotEmpty",
+                    queues.laneDeadLetterQueues().get(tenant),
+                    "Sieve: messages in the dead-letter queue of tenant " + tenant + "'s dedicated lane; the reaper"
+                            + " fails their requests within minutes");
+            alarm(
+                    name + "OldestMessageOverBudget",
+                    lane.metricApproximateAgeOfOldestMessage(SieveMonitoring.max(ONE_MINUTE)),
+                    budgetSeconds + 1,
+                    3,
+                    "Sieve: the oldest message of tenant " + tenant + "'s dedicated lane is older than the real-time"
+                            + " budget (" + budgetSeconds + " s) for 3 minutes; its lane workers are missing or too"
+                            + " few (raise laneMaxWorkers)");
+            halfRetention(name, lane);
+        });
     }
 
     private void notEmpty(String id, IQueue queue, String description) {

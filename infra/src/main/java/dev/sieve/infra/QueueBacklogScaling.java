@@ -29,8 +29,9 @@ import software.constructs.Construct;
 
 /**
  * Scales the worker service on its queues' backlog: target tracking on (visible + in-flight messages of
- * every work queue) per desired task, from 0 to {@code maxTasks}, and a step policy that wakes the
- * service from zero with exactly one task when work waits. Never on CPU: a GPU worker's CPU says
+ * every work queue) per desired task, from {@code minTasks} (0 for the shared service, the warm minimum
+ * for a dedicated lane) to {@code maxTasks}, and, from 0, a step policy that wakes the service with
+ * exactly one task when work waits. Never on CPU: a GPU worker's CPU says
  * nothing about the work waiting for it.
  */
 final class QueueBacklogScaling extends Concern {
@@ -47,10 +48,25 @@ final class QueueBacklogScaling extends Concern {
             String clusterName,
             Ec2Service service,
             List<IQueue> queues,
+            int minTasks,
             int maxTasks,
             int backlogPerTaskTarget,
             IMetric desiredTasks) {
+        /** From zero tasks: the shared worker service. */
+        Props(
+                String clusterName,
+                Ec2Service service,
+                List<IQueue> queues,
+                int maxTasks,
+                int backlogPerTaskTarget,
+                IMetric desiredTasks) {
+            this(clusterName, service, queues, 0, maxTasks, backlogPerTaskTarget, desiredTasks);
+        }
+
         Props {
+            if (minTasks < 0 || minTasks > maxTasks) {
+                throw new IllegalArgumentException("minTasks " + minTasks + " must be within 0.." + maxTasks);
+            }
             Objects.requireNonNull(clusterName, "clusterName");
             Objects.requireNonNull(service, "service");
             queues = List.copyOf(queues);
@@ -70,12 +86,14 @@ final class QueueBacklogScaling extends Concern {
                 .resourceId(
                         "service/" + props.clusterName() + "/" + props.service().getServiceName())
                 .scalableDimension("ecs:service:DesiredCount")
-                .minCapacity(0)
+                .minCapacity(props.minTasks())
                 .maxCapacity(props.maxTasks())
                 .build();
         scalableTarget.getNode().addDependency(props.service());
         addBacklogPerTaskPolicy(props);
-        addWakeFromZeroPolicy(props);
+        if (props.minTasks() == 0) {
+            addWakeFromZeroPolicy(props);
+        }
     }
 
     /**

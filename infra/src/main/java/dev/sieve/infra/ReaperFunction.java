@@ -100,13 +100,14 @@ final class ReaperFunction extends Concern {
     }
 
     /**
-     * The queues whose messages are Sieve's own formats: the work queues' and the jobs queue's dead-letter
-     * queues. Not the batch-job function's failed-event queue: Lambda's failure records name no request or
+     * The queues whose messages are Sieve's own formats: the work queues', the jobs queue's and the
+     * dedicated lanes' dead-letter queues. Not the batch-job function's failed-event queue: Lambda's failure records name no request or
      * job, and what they would have started is failed by the deadline sweep.
      */
     static List<IQueue> deadLetterQueues(SieveQueues queues) {
         List<IQueue> all = new ArrayList<>(queues.allDeadLetterQueues());
         all.add(queues.jobsDeadLetterQueue());
+        all.addAll(queues.laneDeadLetterQueues().values());
         return List.copyOf(all);
     }
 

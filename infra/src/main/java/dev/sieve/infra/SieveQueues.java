@@ -3,6 +3,7 @@ package dev.sieve.infra;
 import dev.sieve.shared.config.ResourceDefaults;
 import dev.sieve.shared.queue.Priority;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -41,9 +42,40 @@ public final class SieveQueues extends Construct {
             int receiveWaitSeconds,
             int retentionSeconds,
             int deadLetterRetentionSeconds,
-            DataKey dataKey) {
+            DataKey dataKey,
+            List<String> laneTenants) {
         public Props {
             Objects.requireNonNull(dataKey, "dataKey");
+            laneTenants = List.copyOf(laneTenants);
+        }
+
+        public Props(
+                int visibilityTimeoutSeconds,
+                int maxReceiveCount,
+                int receiveWaitSeconds,
+                int retentionSeconds,
+                int deadLetterRetentionSeconds,
+                DataKey dataKey) {
+            this(
+                    visibilityTimeoutSeconds,
+                    maxReceiveCount,
+                    receiveWaitSeconds,
+                    retentionSeconds,
+                    deadLetterRetentionSeconds,
+                    dataKey,
+                    List.of());
+        }
+
+        /** A copy in which each of {@code tenants} gets a dedicated real-time lane queue (and its DLQ). */
+        public Props withLaneTenants(List<String> tenants) {
+            return new Props(
+                    visibilityTimeoutSeconds,
+                    maxReceiveCount,
+                    receiveWaitSeconds,
+                    retentionSeconds,
+                    deadLetterRetentionSeconds,
+                    dataKey,
+                    tenants);
         }
 
         public static Props defaults() {
@@ -63,7 +95,8 @@ public final class SieveQueues extends Construct {
                     receiveWaitSeconds,
                     retentionSeconds,
                     deadLetterRetentionSeconds,
-                    dataKey);
+                    dataKey,
+                    laneTenants);
         }
 
         public Props withMaxReceiveCount(int count) {
@@ -73,7 +106,8 @@ public final class SieveQueues extends Construct {
                     receiveWaitSeconds,
                     retentionSeconds,
                     deadLetterRetentionSeconds,
-                    dataKey);
+                    dataKey,
+                    laneTenants);
         }
 
         public Props withDataKey(DataKey key) {
@@ -83,7 +117,8 @@ public final class SieveQueues extends Construct {
                     receiveWaitSeconds,
                     retentionSeconds,
                     deadLetterRetentionSeconds,
-                    key);
+                    key,
+                    laneTenants);
         }
     }
 
@@ -92,6 +127,8 @@ public final class SieveQueues extends Construct {
 
     private final Map<Priority, Queue> queues = new EnumMap<>(Priority.class);
     private final Map<Priority, Queue> deadLetterQueues = new EnumMap<>(Priority.class);
+    private final Map<String, Queue> lanes = new LinkedHashMap<>();
+    private final Map<String, Queue> laneDeadLetterQueues = new LinkedHashMap<>();
     private final Queue jobsQueue;
     private final Queue jobsDeadLetterQueue;
     private final DataKey dataKey;
@@ -116,6 +153,36 @@ public final class SieveQueues extends Construct {
         }
         jobsDeadLetterQueue = deadLetterQueue("Jobs", "jobs (batch-transform task) queue", props);
         jobsQueue = queue("Jobs", JOBS_VISIBILITY_TIMEOUT_SECONDS, jobsDeadLetterQueue, props);
+        for (String tenant : props.laneTenants()) {
+            String name = laneId(tenant);
+            Queue dlq = deadLetterQueue(name, "dedicated real-time lane of tenant " + tenant, props);
+            lanes.put(tenant, queue(name, props.visibilityTimeoutSeconds(), dlq, props));
+            laneDeadLetterQueues.put(tenant, dlq);
+        }
+    }
+
+    /**
+     * The construct id of {@code tenant}'s lane: {@code Lane} and the tenant's letters and digits
+     * ({@code bank.eu} → {@code LaneBankeu}); {@link SieveStackProps} refuses two tenants with the same one.
+     */
+    static String laneId(String tenant) {
+        String alphanumeric = tenant.replaceAll("[^A-Za-z0-9]", "");
+        return "Lane" + Character.toUpperCase(alphanumeric.charAt(0)) + alphanumeric.substring(1);
+    }
+
+    /** The dedicated real-time lane queues, by tenant (empty unless {@code -c dedicatedTenants}). */
+    public Map<String, Queue> lanes() {
+        return java.util.Collections.unmodifiableMap(lanes);
+    }
+
+    /** The lanes' dead-letter queues, by tenant. */
+    public Map<String, Queue> laneDeadLetterQueues() {
+        return java.util.Collections.unmodifiableMap(laneDeadLetterQueues);
+    }
+
+    /** Send on every lane queue: the gate's HTTP handler (only real-time requests use a lane). */
+    public void grantSendLanes(IGrantable grantee) {
+        lanes.values().forEach(q -> grantSendTo(grantee, q));
     }
 
     private Queue deadLetterQueue(String name, String of, Props props) {

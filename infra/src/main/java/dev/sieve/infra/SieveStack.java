@@ -38,6 +38,7 @@ public final class SieveStack extends Stack {
     private final GpuWorkerService worker;
     private final SieveMonitoring monitoring;
     private final Vpc vpc;
+    private final List<LaneWorkerService> lanes;
 
     public SieveStack(Construct scope, String id, StackProps stackProps, SieveStackProps props) {
         super(scope, id, stackProps);
@@ -57,7 +58,8 @@ public final class SieveStack extends Stack {
                 SieveQueues.Props.defaults()
                         .withVisibilityTimeoutSeconds(props.visibilityTimeoutSeconds())
                         .withMaxReceiveCount(props.maxReceiveCount())
-                        .withDataKey(dataKey));
+                        .withDataKey(dataKey)
+                        .withLaneTenants(props.dedicatedTenants()));
 
         gate = new GateApi(
                 this,
@@ -89,6 +91,7 @@ public final class SieveStack extends Stack {
                         props.instanceTypes(),
                         props.onDemandBaseCapacity(),
                         props.maxWorkers(),
+                        props.dedicatedTenants().size() * props.laneMaxWorkers(),
                         props.backlogPerTaskTarget(),
                         props.drainGraceSeconds(),
                         props.bundlePublished(),
@@ -101,6 +104,11 @@ public final class SieveStack extends Stack {
         Map<String, String> gateOnly = new LinkedHashMap<>();
         gateOnly.put(EnvironmentVariables.API_BASE_URL, gate.api().getApiEndpoint());
         gateOnly.put(EnvironmentVariables.REALTIME_BUDGET_MS, Integer.toString(props.realtimeBudgetMillis()));
+        if (!queues.lanes().isEmpty()) {
+            Map<String, String> laneUrls = new LinkedHashMap<>();
+            queues.lanes().forEach((tenant, queue) -> laneUrls.put(tenant, queue.getQueueUrl()));
+            gateOnly.put(EnvironmentVariables.LANE_QUEUE_URLS, toJsonString(laneUrls));
+        }
         gate.addEnvironment(common, gateOnly);
 
         Map<String, String> workerEnvironment = new LinkedHashMap<>(common);
@@ -123,6 +131,7 @@ public final class SieveStack extends Stack {
         storage.grantWritePrefixes(taskRole, List.of(BucketLayout.JOBS_PARTS));
         // It lists bundles/ to find a bundle's files.
         storage.grantListBucket(taskRole);
+        lanes = lanes(props, workerEnvironment);
         monitoring = new SieveMonitoring(
                 this,
                 "Monitoring",
@@ -164,8 +173,57 @@ public final class SieveStack extends Stack {
                 "WorkerAutoScalingGroupName",
                 worker.autoScalingGroup().getAutoScalingGroupName(),
                 "Auto Scaling group of the GPU instances (see infra/README.md, Teardown)");
+        if (!lanes.isEmpty()) {
+            output(
+                    "LaneWorkerServiceNames",
+                    Fn.join(
+                            ",",
+                            lanes.stream()
+                                    .map(lane -> lane.service().getServiceName())
+                                    .toList()),
+                    "ECS services of the dedicated real-time lanes, in the order of -c dedicatedTenants ("
+                            + String.join(",", props.dedicatedTenants()) + ")");
+        }
         // Last: regrouping resources into concerns renames, and so replaces, nothing in a deployed stack.
         LogicalIds.leaveConcernsOut(this);
+    }
+
+    /**
+     * One warm worker service per dedicated tenant, in the shared cluster, polling only its lane. Its role may
+     * consume its own lane queue and nothing else of SQS (no job tasks: real-time work completes no chunk),
+     * read the bundle and queue payloads, and use the table as the shared worker does.
+     */
+    private List<LaneWorkerService> lanes(SieveStackProps props, Map<String, String> workerEnvironment) {
+        List<LaneWorkerService> made = new ArrayList<>();
+        queues.lanes().forEach((tenant, queue) -> {
+            LaneWorkerService lane = new LaneWorkerService(
+                    this,
+                    SieveQueues.laneId(tenant) + "Worker",
+                    new LaneWorkerService.Props(
+                            tenant,
+                            worker,
+                            queue,
+                            props.laneMinWorkers(),
+                            props.laneMaxWorkers(),
+                            props.backlogPerTaskTarget(),
+                            props.drainGraceSeconds(),
+                            props.bundlePublished(),
+                            props.workerImage(),
+                            props.metricsNamespace(),
+                            retention(props.logRetentionDays())));
+            Map<String, String> env = new LinkedHashMap<>(workerEnvironment);
+            env.put(EnvironmentVariables.REALTIME_QUEUE_URL, queue.getQueueUrl());
+            env.remove(EnvironmentVariables.ASYNC_QUEUE_URL);
+            env.remove(EnvironmentVariables.BATCH_QUEUE_URL);
+            lane.addEnvironment(env);
+            IRole role = lane.taskDefinition().getTaskRole();
+            queue.grantConsumeMessages(role);
+            storage.grantTableItems(role, WorkerTaskService.TABLE_ACTIONS);
+            storage.grantReadPrefixes(role, List.of(BucketLayout.BUNDLES, BucketLayout.PAYLOADS));
+            storage.grantListBucket(role);
+            made.add(lane);
+        });
+        return List.copyOf(made);
     }
 
     /** The variables both the gate and the worker read (names from {@link EnvironmentVariables}). */
@@ -290,5 +348,10 @@ public final class SieveStack extends Stack {
 
     public Vpc vpc() {
         return vpc;
+    }
+
+    /** The dedicated lanes' worker services (empty without {@code -c dedicatedTenants}). */
+    List<LaneWorkerService> lanes() {
+        return lanes;
     }
 }

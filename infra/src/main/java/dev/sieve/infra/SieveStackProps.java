@@ -50,6 +50,10 @@ import java.util.regex.Pattern;
  * @param gpuInstanceHourlyUsd price of one worker instance-hour, for the dashboard's cost figure
  * @param lambdaGbSecondUsd price of one Lambda GB-second, for the dashboard's cost figure
  * @param apiRequestUsd price of one HTTP API request, for the dashboard's cost figure
+ * @param dedicatedTenants tenants with a dedicated real-time lane: their own queue and a warm worker service
+ *     that polls only it ({@link LaneWorkerService}); default none
+ * @param laneMinWorkers tasks each lane keeps running, busy or not (default 1: a lane is for latency)
+ * @param laneMaxWorkers most tasks of each lane (default 2)
  * @param gateJar the shaded gate Lambda jar to deploy
  * @param workerImage where the worker's container image is built from
  */
@@ -83,6 +87,9 @@ public record SieveStackProps(
         double gpuInstanceHourlyUsd,
         double lambdaGbSecondUsd,
         double apiRequestUsd,
+        List<String> dedicatedTenants,
+        int laneMinWorkers,
+        int laneMaxWorkers,
         Path gateJar,
         WorkerImageSource workerImage) {
 
@@ -135,7 +142,13 @@ public record SieveStackProps(
             "alarmEmail",
             "gpuInstanceHourlyUsd",
             "lambdaGbSecondUsd",
-            "apiRequestUsd");
+            "apiRequestUsd",
+            "dedicatedTenants",
+            "laneMinWorkers",
+            "laneMaxWorkers");
+
+    /** Most dedicated lanes of one stack: each is a warm GPU worker, so a long list is a costly mistake. */
+    public static final int MAX_LANES = 10;
 
     private static final Pattern INSTANCE_TYPE = Pattern.compile("[a-z][a-z0-9-]*\\.[0-9]*[a-z]+");
     private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9._-]{1,64}");
@@ -199,6 +212,8 @@ public record SieveStackProps(
                     + " (arn:aws:kms:<region>:<account>:key/<key-id>; not an alias); leave it out for AWS-managed"
                     + " keys");
         }
+        dedicatedTenants = List.copyOf(dedicatedTenants);
+        checkLanes(dedicatedTenants, laneMinWorkers, laneMaxWorkers);
         if (alarmEmail != null && !alarmEmail.isBlank() && !alarmEmail.contains("@")) {
             throw new ConfigException("alarmEmail='" + alarmEmail + "' is not an e-mail address");
         }
@@ -255,8 +270,35 @@ public record SieveStackProps(
                 price(s, "gpuInstanceHourlyUsd", 0.3622),
                 price(s, "lambdaGbSecondUsd", 0.0000166667),
                 price(s, "apiRequestUsd", 0.000001),
+                list(s.optional("dedicatedTenants", "")),
+                s.intInRange("laneMinWorkers", 1, 0, 100),
+                s.intInRange("laneMaxWorkers", 2, 1, 100),
                 gateJar,
                 workerImage);
+    }
+
+    private static void checkLanes(List<String> tenants, int minWorkers, int maxWorkers) {
+        if (tenants.size() > MAX_LANES) {
+            throw new ConfigException("dedicatedTenants names " + tenants.size() + " tenants; allowed at most "
+                    + MAX_LANES + " (each lane keeps laneMinWorkers GPU workers running)");
+        }
+        Map<String, String> byId = new LinkedHashMap<>();
+        for (String tenant : tenants) {
+            if (!dev.sieve.shared.tenant.Tenant.isValid(tenant)) {
+                throw new ConfigException("dedicatedTenants contains '" + tenant + "', which is not a tenant name"
+                        + " (1-64 letters, digits, '.', '_', '-', starting with a letter or digit)");
+            }
+            String other = byId.put(SieveQueues.laneId(tenant), tenant);
+            if (other != null) {
+                throw new ConfigException("dedicatedTenants contains '" + other + "' and '" + tenant
+                        + "', which differ only in '.', '_' or '-' (or are the same); their lanes' resources would"
+                        + " share names");
+            }
+        }
+        if (minWorkers > maxWorkers) {
+            throw new ConfigException("laneMinWorkers=" + minWorkers + " is larger than laneMaxWorkers=" + maxWorkers
+                    + "; allowed 0.." + maxWorkers);
+        }
     }
 
     private static Authorizer authorizer(String raw) {

@@ -118,4 +118,40 @@ class SieveStackPropsTest {
                 .hasMessageContaining("logRetentionDays=31")
                 .hasMessageContaining("30");
     }
+
+    @Test
+    void fromContext_dedicatedTenants_defaultToNoneAndOneWarmWorkerOfTwo() {
+        SieveStackProps props = read(Map.of());
+        assertThat(props.dedicatedTenants()).isEmpty();
+        assertThat(props.laneMinWorkers()).isEqualTo(1);
+        assertThat(props.laneMaxWorkers()).isEqualTo(2);
+        assertThat(read(Map.of("dedicatedTenants", List.of("acme", "bank.eu"))).dedicatedTenants())
+                .containsExactly("acme", "bank.eu");
+    }
+
+    @Test
+    void fromContext_whenADedicatedTenantIsNotATenantName_saysWhatANameMayBe() {
+        assertThatThrownBy(() -> read(Map.of("dedicatedTenants", "acme,a/b")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("dedicatedTenants contains 'a/b'")
+                .hasMessageContaining("letters, digits");
+    }
+
+    @Test
+    void fromContext_whenTwoDedicatedTenantsWouldShareResourceNames_namesBoth() {
+        assertThatThrownBy(() -> read(Map.of("dedicatedTenants", "bank.eu,bank-eu")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'bank.eu' and 'bank-eu'");
+    }
+
+    @Test
+    void fromContext_whenLaneMinExceedsLaneMax_orTooManyLanes_saysWhatIsAllowed() {
+        assertThatThrownBy(() -> read(Map.of("dedicatedTenants", "acme", "laneMinWorkers", 3, "laneMaxWorkers", 2)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("laneMinWorkers=3")
+                .hasMessageContaining("allowed 0..2");
+        assertThatThrownBy(() -> read(Map.of("dedicatedTenants", "a1,a2,a3,a4,a5,a6,a7,a8,a9,a10,a11")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("at most 10");
+    }
 }
