@@ -119,12 +119,24 @@ public record ScalingTemplate(
         } catch (IOException e) {
             throw new TemplateException("the template is not JSON: " + e.getMessage());
         }
-        JsonNode target = single(resources, "AWS::ApplicationAutoScaling::ScalableTarget", "ecs:service:DesiredCount");
-        JsonNode tracking = policy(resources, "TargetTrackingScaling")
+        // The shared worker service is the one that wakes from zero: a dedicated lane's service (-c
+        // dedicatedTenants) stays warm, so it has a scalable target and a tracking policy but no step policy.
+        JsonNode stepPolicy = policy(resources, "StepScaling", null);
+        String stepPolicyId = idOf(resources, stepPolicy);
+        String targetId = stepPolicy
+                .path("Properties")
+                .path("ScalingTargetId")
+                .path("Ref")
+                .asText();
+        JsonNode target = resources.path(targetId);
+        if (!"ecs:service:DesiredCount"
+                .equals(target.path("Properties").path("ScalableDimension").asText())) {
+            throw new TemplateException("the wake step policy " + stepPolicyId
+                    + " does not scale an ECS service's DesiredCount (ScalingTargetId " + targetId + ")");
+        }
+        JsonNode tracking = policy(resources, "TargetTrackingScaling", targetId)
                 .path("Properties")
                 .path("TargetTrackingScalingPolicyConfiguration");
-        JsonNode stepPolicy = policy(resources, "StepScaling");
-        String stepPolicyId = idOf(resources, stepPolicy);
         JsonNode alarm = alarmInvoking(resources, stepPolicyId);
         JsonNode step = stepPolicy.path("Properties").path("StepScalingPolicyConfiguration");
 
@@ -239,34 +251,24 @@ public record ScalingTemplate(
         return ids.stream().allMatch(id -> expression.contains("FILL(" + id + ", 0)"));
     }
 
-    private static JsonNode single(JsonNode resources, String type, String dimension) {
+    /** The one scaling policy of {@code policyType} (of the scalable target {@code targetId}, unless null). */
+    private static JsonNode policy(JsonNode resources, String policyType, String targetId) {
         List<JsonNode> found = new ArrayList<>();
         resources.forEach(r -> {
-            if (type.equals(r.path("Type").asText())
-                    && dimension.equals(
-                            r.path("Properties").path("ScalableDimension").asText())) {
-                found.add(r);
-            }
-        });
-        if (found.size() != 1) {
-            throw new TemplateException(
-                    "expected one " + type + " with ScalableDimension " + dimension + ", found " + found.size());
-        }
-        return found.get(0);
-    }
-
-    private static JsonNode policy(JsonNode resources, String policyType) {
-        List<JsonNode> found = new ArrayList<>();
-        resources.forEach(r -> {
+            JsonNode props = r.path("Properties");
             if ("AWS::ApplicationAutoScaling::ScalingPolicy"
                             .equals(r.path("Type").asText())
-                    && policyType.equals(r.path("Properties").path("PolicyType").asText())) {
+                    && policyType.equals(props.path("PolicyType").asText())
+                    && (targetId == null
+                            || targetId.equals(
+                                    props.path("ScalingTargetId").path("Ref").asText()))) {
                 found.add(r);
             }
         });
         if (found.size() != 1) {
             throw new TemplateException("expected one AWS::ApplicationAutoScaling::ScalingPolicy with PolicyType "
-                    + policyType + ", found " + found.size());
+                    + policyType + (targetId == null ? "" : " on the scalable target " + targetId) + ", found "
+                    + found.size());
         }
         return found.get(0);
     }

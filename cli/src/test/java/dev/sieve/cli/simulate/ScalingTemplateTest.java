@@ -58,4 +58,14 @@ class ScalingTemplateTest {
 
         assertThat(parsed.wake().queueSeriesFilled()).isFalse();
     }
+
+    @Test
+    void parse_withDedicatedLanes_readsTheSharedServiceThatWakesFromZero() {
+        ScalingTemplate shared = ScalingTemplate.parse(SynthesizedTemplate.JSON);
+        ScalingTemplate withLanes = ScalingTemplate.parse(SynthesizedTemplate.withLanes());
+        assertThat(withLanes.minCapacity()).isZero();
+        assertThat(withLanes.maxCapacity()).isEqualTo(shared.maxCapacity());
+        assertThat(withLanes.backlog().queueSeriesIds()).hasSize(6); // 3 shared queues x (visible, in flight)
+        assertThat(withLanes.wake()).isEqualTo(shared.wake());
+    }
 }

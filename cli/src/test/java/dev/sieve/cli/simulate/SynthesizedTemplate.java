@@ -21,9 +21,18 @@ import software.amazon.awscdk.assertions.Template;
 final class SynthesizedTemplate {
     private SynthesizedTemplate() {}
 
-    static final String JSON = synthesize();
+    static final String JSON = synthesize(Map.of());
 
-    private static String synthesize() {
+    /** With two dedicated real-time lanes ({@code -c dedicatedTenants=acme,beta}), once a bundle is published. */
+    static String withLanes() {
+        return WithLanes.JSON;
+    }
+
+    private static final class WithLanes {
+        static final String JSON = synthesize(Map.of("dedicatedTenants", "acme,beta", "bundleVersion", "v1"));
+    }
+
+    private static String synthesize(Map<String, Object> extraContext) {
         try {
             ObjectMapper mapper = new ObjectMapper();
             Path work = Files.createTempDirectory("sieve-simulate-test");
@@ -32,7 +41,9 @@ final class SynthesizedTemplate {
             Files.writeString(image.resolve("Dockerfile"), "FROM scratch\n");
             JsonNode cdkJson = mapper.readTree(Path.of("../infra/cdk.json").toFile());
             @SuppressWarnings("unchecked")
-            Map<String, Object> context = mapper.convertValue(cdkJson.get("context"), Map.class);
+            Map<String, Object> context =
+                    new java.util.LinkedHashMap<>(mapper.convertValue(cdkJson.get("context"), Map.class));
+            context.putAll(extraContext);
             App app = App.Builder.create()
                     .context(context)
                     .outdir(work.resolve("cdk.out").toString())
