@@ -72,6 +72,8 @@ public final class RealtimeBenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON line.")
     boolean json;
 
+    private final StageClock stageClock = new StageClock();
+
     @Override
     public Integer call() throws Exception {
         if (requests < 1 || warmup < 0 || items < 1) {
@@ -87,21 +89,29 @@ public final class RealtimeBenchCommand implements Callable<Integer> {
         List<Double> escalated = new ArrayList<>();
         List<Double> gateOnly = new ArrayList<>();
         List<Double> storeReads = new ArrayList<>();
+        Map<String, List<Double>> stages = new LinkedHashMap<>();
         Map<String, Object> out = new LinkedHashMap<>();
         java.io.PrintStream stdout = System.out;
         System.setOut(System.err); // the local system's JSON logs (the reaper's runs) go to stderr
         try (LocalSieve sieve = LocalSieve.start(
                 new LocalSieve.Options(SieveResources.uniquePrefix("bench-rt"), 0, env), gate(), "unused")) {
-            sieve.launchWorkers(RealtimeBenchCommand::zeroCostWorker);
+            sieve.launchWorkers(this::zeroCostWorker);
             HttpClient http = HttpClient.newBuilder()
                     .connectTimeout(Duration.ofSeconds(10))
                     .build();
             URI classify = URI.create(sieve.apiUrl() + "/v1/classify");
             String token = sieve.token("bench");
             for (int i = 0; i < warmup + requests; i++) {
+                long sent = stageClock.send();
                 double e = timed(http, classify, token, body(i, "hello"), "expert");
+                Map<String, Double> stage = stageClock.stages(sent + (long) (e * 1e6));
                 double g = timed(http, classify, token, body(i, "sure"), "gate");
                 if (i >= warmup) {
+                    stage.forEach((name, ms) -> {
+                        if (!ms.isNaN()) {
+                            stages.computeIfAbsent(name, k -> new ArrayList<>()).add(ms);
+                        }
+                    });
                     escalated.add(e);
                     gateOnly.add(g);
                 }
@@ -131,6 +141,8 @@ public final class RealtimeBenchCommand implements Callable<Integer> {
         out.put("overhead_ms_p90", percentile(escalated, 0.90));
         out.put("overhead_ms_p99", percentile(escalated, 0.99));
         out.put("overhead_ms_max", percentile(escalated, 1.0));
+        out.put("stages_ms_p50", stagePercentiles(stages, 0.50));
+        out.put("stages_ms_p99", stagePercentiles(stages, 0.99));
         out.put("gate_only_ms_p50", percentile(gateOnly, 0.50));
         out.put("gate_only_ms_p99", percentile(gateOnly, 0.99));
         out.put("result_store_read_ms_p50", percentile(storeReads, 0.50));
@@ -203,15 +215,26 @@ public final class RealtimeBenchCommand implements Callable<Integer> {
                 scorer, new GateThresholds(List.of("ham", "spam"), Map.of("ham", 0.9, "spam", 0.9), Map.of()), VERSION);
     }
 
-    /** The production worker, on the system's queues and table, with {@link ZeroCostExpert}. */
-    private static AutoCloseable zeroCostWorker(
-            dev.sieve.cli.local.AwsBackend backend, Map<String, String> environment) {
+    /**
+     * The production worker, on the system's queues and table, with {@link ZeroCostExpert}; its SQS and
+     * DynamoDB clients and its batches are seen by the {@link StageClock}.
+     */
+    private AutoCloseable zeroCostWorker(dev.sieve.cli.local.AwsBackend backend, Map<String, String> environment) {
         WorkerConfig config = WorkerConfig.fromEnvironment(environment);
         SqsClient sqs = backend.sqs().get();
         DynamoDbClient dynamoDb = backend.dynamoDb().get();
         S3Client s3 = backend.s3().get();
-        Worker worker = Worker.onAws(
-                config, new ZeroCostExpert(), VERSION, sqs, dynamoDb, s3, TaskProtection.none(), Metrics.noop());
+        Worker worker = Worker.awsBuilder(
+                        config,
+                        new ZeroCostExpert(stageClock::expertDone),
+                        VERSION,
+                        stageClock.sqs(sqs),
+                        stageClock.dynamoDb(dynamoDb),
+                        s3)
+                .protection(TaskProtection.none())
+                .metrics(Metrics.noop())
+                .batchListener(inputs -> stageClock.batched())
+                .build();
         worker.start();
         return () -> {
             try (sqs;
@@ -221,6 +244,13 @@ public final class RealtimeBenchCommand implements Callable<Integer> {
                 worker.drain(Duration.ofSeconds(5));
             }
         };
+    }
+
+    /** Per stage (send -> received -> batched -> expert done -> written -> seen by the gate), in ms. */
+    private static Map<String, Double> stagePercentiles(Map<String, List<Double>> stages, double q) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        stages.forEach((name, values) -> out.put(name, percentile(values, q)));
+        return out;
     }
 
     private static double percentile(List<Double> values, double q) {

@@ -12,6 +12,17 @@ import java.util.List;
 final class ZeroCostExpert implements Expert {
     private static final long[] IDS = {101, 102};
 
+    private final Runnable predicted;
+
+    ZeroCostExpert() {
+        this(() -> {});
+    }
+
+    /** {@code predicted} runs after each batch (the bench's stage clock). */
+    ZeroCostExpert(Runnable predicted) {
+        this.predicted = predicted;
+    }
+
     @Override
     public List<String> labels() {
         return List.of("ham", "spam");
@@ -33,6 +44,7 @@ final class ZeroCostExpert implements Expert {
         for (int i = 0; i < out.length; i++) {
             out[i] = new float[] {0.1f, 0.9f};
         }
+        predicted.run();
         return out;
     }
 
