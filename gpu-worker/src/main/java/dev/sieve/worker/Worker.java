@@ -80,8 +80,7 @@ public final class Worker implements AutoCloseable {
         Function<String, List<QueueItem>> payloads = b.payloads != null ? b.payloads : Worker::noPayloads;
         Clock clock = b.clock != null ? b.clock : Clock.systemUTC();
         this.metrics = new WorkerMetrics(b.metrics != null ? b.metrics : Metrics.noop(), clock);
-        this.batcher = new DynamicBatcher<>(
-                config.maxBatchItems(), config.maxBatchTokens(), config.maxWait(), config.starvationLimit());
+        this.batcher = DynamicBatcher.of(config);
         this.acks = new Acknowledger(queues);
         this.leases = new LeaseKeeper(inFlight, batcher, acks, queues, config.visibilityTimeout());
         this.protection = new ProtectionKeeper(

@@ -19,7 +19,7 @@ package dev.sieve.worker;
  * @param transientRetries times a message was held through a dependency outage and retried
  * @param inFlightMessages messages held now
  * @param batchesByRelease batches by why they were released ({@code full}, {@code tokens}, {@code wait},
- *     {@code backlog}, {@code drain})
+ *     {@code idle}, {@code backlog}, {@code drain})
  */
 public record WorkerStats(
         long answeredItems,

@@ -262,9 +262,9 @@ class WorkerTest {
                 .findFirst()
                 .orElseThrow();
         assertThat(released.get("release").asText())
-                .as("two items, 300 ms wait: released by its wait")
-                .isEqualTo("wait");
-        assertThat(worker.stats().batchesByRelease()).containsEntry("wait", 1L);
+                .as("one real-time message of two items, the expert idle: released at once, both together")
+                .isEqualTo("idle");
+        assertThat(worker.stats().batchesByRelease()).containsEntry("idle", 1L);
     }
 
     @Test

@@ -164,6 +164,7 @@ public final class Intake {
 
     private void tokenize(InFlightMessage message, List<Integer> indices, String[] fingerprints) {
         int priority = message.body().priority().ordinal();
+        List<WorkItem> ready = new ArrayList<>(indices.size());
         for (int i : indices) {
             if (message.state() != InFlightMessage.State.PROCESSING) {
                 return;
@@ -176,8 +177,10 @@ public final class Intake {
                 writer.itemFailed(message, i, "tokenizer failed: " + e.getMessage());
                 continue;
             }
-            batcher.add(new WorkItem(message, i, item, input, fingerprints[i]), priority, input.tokens());
+            ready.add(new WorkItem(message, i, item, input, fingerprints[i]));
         }
+        // The slice goes in at once: a real-time batch released while the expert is idle takes it whole.
+        batcher.addAll(ready, priority, w -> w.input().tokens());
     }
 
     /**

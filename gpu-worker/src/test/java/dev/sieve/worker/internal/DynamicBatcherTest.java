@@ -85,4 +85,32 @@ class DynamicBatcherTest {
         assertThat(batcher.removeIf("drop"::equals)).isEqualTo(1);
         assertThat(batcher.size()).isEqualTo(1);
     }
+
+    @Test
+    void next_whenARealTimeItemFindsTheExpertIdle_releasesAtOnceWithWhatIsPooled() throws Exception {
+        DynamicBatcher<String> batcher = new DynamicBatcher<>(64, 10_000, Duration.ofSeconds(30), 8, 0);
+        batcher.add("async", 1, 10);
+        batcher.addAll(java.util.List.of("rt-a", "rt-b"), 0, item -> 10);
+
+        long start = System.nanoTime();
+        DynamicBatcher.Batch<String> batch = batcher.next().orElseThrow();
+
+        assertThat(batch.items()).containsExactlyInAnyOrder("rt-a", "rt-b", "async");
+        assertThat(batch.release()).isEqualTo(DynamicBatcher.Release.IDLE);
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .as("not the 30 s window")
+                .isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void next_whenOnlyLowerPrioritiesArePooled_stillWaitsOutTheWindow() throws Exception {
+        DynamicBatcher<String> batcher = new DynamicBatcher<>(64, 10_000, Duration.ofMillis(80), 8, 0);
+        batcher.add("async", 1, 10);
+
+        long start = System.nanoTime();
+        DynamicBatcher.Batch<String> batch = batcher.next().orElseThrow();
+
+        assertThat(batch.release()).isEqualTo(DynamicBatcher.Release.WAIT);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(70));
+    }
 }
