@@ -15,8 +15,9 @@ import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
  * Real timestamps of one real-time request's stages, for {@code sieve bench realtime} (requests go
  * one after another, so the stages seen between two sends belong to the request in flight): sent,
  * received by the worker (a {@code ReceiveMessage} that returned messages), batched (the batch
- * listener), expert done, written (the worker's {@code DeleteMessageBatch} starts: results are
- * written and counted before the delete), seen by the gate (the HTTP reply). The worker's SQS and
+ * listener), expert done, written (the worker's first {@code TransactWriteItems} after it returns:
+ * the results and the answered count the gate reads), deleted (its {@code DeleteMessageBatch} starts,
+ * after the completion bookkeeping), seen by the gate (the HTTP reply). The worker's SQS and
  * DynamoDB clients are wrapped (the real clients do the calls) to see when those calls happen.
  */
 final class StageClock {
@@ -24,12 +25,14 @@ final class StageClock {
     private volatile long received;
     private volatile long batched;
     private volatile long expertDone;
+    private volatile long writeStarted;
+    private volatile long written;
     private volatile long deleteStarted;
     private final List<long[]> storeCalls = new ArrayList<>();
 
     /** Starts timing a request; returns the send time (nanos). */
     long send() {
-        received = batched = expertDone = deleteStarted = 0;
+        received = batched = expertDone = writeStarted = written = deleteStarted = 0;
         synchronized (storeCalls) {
             storeCalls.clear();
         }
@@ -55,10 +58,11 @@ final class StageClock {
         out.put("send_to_received", ms(sent, received));
         out.put("received_to_batched", ms(received, batched));
         out.put("batched_to_expert_done", ms(batched, expertDone));
-        out.put("expert_done_to_written", ms(expertDone, deleteStarted));
-        out.put("written_to_seen_by_gate", ms(deleteStarted, seen));
-        out.put("intake_store_reads", storeMillis(received, batched));
-        out.put("result_store_writes", storeMillis(expertDone, deleteStarted));
+        out.put("expert_done_to_write_started", ms(expertDone, writeStarted));
+        out.put("result_write", ms(writeStarted, written));
+        out.put("written_to_seen_by_gate", ms(written, seen));
+        out.put("written_to_delete_started", ms(written, deleteStarted));
+        out.put("intake_store_calls", storeMillis(received, batched));
         return out;
     }
 
@@ -66,7 +70,7 @@ final class StageClock {
         return from == 0 || to == 0 ? Double.NaN : (to - from) / 1e6;
     }
 
-    /** Milliseconds of the worker's DynamoDB calls that started within [from, to]. */
+    /** Milliseconds of the worker's DynamoDB calls that started within [from, to] (intake: the cache lookup). */
     private double storeMillis(long from, long to) {
         if (from == 0 || to == 0) {
             return Double.NaN;
@@ -98,8 +102,13 @@ final class StageClock {
 
     DynamoDbClient dynamoDb(DynamoDbClient real) {
         return wrap(DynamoDbClient.class, real, (name, start, result) -> {
+            long end = System.nanoTime();
             synchronized (storeCalls) {
-                storeCalls.add(new long[] {start, System.nanoTime()});
+                storeCalls.add(new long[] {start, end});
+            }
+            if (name.equals("transactWriteItems") && expertDone != 0 && written == 0) {
+                writeStarted = start;
+                written = end;
             }
         });
     }
