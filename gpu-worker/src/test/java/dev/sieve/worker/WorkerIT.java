@@ -218,26 +218,49 @@ class WorkerIT {
     }
 
     @Test
-    void worker_whenAnOutageOutlastsTheHoldWindow_givesTheWorkBackUntilTheDlqTakesIt() throws Exception {
+    void worker_whenAnOutageOutlastsTheHoldWindow_givesTheWorkBackAndAnswersItAfterwardsWithoutTheDlq()
+            throws Exception {
         Outage outage = new Outage();
         DynamoDbClient failing = AWS.dynamoDbClient(List.of(outage));
         try {
             putRequestMeta("outlasted", 2);
-            outage.start(Duration.ofMinutes(10));
+            // Held 1 s per receive, then given back with a receive spent (released at 1, 2, 4, 8, 16 s):
+            // 45 s spend six or more receives, which dead-lettered it under the old budget of 5. The
+            // budget is a backstop for crashes now, so the message waits out the outage in the queue.
+            outage.start(Duration.ofSeconds(45));
             send(Priority.ASYNC, request("outlasted", Priority.ASYNC, 2));
-
-            // Held 1 s per receive, then given back with a receive spent: after the queue's receive
-            // budget the DLQ holds it (where the reaper fails the request), instead of a worker forever.
             Worker worker = startWorker(Map.of("SIEVE_OUTAGE_HOLD_S", "1"), failing);
 
-            await(() -> dlqDepth(Priority.ASYNC) == 1, Duration.ofSeconds(150));
+            await(() -> "COMPLETE".equals(meta("outlasted", TableSchema.STATE)), Duration.ofSeconds(150));
             assertThat(worker.stats().transientRetries()).isPositive();
             assertThat(outage.injected()).isPositive();
+            assertThat(dlqDepth(Priority.ASYNC)).isZero();
         } finally {
             workers.forEach(w -> w.drain(Duration.ZERO));
             workers.clear();
             failing.close();
         }
+    }
+
+    @Test
+    void worker_whenEarlierHoldersCrashedFiveTimes_stillAnswersTheMessageInsteadOfTheDlq() throws Exception {
+        putRequestMeta("crashed", 3);
+        send(Priority.ASYNC, request("crashed", Priority.ASYNC, 3));
+        // Five holders received it and died (SIGKILL: no delete, no release); their leases lapse at once
+        // here. SQS counted five receives, none of them the message's fault.
+        String queue = resources.queueUrl(Priority.ASYNC);
+        for (int holder = 1; holder <= 5; holder++) {
+            List<software.amazon.awssdk.services.sqs.model.Message> received = sqs.receiveMessage(
+                            r -> r.queueUrl(queue).waitTimeSeconds(5).visibilityTimeout(0))
+                    .messages();
+            assertThat(received).as("receive %d", holder).hasSize(1);
+        }
+
+        startWorker(Map.of());
+
+        await(() -> "COMPLETE".equals(meta("crashed", TableSchema.STATE)), Duration.ofSeconds(60));
+        assertThat(meta("crashed", TableSchema.ANSWERED)).isEqualTo("3");
+        assertThat(dlqDepth(Priority.ASYNC)).isZero();
     }
 
     @Test

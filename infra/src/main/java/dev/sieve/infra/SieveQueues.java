@@ -147,16 +147,21 @@ public final class SieveQueues extends Construct {
                         case BATCH -> "Batch";
                     };
             Queue dlq = deadLetterQueue(name, name.toLowerCase(java.util.Locale.ROOT) + " work queue", props);
-            Queue queue = queue(name, props.visibilityTimeoutSeconds(), dlq, props);
+            Queue queue = queue(name, props.visibilityTimeoutSeconds(), dlq, props.maxReceiveCount(), props);
             queues.put(priority, queue);
             deadLetterQueues.put(priority, dlq);
         }
         jobsDeadLetterQueue = deadLetterQueue("Jobs", "jobs (batch-transform task) queue", props);
-        jobsQueue = queue("Jobs", JOBS_VISIBILITY_TIMEOUT_SECONDS, jobsDeadLetterQueue, props);
+        jobsQueue = queue(
+                "Jobs",
+                JOBS_VISIBILITY_TIMEOUT_SECONDS,
+                jobsDeadLetterQueue,
+                ResourceDefaults.JOBS_MAX_RECEIVE_COUNT,
+                props);
         for (String tenant : props.laneTenants()) {
             String name = laneId(tenant);
             Queue dlq = deadLetterQueue(name, "dedicated real-time lane of tenant " + tenant, props);
-            lanes.put(tenant, queue(name, props.visibilityTimeoutSeconds(), dlq, props));
+            lanes.put(tenant, queue(name, props.visibilityTimeoutSeconds(), dlq, props.maxReceiveCount(), props));
             laneDeadLetterQueues.put(tenant, dlq);
         }
     }
@@ -198,7 +203,7 @@ public final class SieveQueues extends Construct {
         return dlq;
     }
 
-    private Queue queue(String name, int visibilityTimeoutSeconds, Queue dlq, Props props) {
+    private Queue queue(String name, int visibilityTimeoutSeconds, Queue dlq, int maxReceiveCount, Props props) {
         return encrypted(Queue.Builder.create(this, name + "Queue"))
                 .enforceSsl(true)
                 .visibilityTimeout(Duration.seconds(visibilityTimeoutSeconds))
@@ -206,7 +211,7 @@ public final class SieveQueues extends Construct {
                 .retentionPeriod(Duration.seconds(props.retentionSeconds()))
                 .deadLetterQueue(DeadLetterQueue.builder()
                         .queue(dlq)
-                        .maxReceiveCount(props.maxReceiveCount())
+                        .maxReceiveCount(maxReceiveCount)
                         .build())
                 .build();
     }

@@ -35,7 +35,8 @@ import java.util.regex.Pattern;
  * @param backlogPerTaskTarget queue messages (visible + in flight) per running task that target
  *     tracking aims for
  * @param visibilityTimeoutSeconds visibility timeout of the work queues, also the worker's lease
- * @param maxReceiveCount receives before a message goes to its dead-letter queue
+ * @param maxReceiveCount receives before a work-queue message goes to its dead-letter queue (the jobs queue keeps
+ *     {@code ResourceDefaults.JOBS_MAX_RECEIVE_COUNT})
  * @param maxBatchItems the worker's dynamic batcher: most items per batch
  * @param maxBatchTokens the worker's dynamic batcher: most tokens per batch
  * @param maxWaitMillis the worker's dynamic batcher: longest wait to fill a batch

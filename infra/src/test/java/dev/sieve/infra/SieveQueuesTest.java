@@ -67,7 +67,7 @@ class SieveQueuesTest {
         Map<String, Object> props =
                 properties(TEMPLATE, "AWS::SQS::Queue").get(SynthesizedSieve.logicalId(queues.jobsQueue()));
         Map<String, Object> redrive = map(props.get("RedrivePolicy"));
-        assertThat(redrive).containsEntry("maxReceiveCount", ResourceDefaults.MAX_RECEIVE_COUNT);
+        assertThat(redrive).containsEntry("maxReceiveCount", ResourceDefaults.JOBS_MAX_RECEIVE_COUNT);
         String dlq = SynthesizedSieve.logicalId(queues.jobsDeadLetterQueue());
         assertThat(Templates.referencedId(redrive.get("deadLetterTargetArn"))).isEqualTo(dlq);
         for (Priority priority : Priority.values()) {

@@ -197,7 +197,7 @@ class LocalAwsIT {
                     .containsEntry(QueueAttributeName.RECEIVE_MESSAGE_WAIT_TIME_SECONDS, "20");
             assertThat(attributes.get(QueueAttributeName.REDRIVE_POLICY))
                     .contains(dlqArn)
-                    .contains("\"maxReceiveCount\":5");
+                    .contains("\"maxReceiveCount\":" + ResourceDefaults.MAX_RECEIVE_COUNT);
             assertThat(resources.realtimeQueueUrl())
                     .startsWith(aws.sqsEndpoint().toString());
         }

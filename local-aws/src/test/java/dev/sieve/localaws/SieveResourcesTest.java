@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sieve.shared.config.EnvironmentVariables;
+import dev.sieve.shared.config.ResourceDefaults;
 import dev.sieve.shared.json.Json;
 import dev.sieve.shared.queue.Priority;
 import java.util.Map;
@@ -89,7 +90,7 @@ class SieveResourcesTest {
         Map<String, Object> redrive = Json.read(attributes.get(QueueAttributeName.REDRIVE_POLICY), Map.class);
         assertThat(redrive)
                 .containsEntry("deadLetterTargetArn", "arn:aws:sqs:us-east-1:000000000000:p-batch-dlq")
-                .containsEntry("maxReceiveCount", 5);
+                .containsEntry("maxReceiveCount", ResourceDefaults.MAX_RECEIVE_COUNT);
         assertThat(SieveResources.dlqAttributes())
                 .containsEntry(QueueAttributeName.MESSAGE_RETENTION_PERIOD, "1209600");
     }

@@ -282,7 +282,7 @@ public final class LocalSieve implements AutoCloseable {
                                 "120",
                                 QueueAttributeName.REDRIVE_POLICY,
                                 "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":"
-                                        + ResourceDefaults.MAX_RECEIVE_COUNT + "}")))
+                                        + ResourceDefaults.JOBS_MAX_RECEIVE_COUNT + "}")))
                 .queueUrl();
     }
 

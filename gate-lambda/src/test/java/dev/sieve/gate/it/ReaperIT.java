@@ -17,6 +17,7 @@ import dev.sieve.gate.batch.CompletionEvents;
 import dev.sieve.gate.reaper.Reaper;
 import dev.sieve.localaws.LocalAws;
 import dev.sieve.localaws.SieveResources;
+import dev.sieve.shared.config.ResourceDefaults;
 import dev.sieve.shared.job.JobTask;
 import dev.sieve.shared.json.Json;
 import dev.sieve.shared.queue.Priority;
@@ -94,7 +95,8 @@ class ReaperIT {
 
     /** Receives (and never deletes) until the queue's redrive policy has moved every message to its DLQ. */
     private void poison(String queueUrl) {
-        for (int i = 0; i < 20; i++) {
+        // One receive more than the redrive budget: the next receive attempt moves it to the DLQ.
+        for (int i = 0; i <= ResourceDefaults.MAX_RECEIVE_COUNT + 1; i++) {
             sqs.receiveMessage(b -> b.queueUrl(queueUrl)
                     .maxNumberOfMessages(10)
                     .visibilityTimeout(0)

@@ -12,8 +12,22 @@ public final class ResourceDefaults {
     private ResourceDefaults() {}
 
     // ---- SQS ----
-    /** Receives before SQS moves a message to its dead-letter queue. */
-    public static final int MAX_RECEIVE_COUNT = 5;
+    /**
+     * Receives before SQS moves a work-queue message (real-time, async, batch) to its dead-letter queue.
+     * SQS counts every receive, also one whose holder was SIGKILLed, lost its lease or gave the message
+     * back after an outage outlasted its hold; none of those is the message's fault, so this budget is a
+     * large backstop (a message that crashes every worker still ends in the DLQ). The message's own
+     * faults are spent fast instead: the worker gives an unreadable body back at visibility 0, so it burns
+     * this budget in seconds, and an item that keeps failing is answered with an error after
+     * {@code SIEVE_ITEM_RETRY_LIMIT} receives.
+     */
+    public static final int MAX_RECEIVE_COUNT = 20;
+    /**
+     * Receives before SQS moves a job task (chunk or assemble) to the jobs dead-letter queue. Small: job
+     * tasks ride out dependency outages in process, and their visibility timeout is six function timeouts,
+     * so a large budget would keep a poison task for days.
+     */
+    public static final int JOBS_MAX_RECEIVE_COUNT = 5;
     /** Default visibility timeout of every work queue; the worker's heart-beat extends leases. */
     public static final int VISIBILITY_TIMEOUT_SECONDS = 60;
     /** Default long-poll wait of every work queue ({@code ReceiveMessageWaitTimeSeconds}). */
