@@ -13,13 +13,14 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /** The job contract on DynamoDB Local, plus transaction conflicts injected into the chunk count. */
 class DynamoDbJobStoreIT extends JobStoreContract {
     private static final TransactionConflicts CONFLICTS = new TransactionConflicts();
+    private static final LostResponses LOST = new LostResponses();
     private static DynamoDbClient dynamoDb;
     private static JobStore store;
 
     @BeforeAll
     static void setUp() {
         SieveResources resources = SieveResources.create(EmulatorClients.AWS, SieveResources.uniquePrefix("jobstore"));
-        dynamoDb = EmulatorClients.dynamoDb(CONFLICTS);
+        dynamoDb = EmulatorClients.dynamoDb(CONFLICTS, LOST);
         store = new DynamoDbJobStore(dynamoDb, resources.tableName());
     }
 
@@ -64,5 +65,19 @@ class DynamoDbJobStoreIT extends JobStoreContract {
 
         assertThat(store.job(id).orElseThrow().chunksDone()).isZero();
         assertThat(store.countChunkDone(id, 0, 0).countedNow()).isTrue();
+    }
+
+    @Test
+    void create_whenThePutsResponseIsLostAndTheSdkSendsItAgain_stillKnowsTheJobIsItsOwn() {
+        String id = UUID.randomUUID().toString();
+        LOST.next(1);
+
+        boolean created = store.create(id, "s3://b/jobs/in/x.jsonl", "\"e\"", LIMITS, 0, 0);
+
+        assertThat(LOST.lost()).isEqualTo(1);
+        assertThat(created).as("the row the retry found is this call's").isTrue();
+        assertThat(store.create(id, "s3://b/jobs/in/x.jsonl", "\"e\"", LIMITS, 0, 0))
+                .as("another call with the same id")
+                .isFalse();
     }
 }

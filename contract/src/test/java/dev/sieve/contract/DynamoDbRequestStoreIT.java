@@ -15,6 +15,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 /** The request contract on DynamoDB Local and S3Proxy, plus what only a real table can do: conflicts. */
 class DynamoDbRequestStoreIT extends RequestStoreContract {
     private static final TransactionConflicts CONFLICTS = new TransactionConflicts();
+    private static final LostResponses LOST = new LostResponses();
     private static SieveResources resources;
     private static DynamoDbClient dynamoDb;
     private static S3Client s3;
@@ -23,7 +24,7 @@ class DynamoDbRequestStoreIT extends RequestStoreContract {
     @BeforeAll
     static void setUp() {
         resources = SieveResources.create(EmulatorClients.AWS, SieveResources.uniquePrefix("reqstore"));
-        dynamoDb = EmulatorClients.dynamoDb(CONFLICTS);
+        dynamoDb = EmulatorClients.dynamoDb(CONFLICTS, LOST);
         s3 = EmulatorClients.AWS.s3Client();
         store = new DynamoDbRequestStore(dynamoDb, s3, resources.tableName(), resources.bucketName());
     }
@@ -56,5 +57,19 @@ class DynamoDbRequestStoreIT extends RequestStoreContract {
         assertThat(written).isEqualTo(2);
         assertThat(store.meta(id).orElseThrow().answered()).isEqualTo(2);
         assertThat(store.tryComplete(id, 1)).isTrue();
+    }
+
+    @Test
+    void create_whenThePutsResponseIsLostAndTheSdkSendsItAgain_stillKnowsTheRequestIsItsOwn() {
+        String id = UUID.randomUUID().toString();
+        LOST.next(1);
+
+        boolean created = store.create(id, "async", "asked", List.of(), 1, 0, 0);
+
+        assertThat(LOST.lost()).isEqualTo(1);
+        assertThat(created).as("the row the retry found is this call's").isTrue();
+        assertThat(store.create(id, "async", "asked", List.of(), 1, 0, 0))
+                .as("another call with the same id")
+                .isFalse();
     }
 }

@@ -3,8 +3,6 @@ package dev.sieve.cli.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sieve.cli.local.LocalCommand;
 import dev.sieve.cli.local.LocalSieve;
-import dev.sieve.gate.model.GateScorer;
-import dev.sieve.gate.model.GateThresholds;
 import dev.sieve.gate.service.LoadedGate;
 import dev.sieve.localaws.SieveResources;
 import dev.sieve.shared.config.EnvironmentVariables;
@@ -198,21 +196,7 @@ public final class RealtimeBenchCommand implements Callable<Integer> {
 
     /** Escalates every text except those starting with "sure", which it answers with confidence 0.99. */
     private static LoadedGate gate() {
-        GateScorer scorer = new GateScorer() {
-            @Override
-            public List<String> labels() {
-                return List.of("ham", "spam");
-            }
-
-            @Override
-            public void score(CharSequence text, float[] probabilities) {
-                boolean sure = text.toString().startsWith("sure");
-                probabilities[0] = sure ? 0.99f : 0.5f;
-                probabilities[1] = sure ? 0.01f : 0.5f;
-            }
-        };
-        return new LoadedGate(
-                scorer, new GateThresholds(List.of("ham", "spam"), Map.of("ham", 0.9, "spam", 0.9), Map.of()), VERSION);
+        return SyntheticGate.of(VERSION, text -> text.startsWith("sure") ? 0.01 : 0.5);
     }
 
     /**

@@ -5,16 +5,16 @@ import dev.sieve.worker.expert.ExpertInput;
 import java.util.List;
 
 /**
- * An expert that costs nothing, for {@code sieve bench realtime} only (never wired into a worker that
- * serves traffic): two token ids per text and a fixed answer, so what the bench times is the pipeline
- * around the expert.
+ * An expert that costs nothing, for {@code sieve bench realtime} and tests only (never wired into a
+ * worker that serves traffic): two token ids per text and a fixed answer (spam, 0.9), so what is timed
+ * or checked is the pipeline around the expert.
  */
-final class ZeroCostExpert implements Expert {
+public final class ZeroCostExpert implements Expert {
     private static final long[] IDS = {101, 102};
 
     private final Runnable predicted;
 
-    ZeroCostExpert() {
+    public ZeroCostExpert() {
         this(() -> {});
     }
 

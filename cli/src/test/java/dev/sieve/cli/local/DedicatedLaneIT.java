@@ -3,8 +3,8 @@ package dev.sieve.cli.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sieve.gate.model.GateScorer;
-import dev.sieve.gate.model.GateThresholds;
+import dev.sieve.cli.bench.SyntheticGate;
+import dev.sieve.cli.bench.ZeroCostExpert;
 import dev.sieve.gate.service.LoadedGate;
 import dev.sieve.localaws.LocalAws;
 import dev.sieve.localaws.SieveResources;
@@ -14,8 +14,6 @@ import dev.sieve.shared.metrics.Metrics;
 import dev.sieve.worker.TaskProtection;
 import dev.sieve.worker.Worker;
 import dev.sieve.worker.WorkerConfig;
-import dev.sieve.worker.expert.Expert;
-import dev.sieve.worker.expert.ExpertInput;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -166,20 +164,7 @@ class DedicatedLaneIT {
 
     /** Escalates every text. */
     private static LoadedGate escalatingGate() {
-        GateScorer scorer = new GateScorer() {
-            @Override
-            public List<String> labels() {
-                return List.of("ham", "spam");
-            }
-
-            @Override
-            public void score(CharSequence text, float[] probabilities) {
-                probabilities[0] = 0.5f;
-                probabilities[1] = 0.5f;
-            }
-        };
-        return new LoadedGate(
-                scorer, new GateThresholds(List.of("ham", "spam"), Map.of("ham", 0.9, "spam", 0.9), Map.of()), VERSION);
+        return SyntheticGate.escalatingAll(VERSION);
     }
 
     /** The production worker on the environment it is given, with an expert that answers "spam" at once. */
@@ -189,7 +174,7 @@ class DedicatedLaneIT {
         DynamoDbClient dynamoDb = backend.dynamoDb().get();
         S3Client s3 = backend.s3().get();
         Worker worker = Worker.onAws(
-                config, new FixedExpert(), VERSION, sqs, dynamoDb, s3, TaskProtection.none(), Metrics.noop());
+                config, new ZeroCostExpert(), VERSION, sqs, dynamoDb, s3, TaskProtection.none(), Metrics.noop());
         worker.start();
         return () -> {
             try (sqs;
@@ -199,34 +184,5 @@ class DedicatedLaneIT {
                 worker.drain(Duration.ofSeconds(5));
             }
         };
-    }
-
-    private static final class FixedExpert implements Expert {
-        @Override
-        public List<String> labels() {
-            return List.of("ham", "spam");
-        }
-
-        @Override
-        public int maxTokens() {
-            return 8;
-        }
-
-        @Override
-        public ExpertInput prepare(String text, float[] gateProbabilities) {
-            return new ExpertInput(new long[] {101, 102}, gateProbabilities);
-        }
-
-        @Override
-        public float[][] predict(List<ExpertInput> batch) {
-            float[][] out = new float[batch.size()][];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = new float[] {0.1f, 0.9f};
-            }
-            return out;
-        }
-
-        @Override
-        public void close() {}
     }
 }

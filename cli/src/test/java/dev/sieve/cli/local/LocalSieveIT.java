@@ -3,8 +3,7 @@ package dev.sieve.cli.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sieve.gate.model.GateScorer;
-import dev.sieve.gate.model.GateThresholds;
+import dev.sieve.cli.bench.SyntheticGate;
 import dev.sieve.gate.service.LoadedGate;
 import dev.sieve.localaws.LocalAws;
 import dev.sieve.localaws.SieveResources;
@@ -32,21 +31,7 @@ class LocalSieveIT {
     }
 
     private static LoadedGate confidentGate() {
-        GateScorer scorer = new GateScorer() {
-            @Override
-            public List<String> labels() {
-                return List.of("ham", "spam");
-            }
-
-            @Override
-            public void score(CharSequence text, float[] probabilities) {
-                boolean spam = text.toString().contains("free");
-                probabilities[0] = spam ? 0.02f : 0.98f;
-                probabilities[1] = spam ? 0.98f : 0.02f;
-            }
-        };
-        return new LoadedGate(
-                scorer, new GateThresholds(List.of("ham", "spam"), Map.of("ham", 0.9, "spam", 0.9), Map.of()), "v1");
+        return SyntheticGate.confident("v1");
     }
 
     @Test

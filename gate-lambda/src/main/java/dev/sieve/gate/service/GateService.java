@@ -188,10 +188,15 @@ public final class GateService {
         if (requestId == null || !REQUEST_ID.matcher(requestId).matches()) {
             throw new NotFoundException("no request with id '" + abbreviate(requestId) + "'");
         }
-        String scoped = tenant.scope(requestId);
-        RequestStore.Meta meta = store.meta(scoped)
+        RequestStore.Meta meta = store.meta(tenant.scope(requestId))
                 .orElseThrow(() -> new NotFoundException("no request with id '" + requestId
                         + "' (unknown, or older than the " + config.resultsTtlDays() + "-day retention)"));
+        return view(tenant, requestId, meta, page);
+    }
+
+    /** The view of a request whose META row is {@code meta}. */
+    private RequestView view(Tenant tenant, String requestId, RequestStore.Meta meta, ResultsPage page) {
+        String scoped = tenant.scope(requestId);
         if (meta.state() == RequestState.AWAITING_UPLOAD || meta.state() == RequestState.FAILED) {
             RequestView.ErrorView error =
                     meta.error() == null ? null : Json.read(meta.error(), RequestView.ErrorView.class);
@@ -322,11 +327,10 @@ public final class GateService {
 
     /** The answer to a retry of an existing request: its current view, with the status its mode answers. */
     private Optional<Outcome> replay(Tenant tenant, String requestId) {
-        if (store.meta(tenant.scope(requestId)).isEmpty()) {
-            return Optional.empty();
-        }
-        RequestView view = results(tenant, requestId);
-        return Optional.of(new Outcome("async".equals(view.mode()) ? 202 : 200, view, true));
+        return store.meta(tenant.scope(requestId)).map(meta -> {
+            RequestView view = view(tenant, requestId, meta, ResultsPage.first());
+            return new Outcome("async".equals(view.mode()) ? 202 : 200, view, true);
+        });
     }
 
     /** Gates, stores (under the tenant's scoped id) and enqueues one request's items. */

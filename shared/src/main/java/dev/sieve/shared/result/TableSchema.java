@@ -28,6 +28,9 @@ package dev.sieve.shared.result;
  * #UNFINISHED_INDEX} ({@link #UNFINISHED} → {@link #CREATED_AT}, keys only) therefore holds only the
  * unfinished, and the reaper's deadline sweep reads those alone instead of scanning the table.
  *
+ * Rows written once (request and job META, MANIFEST and IDEM claims) carry {@link #WRITE_TOKEN}, so a put
+ * retried after a lost response tells its own row from another caller's.
+ *
  * An item result is written with {@code attribute_not_exists(sk)} in the same transaction as the
  * META counter increment, so a redelivered message neither double-counts nor loses a result. The
  * request is complete when {@code answered == expected}; whoever makes that transition (a
@@ -96,6 +99,12 @@ public final class TableSchema {
     public static final String CLAIM = "CLAIM";
     public static final String REQUEST_ID = "request_id";
     public static final String BODY_SHA256 = "body_sha256";
+    /**
+     * A random token that every write-once put (META rows, claims) stores with its row, so that a put whose
+     * response was lost, and which the SDK therefore sent again, recognises the row the retry found as its
+     * own instead of as another caller's.
+     */
+    public static final String WRITE_TOKEN = "write_token";
 
     /** The partition key of a tenant-scoped Idempotency-Key ({@code <tenant>/<key>}). */
     public static String idempotencyKey(String scopedKey) {
