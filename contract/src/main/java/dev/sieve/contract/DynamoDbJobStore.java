@@ -25,8 +25,8 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /** {@link JobStore} on the DynamoDB table; conditions from {@link Conditions}. */
 public final class DynamoDbJobStore implements JobStore {
-    static final String LOST = "lost";
-    static final String DUPLICATES = "duplicates";
+    static final String LOST = TableSchema.LOST;
+    static final String DUPLICATES = TableSchema.DUPLICATES;
 
     private final DynamoDbClient dynamoDb;
     private final String table;

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The module rules the compiler cannot see: the CLI uses the worker through its public surface only,
- * the two tiers never import each other, and the worker stays readable (no class over 300 lines).
+ * the two tiers never import each other nor the events Lambda, and the worker stays readable (no class
+ * over 300 lines).
  * Lives in the CLI because the CLI is the module that has every tier on its class path.
  */
 class ArchitectureTest {
@@ -70,7 +71,36 @@ class ArchitectureTest {
     }
 
     @Test
+    void eventsLambda_knowsNeitherTier_andNoTierKnowsIt() {
+        // The events Lambda reads the table's stream (the outbox): it shares only the table's layout
+        // (shared) and the state enums (contract) with the tiers, and the gate never carries its client.
+        noClasses()
+                .that()
+                .resideInAPackage("dev.sieve.events..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.sieve.gate..", "dev.sieve.worker..", "dev.sieve.cli..")
+                .check(classes);
+        noClasses()
+                .that()
+                .resideInAnyPackage("dev.sieve.gate..", "dev.sieve.worker..", "dev.sieve.contract..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.sieve.events..")
+                .check(classes);
+        noClasses()
+                .that()
+                .resideInAPackage("dev.sieve.events..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("software.amazon.awssdk.services.dynamodb..")
+                .because("the events Lambda leaves the contract's DynamoDB, S3 and SQS clients out of its jar")
+                .check(classes);
+    }
+
+    @Test
     void rules_seeTheClassesTheyJudge() {
+        assertThat(classes.containPackage("dev.sieve.events")).isTrue();
         assertThat(classes.containPackage("dev.sieve.cli")).isTrue();
         assertThat(classes.containPackage("dev.sieve.worker.internal")).isTrue();
         assertThat(classes.containPackage("dev.sieve.gate")).isTrue();

@@ -137,6 +137,13 @@ public final class EnvironmentVariables {
     /** Local directory where a bundle given as an S3 prefix is downloaded. */
     public static final String BUNDLE_CACHE_DIR = "SIEVE_BUNDLE_CACHE_DIR";
 
+    // ---- events (issue 11: the table stream outbox) ----
+    /**
+     * The EventBridge bus the events Lambda puts {@code Sieve Request Completed} / {@code Sieve Job Failed}
+     * events on (its name or ARN); set by infra on the events Lambda only.
+     */
+    public static final String EVENT_BUS_NAME = "SIEVE_EVENT_BUS_NAME";
+
     // ---- observability ----
     /** CloudWatch namespace of the Embedded Metric Format metrics. */
     public static final String METRICS_NAMESPACE = "SIEVE_METRICS_NAMESPACE";

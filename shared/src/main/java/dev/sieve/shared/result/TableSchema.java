@@ -67,6 +67,10 @@ public final class TableSchema {
     public static final String OUTPUT = "output";
     public static final String ITEMS = "items";
     public static final String ERROR = "error";
+    /** A completed job's lines without an answer, and lines answered twice (set with {@link #OUTPUT}). */
+    public static final String LOST = "lost";
+
+    public static final String DUPLICATES = "duplicates";
     /** The manifest's ETag when the job was created: every read of the manifest is pinned to it. */
     public static final String MANIFEST_ETAG = "manifest_etag";
     /** Bytes of the manifest already cut into chunks (whose tasks were sent) while SCANNING. */
