@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The CDK app command (cdk.json "app"): compiles the infra module (and `shared`) with the pinned Maven,
-# then runs dev.sieve.infra.SieveApp on a JDK >= 21. The gate Lambda jar must already be built:
-#   ./mvnw -pl gate-lambda -am package -DskipTests
+# then runs dev.sieve.infra.SieveApp on a JDK >= 21. The gate and events Lambda jars must already be built:
+#   ./mvnw -pl gate-lambda,events-lambda -am package -DskipTests
 set -euo pipefail
 infra="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$infra")"

@@ -18,6 +18,8 @@ public final class SieveApp {
 
     /** The shaded gate Lambda jar, relative to the repository root. */
     public static final String GATE_JAR = "gate-lambda/target/sieve-gate-lambda.jar";
+    /** The shaded events Lambda jar (the outbox's publisher), relative to the repository root. */
+    public static final String EVENTS_JAR = "events-lambda/target/sieve-events-lambda.jar";
     /** Context key of the stack's id (and so its CloudFormation stack name). */
     public static final String STACK_NAME_CONTEXT = "stackName";
     /** Context key of the repository root, relative to the working directory (default {@code ..}). */
@@ -30,13 +32,10 @@ public final class SieveApp {
             Path root = Path.of(rootContext == null ? ".." : rootContext.toString())
                     .toAbsolutePath()
                     .normalize();
-            Path gateJar = root.resolve(GATE_JAR);
-            if (!Files.isRegularFile(gateJar)) {
-                throw new ConfigException("the gate Lambda jar " + gateJar + " does not exist; build it first with"
-                        + " ./mvnw -pl gate-lambda -am package -DskipTests (from the repository root)");
-            }
+            Path gateJar = lambdaJar(root, GATE_JAR, "gate-lambda");
+            Path eventsJar = lambdaJar(root, EVENTS_JAR, "events-lambda");
             SieveStackProps props = SieveStackProps.fromContext(
-                    app.getNode()::tryGetContext, gateJar, WorkerImageSource.fromRepository(root));
+                    app.getNode()::tryGetContext, gateJar, eventsJar, WorkerImageSource.fromRepository(root));
             Object stackName = app.getNode().tryGetContext(STACK_NAME_CONTEXT);
             configure(app, stackName == null ? "Sieve" : stackName.toString(), props);
         } catch (ConfigException | IllegalArgumentException e) {
@@ -44,6 +43,15 @@ public final class SieveApp {
             System.exit(2);
         }
         app.synth();
+    }
+
+    private static Path lambdaJar(Path root, String path, String module) {
+        Path jar = root.resolve(path);
+        if (!Files.isRegularFile(jar)) {
+            throw new ConfigException("the Lambda jar " + jar + " does not exist; build it first with ./mvnw -pl "
+                    + module + " -am package -DskipTests (from the repository root)");
+        }
+        return jar;
     }
 
     /** Adds the Sieve stack and the cdk-nag checks to {@code app}; tests call this with stand-in artifacts. */

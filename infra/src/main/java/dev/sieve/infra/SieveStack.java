@@ -21,6 +21,7 @@ import software.amazon.awscdk.services.ec2.SubnetSelection;
 import software.amazon.awscdk.services.ec2.SubnetType;
 import software.amazon.awscdk.services.ec2.Vpc;
 import software.amazon.awscdk.services.iam.IRole;
+import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.sqs.IQueue;
 import software.constructs.Construct;
@@ -39,6 +40,7 @@ public final class SieveStack extends Stack {
     private final SieveMonitoring monitoring;
     private final Vpc vpc;
     private final List<LaneWorkerService> lanes;
+    private final SieveEventsOutbox events;
 
     public SieveStack(Construct scope, String id, StackProps stackProps, SieveStackProps props) {
         super(scope, id, stackProps);
@@ -148,6 +150,17 @@ public final class SieveStack extends Stack {
                         props.apiRequestUsd(),
                         props.alarmEmail()));
 
+        events = new SieveEventsOutbox(
+                this,
+                "Events",
+                new SieveEventsOutbox.Props(
+                        Code.fromAsset(props.eventsJar().toString()),
+                        retention,
+                        storage,
+                        queues,
+                        props.metricsNamespace(),
+                        monitoring.alarmTopic()));
+
         output("ApiUrl", gate.api().getApiEndpoint(), "Base URL of the Sieve HTTP API");
         output("BucketName", storage.bucket().getBucketName(), "Bucket for bundles, uploads, manifests and outputs");
         output("BundleUri", storage.bundleUri(props.bundleVersion()), "Upload the model bundle here");
@@ -166,6 +179,11 @@ public final class SieveStack extends Stack {
                                 .map(IQueue::getQueueArn)
                                 .toList()),
                 "Dead-letter queues of the work queues and the jobs queue (the reaper drains them)");
+        output(
+                "EventBusName",
+                events.bus().getEventBusName(),
+                "EventBridge bus of Sieve's completion and failure events (source \"sieve\"; README, Events)");
+        output("EventBusArn", events.bus().getEventBusArn(), "ARN of the Sieve event bus");
         output("AlarmTopicArn", monitoring.alarmTopic().getTopicArn(), "Subscribe to receive Sieve alarms");
         output("ClusterName", worker.cluster().getClusterName(), "ECS cluster of the GPU workers");
         output("WorkerServiceName", worker.service().getServiceName(), "ECS service of the GPU workers");
@@ -340,6 +358,11 @@ public final class SieveStack extends Stack {
 
     public GpuWorkerService worker() {
         return worker;
+    }
+
+    /** The completion and failure events: the table's stream, the events Lambda, the bus. */
+    SieveEventsOutbox events() {
+        return events;
     }
 
     public SieveMonitoring monitoring() {

@@ -56,6 +56,7 @@ import java.util.regex.Pattern;
  * @param laneMinWorkers tasks each lane keeps running, busy or not (default 1: a lane is for latency)
  * @param laneMaxWorkers most tasks of each lane (default 2)
  * @param gateJar the shaded gate Lambda jar to deploy
+ * @param eventsJar the shaded events Lambda jar to deploy ({@link SieveEventsOutbox})
  * @param workerImage where the worker's container image is built from
  */
 public record SieveStackProps(
@@ -92,6 +93,7 @@ public record SieveStackProps(
         int laneMinWorkers,
         int laneMaxWorkers,
         Path gateJar,
+        Path eventsJar,
         WorkerImageSource workerImage) {
 
     /** How callers authenticate to the HTTP API. */
@@ -166,6 +168,7 @@ public record SieveStackProps(
         jwtAudience = List.copyOf(jwtAudience);
         instanceTypes = List.copyOf(instanceTypes);
         Objects.requireNonNull(gateJar, "gateJar");
+        Objects.requireNonNull(eventsJar, "eventsJar");
         Objects.requireNonNull(workerImage, "workerImage");
         if (authorizer == Authorizer.JWT && (jwtIssuer == null || jwtIssuer.isBlank() || jwtAudience.isEmpty())) {
             throw new ConfigException("authorizer=jwt needs jwtIssuer (the issuer URL, e.g. https://cognito-idp"
@@ -225,11 +228,12 @@ public record SieveStackProps(
      *
      * @param context looks a key up in the CDK context ({@code node.tryGetContext}); null when absent
      * @param gateJar the gate Lambda jar
+     * @param eventsJar the events Lambda jar
      * @param workerImage where the worker image is built from
      * @throws ConfigException naming the key, its value and what is allowed
      */
     public static SieveStackProps fromContext(
-            Function<String, Object> context, Path gateJar, WorkerImageSource workerImage) {
+            Function<String, Object> context, Path gateJar, Path eventsJar, WorkerImageSource workerImage) {
         Map<String, String> values = new LinkedHashMap<>();
         for (String key : CONTEXT_KEYS) {
             Object value = context.apply(key);
@@ -275,6 +279,7 @@ public record SieveStackProps(
                 s.intInRange("laneMinWorkers", 1, 0, 100),
                 s.intInRange("laneMaxWorkers", 2, 1, 100),
                 gateJar,
+                eventsJar,
                 workerImage);
     }
 

@@ -13,6 +13,7 @@ import software.amazon.awscdk.services.dynamodb.BillingMode;
 import software.amazon.awscdk.services.dynamodb.GlobalSecondaryIndexProps;
 import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
 import software.amazon.awscdk.services.dynamodb.ProjectionType;
+import software.amazon.awscdk.services.dynamodb.StreamViewType;
 import software.amazon.awscdk.services.dynamodb.Table;
 import software.amazon.awscdk.services.dynamodb.TableEncryption;
 import software.amazon.awscdk.services.iam.Effect;
@@ -152,6 +153,9 @@ public final class SieveStorage extends Construct {
                         .build())
                 .billingMode(BillingMode.PAY_PER_REQUEST)
                 .timeToLiveAttribute(TableSchema.TTL)
+                // The outbox (SieveEventsOutbox): a META row becoming final is the event; the old image tells
+                // "became final" from "was final already".
+                .stream(StreamViewType.NEW_AND_OLD_IMAGES)
                 .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder()
                         .pointInTimeRecoveryEnabled(true)
                         .build())
@@ -248,6 +252,25 @@ public final class SieveStorage extends Construct {
                         .effect(Effect.ALLOW)
                         .actions(actions)
                         .resources(List.of(table.getTableArn()))
+                        .build());
+        dataKey.grantDecrypt(grantee);
+    }
+
+    /** What a reader of the table's stream calls (Lambda's event source, on the function's role). */
+    static final List<String> STREAM_READ_ACTIONS = List.of(
+            "dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams");
+
+    /**
+     * Reading the table's stream ({@link #STREAM_READ_ACTIONS}) on the stream's ARN alone, and {@code
+     * kms:Decrypt} of a customer-managed key (stream records are encrypted as the table is). Not CDK's {@code
+     * grantStreamRead}, which adds {@code dynamodb:ListStreams} on {@code *}.
+     */
+    public void grantStreamRead(IGrantable grantee) {
+        grantee.getGrantPrincipal()
+                .addToPrincipalPolicy(PolicyStatement.Builder.create()
+                        .effect(Effect.ALLOW)
+                        .actions(STREAM_READ_ACTIONS)
+                        .resources(List.of(table.getTableStreamArn()))
                         .build());
         dataKey.grantDecrypt(grantee);
     }

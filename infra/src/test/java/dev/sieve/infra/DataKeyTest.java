@@ -53,7 +53,8 @@ class DataKeyTest {
                         map(table(CREATED).get("SSESpecification")).get("KMSMasterKeyId")))
                 .isEqualTo(key);
         Map<String, Map<String, Object>> queues = properties(CREATED, "AWS::SQS::Queue");
-        assertThat(queues).hasSize(9); // 4 queues, 4 dead-letter queues, the S3-event DLQ
+        // 4 queues, 4 dead-letter queues, the S3-event DLQ, the events source's failure queue
+        assertThat(queues).hasSize(10);
         queues.forEach((id, q) -> assertThat(Templates.referencedId(q.get("KmsMasterKeyId")))
                 .as(id)
                 .isEqualTo(key));

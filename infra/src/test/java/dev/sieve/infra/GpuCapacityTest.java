@@ -73,6 +73,7 @@ class GpuCapacityTest {
         SieveStackProps props = SieveStackProps.fromContext(
                 Map.<String, Object>of("onDemandBaseCapacity", "1", "instanceTypes", List.of("g6.xlarge"))::get,
                 SynthesizedSieve.DEFAULT.props().gateJar(),
+                SynthesizedSieve.DEFAULT.props().eventsJar(),
                 SynthesizedSieve.DEFAULT.props().workerImage());
         assertThat(props.onDemandBaseCapacity()).isEqualTo(1);
         assertThat(props.instanceTypes()).containsExactly("g6.xlarge");

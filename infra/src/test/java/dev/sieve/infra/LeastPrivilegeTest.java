@@ -103,6 +103,25 @@ class LeastPrivilegeTest {
     }
 
     @Test
+    void eventsRole_readsTheTablesStreamOnly_andPutsEventsOnTheSieveBusOnly() {
+        assertThat(actionsByResource(STACK.events().function().getRole()))
+                .isEqualTo(sorted(Map.ofEntries(
+                        // Lambda's event source reads the stream as the function's role; no table item access
+                        Map.entry(
+                                "StorageTableB43FDCE7.StreamArn",
+                                Set.of(
+                                        "dynamodb:DescribeStream",
+                                        "dynamodb:GetRecords",
+                                        "dynamodb:GetShardIterator",
+                                        "dynamodb:ListStreams")),
+                        // EventBridgePublisher: PutEvents on the stack's bus, not the default bus
+                        Map.entry("EventBus7B8748AA.Arn", Set.of("events:PutEvents")),
+                        // the event source's on-failure destination
+                        Map.entry("EventsFailureQueue5FA4F33A.Arn", SEND),
+                        Map.entry("EventsFunctionLogsCE0815EC.Arn", LOGS))));
+    }
+
+    @Test
     void workerTaskRole_readsButCannotWritePayloads_andWritesOnlyPartFiles() {
         Set<String> consume = Set.of(
                 "sqs:ChangeMessageVisibility",
@@ -213,6 +232,13 @@ class LeastPrivilegeTest {
         assertThat(reaper).as(reaperId).containsEntry(key, Set.of("kms:Decrypt"));
         reaper.remove(key);
         assertThat(reaper).as(reaperId).isEqualTo(actionsByResource(TEMPLATE, reaperId));
+        // The events Lambda decrypts stream records and sends to its encrypted failure queue.
+        String eventsId = SynthesizedSieve.logicalId(STACK.events().function().getRole());
+        dataRoles.add(eventsId);
+        Map<String, Set<String>> events = actionsByResource(template, eventsId);
+        assertThat(events).as(eventsId).containsEntry(key, Set.of("kms:Decrypt", "kms:GenerateDataKey"));
+        events.remove(key);
+        assertThat(events).as(eventsId).isEqualTo(actionsByResource(TEMPLATE, eventsId));
         properties(template, "AWS::IAM::Policy").forEach((id, policy) -> {
             boolean ofDataRole =
                     list(policy.get("Roles")).stream().anyMatch(r -> dataRoles.contains(Templates.referencedId(r)));

@@ -22,7 +22,7 @@ class SieveQueuesTest {
     void queues_always_areEncrypted() {
         Map<String, Map<String, Object>> queues = properties(TEMPLATE, "AWS::SQS::Queue");
         // three work queues, the jobs queue, their four DLQs, and the DLQ of failed S3 job events
-        assertThat(queues).hasSize(9);
+        assertThat(queues).hasSize(10); // with the events source's failure queue
         queues.forEach((id, props) -> assertThat(props).as(id).containsEntry("SqsManagedSseEnabled", true));
     }
 

@@ -14,7 +14,7 @@ class SieveStackPropsTest {
     private static final WorkerImageSource IMAGE = new WorkerImageSource(Path.of("."), "Dockerfile", List.of());
 
     private static SieveStackProps read(Map<String, Object> context) {
-        return SieveStackProps.fromContext(context::get, JAR, IMAGE);
+        return SieveStackProps.fromContext(context::get, JAR, JAR, IMAGE);
     }
 
     @Test

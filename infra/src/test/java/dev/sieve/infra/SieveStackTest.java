@@ -55,7 +55,8 @@ class SieveStackTest {
         long deadLetterAlarms = notifying.stream()
                 .filter(a -> "ApproximateNumberOfMessagesVisible".equals(a.get("MetricName")))
                 .count();
-        assertThat(deadLetterAlarms).isEqualTo(5);
+        // four dead-letter queues, the batch-event DLQ, the events source's failure queue
+        assertThat(deadLetterAlarms).isEqualTo(6);
         assertThat(notifying)
                 .anySatisfy(a -> assertThat(a)
                         .containsEntry("MetricName", "ApproximateAgeOfOldestMessage")

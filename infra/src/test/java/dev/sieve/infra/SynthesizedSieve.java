@@ -66,6 +66,8 @@ final class SynthesizedSieve {
         try {
             Path work = Files.createTempDirectory("sieve-infra-test");
             Path jar = Files.write(work.resolve("sieve-gate-lambda.jar"), new byte[] {0x50, 0x4b, 0x05, 0x06});
+            Path eventsJar =
+                    Files.write(work.resolve("sieve-events-lambda.jar"), new byte[] {0x50, 0x4b, 0x05, 0x06, 0x00});
             Path image = Files.createDirectories(work.resolve("worker-image"));
             Files.writeString(image.resolve("Dockerfile"), "FROM scratch\n");
             WorkerImageSource source = new WorkerImageSource(image, "Dockerfile", List.of());
@@ -77,7 +79,7 @@ final class SynthesizedSieve {
                     .outdir(work.resolve("cdk.out").toString())
                     .build();
             Function<String, Object> lookup = context::get;
-            SieveStackProps props = SieveStackProps.fromContext(lookup, jar, source);
+            SieveStackProps props = SieveStackProps.fromContext(lookup, jar, eventsJar, source);
             SieveStack stack = SieveApp.configure(app, "Sieve", props);
             CloudAssembly assembly = app.synth();
             JsonNode report = JSON.readTree(

@@ -49,7 +49,7 @@ final class SynthesizedTemplate {
                     .outdir(work.resolve("cdk.out").toString())
                     .build();
             SieveStackProps props = SieveStackProps.fromContext(
-                    context::get, jar, new WorkerImageSource(image, "Dockerfile", List.of()));
+                    context::get, jar, jar, new WorkerImageSource(image, "Dockerfile", List.of()));
             SieveStack stack = SieveApp.configure(app, "Sieve", props);
             return mapper.writeValueAsString(Template.fromStack(stack).toJSON());
         } catch (java.io.IOException e) {
