@@ -20,6 +20,8 @@ import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
+import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
@@ -33,7 +35,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  *
  * <pre>
  * &lt;prefix&gt;-realtime, &lt;prefix&gt;-async, &lt;prefix&gt;-batch   SQS work queues, each redriving to &lt;name&gt;-dlq
- * &lt;prefix&gt;-table                                    DynamoDB, pk (S) + sk (S), on demand, TTL on ttl
+ * &lt;prefix&gt;-table                                    DynamoDB, pk (S) + sk (S), on demand, TTL on ttl,
+ *                                                     stream of new and old images (the events outbox)
  * &lt;prefix&gt;-bucket                                   S3
  * </pre>
  *
@@ -274,7 +277,12 @@ public record SieveResources(
                                     .attributeName(TableSchema.SK)
                                     .keyType(KeyType.RANGE)
                                     .build())
-                    .billingMode(BillingMode.fromValue(ResourceDefaults.TABLE_BILLING_MODE)));
+                    .billingMode(BillingMode.fromValue(ResourceDefaults.TABLE_BILLING_MODE))
+                    // as the stack's table: the stream is the events outbox (local mode reads it too)
+                    .streamSpecification(StreamSpecification.builder()
+                            .streamEnabled(true)
+                            .streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)
+                            .build()));
         } catch (ResourceInUseException alreadyExists) {
             // idempotent: the table was created before
         }

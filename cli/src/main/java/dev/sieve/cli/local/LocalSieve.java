@@ -2,6 +2,7 @@ package dev.sieve.cli.local;
 
 import dev.sieve.contract.DynamoDbJobStore;
 import dev.sieve.contract.DynamoDbRequestStore;
+import dev.sieve.events.JsonLinesPublisher;
 import dev.sieve.gate.AwsClients;
 import dev.sieve.gate.GateConfig;
 import dev.sieve.gate.GateRuntime;
@@ -89,6 +90,8 @@ public final class LocalSieve implements AutoCloseable {
     private final GateTime gateTime;
     private final LocalReaper reaper;
     private final Map<String, SieveResources.Lane> lanes;
+    private final LocalEventsOutbox events;
+    private final Path eventsFile;
 
     private LocalSieve(
             AwsBackend backend,
@@ -101,8 +104,12 @@ public final class LocalSieve implements AutoCloseable {
             GateTime gateTime,
             LocalIssuer issuer,
             LocalReaper reaper,
+            LocalEventsOutbox events,
+            Path eventsFile,
             Map<String, SieveResources.Lane> lanes,
             Map<String, String> environment) {
+        this.events = events;
+        this.eventsFile = eventsFile;
         this.lanes = lanes;
         this.gateTime = gateTime;
         this.reaper = reaper;
@@ -209,6 +216,10 @@ public final class LocalSieve implements AutoCloseable {
                         Reaper.DEFAULT_JOB_DEADLINE,
                         Clock.systemUTC()),
                 LocalReaper.INTERVAL);
+        // The stack's outbox: the table's stream -> the same event code -> a JSON Lines file instead of a bus.
+        Path eventsFile = Path.of(System.getProperty("java.io.tmpdir"), "sieve-" + options.prefix() + "-events.jsonl");
+        LocalEventsOutbox outbox = LocalEventsOutbox.start(
+                backend, resources.tableName(), new JsonLinesPublisher(eventsFile), LocalEventsOutbox.INTERVAL);
         return new LocalSieve(
                 backend,
                 owned,
@@ -220,6 +231,8 @@ public final class LocalSieve implements AutoCloseable {
                 gateTime,
                 issuer,
                 reaper,
+                outbox,
+                eventsFile,
                 Map.copyOf(lanes),
                 Map.copyOf(env));
     }
@@ -361,6 +374,9 @@ public final class LocalSieve implements AutoCloseable {
                 .append("   (dedicated real-time lane of ")
                 .append(tenant)
                 .append(")\n"));
+        out.append("  events     ")
+                .append(eventsFile)
+                .append("   (completion and failure events, one JSON line each)\n");
         out.append("\nPoint the AWS CLI or any SDK at it:\n");
         for (Map.Entry<String, String> entry : new java.util.TreeMap<>(backend.environment()).entrySet()) {
             out.append("  export ")
@@ -386,9 +402,15 @@ public final class LocalSieve implements AutoCloseable {
         return out.toString();
     }
 
+    /** Where local mode appends completion and failure events (one JSON line each, as a bus target gets them). */
+    public Path eventsFile() {
+        return eventsFile;
+    }
+
     @Override
     public void close() {
         reaper.close();
+        events.close();
         server.close();
         for (AutoCloseable worker : workers) {
             try {
