@@ -20,6 +20,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ExpiredIteratorException;
 import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
 import software.amazon.awssdk.services.dynamodb.model.Record;
 import software.amazon.awssdk.services.dynamodb.model.Shard;
@@ -44,6 +45,10 @@ final class LocalEventsOutbox implements AutoCloseable {
     private final Map<String, String> iterators = new LinkedHashMap<>();
 
     private final Map<String, String> retryFrom = new HashMap<>();
+    /** Shard id → the sequence number of the last record processed (to resume after an expired iterator). */
+    private final Map<String, String> lastRead = new HashMap<>();
+
+    private volatile boolean failing;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "sieve-events");
         thread.setDaemon(true);
@@ -91,8 +96,15 @@ final class LocalEventsOutbox implements AutoCloseable {
     private void tick() {
         try {
             poll();
+            if (failing) {
+                failing = false;
+                System.err.println("sieve local: reading the events stream works again");
+            }
         } catch (SdkException | IllegalStateException e) {
-            System.err.println("sieve local: reading the events stream failed, retrying: " + e.getMessage());
+            if (!failing) { // once per outage, not every tick
+                failing = true;
+                System.err.println("sieve local: reading the events stream failed, retrying: " + e.getMessage());
+            }
         }
     }
 
@@ -112,12 +124,27 @@ final class LocalEventsOutbox implements AutoCloseable {
             if (iterator == null) {
                 continue; // a closed shard read to its end
             }
-            GetRecordsResponse response = streams.getRecords(b -> b.shardIterator(iterator));
+            GetRecordsResponse response;
+            try {
+                response = streams.getRecords(b -> b.shardIterator(iterator));
+            } catch (ExpiredIteratorException e) {
+                // resume after what was processed (or from the start): at least once, nothing skipped
+                String last = lastRead.get(shard.getKey());
+                iterators.put(
+                        shard.getKey(),
+                        last == null
+                                ? iterator(shard.getKey(), ShardIteratorType.TRIM_HORIZON, null)
+                                : iterator(shard.getKey(), ShardIteratorType.AFTER_SEQUENCE_NUMBER, last));
+                continue;
+            }
             List<TableChange> changes =
                     response.records().stream().map(LocalEventsOutbox::change).toList();
             read += changes.size();
             OutboxProcessor.Outcome outcome = processor.process(changes);
             outcome.retryFrom().ifPresent(sequence -> retryFrom.put(shard.getKey(), sequence));
+            if (outcome.retryFrom().isEmpty() && !changes.isEmpty()) {
+                lastRead.put(shard.getKey(), changes.get(changes.size() - 1).sequenceNumber());
+            }
             iterators.put(shard.getKey(), response.nextShardIterator());
         }
         return read;

@@ -85,10 +85,24 @@ class LocalSieveIT {
                 assertThat(Json.read(lines.get(0), JsonNode.class).path("label").asText())
                         .isEqualTo("spam");
             }
+            // the stack's outbox, locally: the job's completion came out of the table's stream as an event
+            long eventsDeadline = System.nanoTime() + 10_000_000_000L;
+            String events = "";
+            while (!events.contains("Sieve Job Completed") && System.nanoTime() < eventsDeadline) {
+                Thread.sleep(200);
+                events = java.nio.file.Files.exists(sieve.eventsFile())
+                        ? java.nio.file.Files.readString(sieve.eventsFile())
+                        : "";
+            }
+            assertThat(events)
+                    .contains("\"detail-type\":\"Sieve Job Completed\"")
+                    .contains("\"tenant\":\"demo\"")
+                    .doesNotContain("free");
             assertThat(sieve.describe(List.of("demo", "beta")))
                     .contains("  tenant demo  token ey")
                     .contains("  tenant beta  token ey")
                     .contains("export AWS_ENDPOINT_URL_SQS=")
+                    .contains(sieve.eventsFile().toString())
                     .contains(sieve.apiUrl().toString());
         }
     }

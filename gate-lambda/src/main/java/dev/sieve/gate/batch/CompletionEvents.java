@@ -1,9 +1,10 @@
 package dev.sieve.gate.batch;
 
 /**
- * Where "a batch-transform job finished" goes. In AWS this is a log line plus an EMF metric that an
- * alarm or subscription can act on (EventBridge {@code PutEvents} can plug in here); locally the same
- * log line.
+ * Where "a batch-transform job finished" goes: a log line plus an EMF metric ({@code JobsCompleted}, ...),
+ * in AWS and locally. The EventBridge events are not sent from here: the events Lambda builds them from
+ * the table's stream of the same transitions (events-lambda/README.md), so the gate carries no EventBridge
+ * client.
  */
 public interface CompletionEvents {
 
