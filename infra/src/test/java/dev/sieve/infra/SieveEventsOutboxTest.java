@@ -6,8 +6,15 @@ import static dev.sieve.infra.Templates.properties;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sieve.shared.config.EnvironmentVariables;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.assertions.Template;
 
@@ -93,5 +100,27 @@ class SieveEventsOutboxTest {
     void outputs_nameTheBus() {
         assertThat(TEMPLATE.findOutputs("EventBusName")).hasSize(1);
         assertThat(TEMPLATE.findOutputs("EventBusArn")).hasSize(1);
+    }
+
+    /**
+     * The handler string and the variables are those of the events module's sources (infra does not depend
+     * on that module; the sources are what its jar is built from).
+     */
+    @Test
+    void handlerAndEnvironment_matchTheEventsModulesSources() throws Exception {
+        Path sources = Path.of("..", "events-lambda", "src", "main", "java", "dev", "sieve", "events");
+        String handler = Files.readString(sources.resolve("EventsHandler.java"));
+        assertThat(SieveEventsOutbox.HANDLER).isEqualTo("dev.sieve.events.EventsHandler::handleRequest");
+        assertThat(handler)
+                .contains("package dev.sieve.events;")
+                .contains("public final class EventsHandler implements RequestHandler<DynamodbEvent,")
+                .contains("public StreamsEventResponse handleRequest(");
+        Matcher m = Pattern.compile("EnvironmentVariables\\.(\\w+)")
+                .matcher(Files.readString(sources.resolve("EventsConfig.java")));
+        Set<String> read = new TreeSet<>();
+        while (m.find()) {
+            read.add((String) EnvironmentVariables.class.getField(m.group(1)).get(null));
+        }
+        assertThat(read).containsExactlyInAnyOrderElementsOf(SieveEventsOutbox.ENVIRONMENT);
     }
 }
