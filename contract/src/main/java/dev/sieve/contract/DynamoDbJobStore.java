@@ -111,7 +111,8 @@ public final class DynamoDbJobStore implements JobStore {
                 item.containsKey(TableSchema.CHUNK_LINES)
                         ? new ChunkLimits((int) num(item, TableSchema.CHUNK_LINES), num(item, TableSchema.CHUNK_BYTES))
                         : null,
-                num(item, TableSchema.SCAN_OFFSET)));
+                num(item, TableSchema.SCAN_OFFSET),
+                num(item, TableSchema.LEASE_UNTIL)));
     }
 
     @Override

@@ -65,7 +65,8 @@ public final class InMemoryJobStore implements JobStore {
                     createdAtMs,
                     manifestETag,
                     limits,
-                    scanOffset);
+                    scanOffset,
+                    leaseUntilMs == null ? 0 : leaseUntilMs);
         }
     }
 
@@ -132,7 +133,8 @@ public final class InMemoryJobStore implements JobStore {
             return false;
         }
         boolean free = r.state == JobState.RUNNING
-                || (r.state == JobState.ASSEMBLING && (r.leaseUntilMs == null || r.leaseUntilMs < nowMs));
+                || (r.state == JobState.ASSEMBLING
+                        && (r.leaseUntilMs == null || r.leaseUntilMs < nowMs || assembler.equals(r.assembler)));
         if (!free) {
             return false;
         }

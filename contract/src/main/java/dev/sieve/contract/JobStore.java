@@ -32,11 +32,20 @@ public interface JobStore {
             long createdAtMs,
             String manifestETag,
             ChunkLimits limits,
-            long scanOffset) {
+            long scanOffset,
+            long assemblyLeaseUntilMs) {
 
         /** Every chunk is counted and the job is still to be assembled. */
         public boolean readyToAssemble() {
             return (state == JobState.RUNNING || state == JobState.ASSEMBLING) && chunksDone >= chunks;
+        }
+
+        /**
+         * Ready to assemble and nobody holds it: RUNNING with every chunk counted, or ASSEMBLING after its
+         * assembler's lease ran out (it crashed, or its task was dropped). Such a job needs an ASSEMBLE task.
+         */
+        public boolean awaitsAssembler(long nowMs) {
+            return readyToAssemble() && (state == JobState.RUNNING || assemblyLeaseUntilMs < nowMs);
         }
     }
 
@@ -90,8 +99,9 @@ public interface JobStore {
 
     /**
      * RUNNING → ASSEMBLING when every chunk is counted, or takes over an ASSEMBLING job whose lease ran
-     * out; {@code assembler} then holds the job until {@code leaseUntilMs}. False when the job is not
-     * ready, finished, or another assembler's lease is live.
+     * out, or is begun again by the {@code assembler} that holds it (a task retried after a failure
+     * re-enters its own lease); {@code assembler} then holds the job until {@code leaseUntilMs}. False
+     * when the job is not ready, finished, or another assembler's lease is live.
      */
     boolean beginAssembly(String jobId, String assembler, long nowMs, long leaseUntilMs);
 

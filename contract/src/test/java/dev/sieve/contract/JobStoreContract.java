@@ -94,6 +94,45 @@ abstract class JobStoreContract {
     }
 
     @Test
+    void beginAssembly_theHolderReentersItsOwnLiveLease() {
+        String id = running(1);
+        store().countChunkDone(id, 0, 0);
+
+        assertThat(store().beginAssembly(id, "a", 1000, 2000)).isTrue();
+        assertThat(store().beginAssembly(id, "a", 1500, 2500))
+                .as("a's task failed mid-assembly and runs again")
+                .isTrue();
+        assertThat(store().beginAssembly(id, "b", 2100, 3100))
+                .as("the re-entry renewed a's lease")
+                .isFalse();
+        assertThat(store().complete(id, "a", "s3://b/jobs/out/a.out", 0, 0, 2200))
+                .isTrue();
+        assertThat(store().beginAssembly(id, "a", 2300, 3300))
+                .as("complete is final")
+                .isFalse();
+    }
+
+    @Test
+    void awaitsAssembler_whenReadyOrItsAssemblersLeaseRanOut() {
+        String id = running(1);
+        assertThat(store().job(id).orElseThrow().awaitsAssembler(0))
+                .as("a chunk is open")
+                .isFalse();
+        store().countChunkDone(id, 0, 0);
+        assertThat(store().job(id).orElseThrow().awaitsAssembler(0)).isTrue();
+
+        store().beginAssembly(id, "a", 1000, 2000);
+        assertThat(store().job(id).orElseThrow().awaitsAssembler(1500))
+                .as("a holds it")
+                .isFalse();
+        assertThat(store().job(id).orElseThrow().awaitsAssembler(2001))
+                .as("a's lease ran out")
+                .isTrue();
+        store().complete(id, "a", "s3://b/jobs/out/a.out", 0, 0, 1600);
+        assertThat(store().job(id).orElseThrow().awaitsAssembler(9000)).isFalse();
+    }
+
+    @Test
     void startRunning_leavesScanningOnce() {
         String id = running(3);
 

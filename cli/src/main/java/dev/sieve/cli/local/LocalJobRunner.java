@@ -126,7 +126,8 @@ final class LocalJobRunner implements AutoCloseable {
             for (Message message : messages) {
                 try {
                     GateTime.Mark start = GateTime.start();
-                    handler.onTask(Json.read(message.body(), JobTask.class));
+                    handler.onTask(
+                            Json.read(message.body(), JobTask.class), message.messageId(), S3JobHandler.OUTAGE_BUDGET);
                     time.add(start);
                     sqs.deleteMessage(b -> b.queueUrl(jobsQueueUrl).receiptHandle(message.receiptHandle()));
                     tasksHandled.incrementAndGet();

@@ -33,10 +33,11 @@ public final class Conditions {
 
     /**
      * → ASSEMBLING with a lease: every chunk counted, and nobody else holds a live assembly lease (a
-     * crashed assembler's lease runs out, then another takes over).
+     * crashed assembler's lease runs out, then another takes over). The holder itself may begin again: a
+     * retried or redelivered task re-enters the lease it took before it failed.
      */
     public static final String JOB_ASSEMBLY_FREE = "#done >= #chunks AND (#state = :running OR (#state = :assembling"
-            + " AND (attribute_not_exists(#lease) OR #lease < :now)))";
+            + " AND (attribute_not_exists(#lease) OR #lease < :now OR #assembler = :assembler)))";
 
     /** ASSEMBLING → COMPLETE: only the lease holder records the output and owns the completion event. */
     public static final String JOB_ASSEMBLED_BY = "#state = :assembling AND #assembler = :assembler";

@@ -178,7 +178,7 @@ public final class JobService {
         JobStore.Job job = jobs.job(jobId)
                 .orElseThrow(() -> new NotFoundException("no job with id '" + publicId
                         + "' (unknown, or older than the " + config.resultsTtlDays() + "-day retention)"));
-        if (job.state() == JobState.RUNNING && job.readyToAssemble()) {
+        if (job.awaitsAssembler(clock.millis())) {
             requestAssembly(jobId);
         }
         return new JobView(
@@ -194,12 +194,24 @@ public final class JobService {
                 config.apiBaseUrl() + "/v1/jobs/" + publicId);
     }
 
-    /** Runs one task from the jobs queue. Safe to run twice. */
+    /** Runs one task from the jobs queue once (a delivery of its own). Safe to run twice. */
     public void handle(JobTask task) {
+        handle(task, UUID.randomUUID().toString());
+    }
+
+    /**
+     * Runs one delivery of a task from the jobs queue. Safe to run twice.
+     *
+     * @param deliveryId the same for every attempt at one queue message (its SQS message id): an ASSEMBLE
+     *     attempt that failed after it took the job's assembly lease holds that lease under this id, and
+     *     the retry or redelivery re-enters it instead of finding the job "held by another" and dropping
+     *     the task, which left the job ASSEMBLING until the lease ran out with nobody to resume it
+     */
+    public void handle(JobTask task, String deliveryId) {
         switch (task.kind()) {
             case SCAN -> scanStep(task.jobId());
             case CHUNK -> processChunk(task);
-            case ASSEMBLE -> assemble(task.jobId());
+            case ASSEMBLE -> assemble(task.jobId(), deliveryId);
         }
     }
 
@@ -392,8 +404,7 @@ public final class JobService {
      * staging on disk; any size). Runs under the job's assembly lease: a second assembler returns at once,
      * and only the lease holder can complete the job, so at most one assembler wins.
      */
-    private void assemble(String jobId) {
-        String assembler = UUID.randomUUID().toString();
+    private void assemble(String jobId, String assembler) {
         long now = clock.millis();
         if (!jobs.beginAssembly(jobId, assembler, now, now + ASSEMBLY_LEASE.toMillis())) {
             return; // unknown, premature (the last chunk's owner asks again), held by another, or finished

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * Batch-transform and upload entry point. Two event sources reach it:
@@ -73,7 +74,7 @@ public final class S3JobHandler implements RequestStreamHandler {
             } else if (source.equals("aws:sqs")) {
                 String messageId = record.path("messageId").asText();
                 try {
-                    onTask(Json.read(record.path("body").asText(), JobTask.class), rideOutUntil);
+                    onTask(Json.read(record.path("body").asText(), JobTask.class), messageId, rideOutUntil);
                 } catch (RuntimeException e) {
                     JsonLog.error("job task failed", Map.of("message_id", messageId), e);
                     failures.add(Map.of("itemIdentifier", messageId));
@@ -111,14 +112,23 @@ public final class S3JobHandler implements RequestStreamHandler {
      * failure is thrown, as the queue's redelivery then handles it).
      */
     public void onTask(JobTask task, Duration budget) {
-        onTask(task, System.nanoTime() + budget.toNanos());
+        onTask(task, UUID.randomUUID().toString(), budget);
     }
 
-    private void onTask(JobTask task, long rideOutUntilNanos) {
+    /**
+     * A delivery of a task: {@code deliveryId} is the queue message's id, the same on a redelivery, so an
+     * assembly that failed after taking the job's lease is resumed by the next attempt (see {@link
+     * JobService#handle(JobTask, String)}).
+     */
+    public void onTask(JobTask task, String deliveryId, Duration budget) {
+        onTask(task, deliveryId, System.nanoTime() + budget.toNanos());
+    }
+
+    private void onTask(JobTask task, String deliveryId, long rideOutUntilNanos) {
         long delayMs = 250;
         while (true) {
             try {
-                jobs.handle(task);
+                jobs.handle(task, deliveryId);
                 return;
             } catch (CapacityException e) {
                 if (System.nanoTime() + delayMs * 1_000_000L - rideOutUntilNanos > 0) {

@@ -40,6 +40,7 @@ class JobResumeIT {
     private static final int LINES = 450; // 2 lines a chunk: 225 chunks, three scan steps
 
     private final SendFaults faults = new SendFaults();
+    private final PartReadFaults partReads = new PartReadFaults();
     private final List<CompletionEvents.JobCompleted> completed = new CopyOnWriteArrayList<>();
     private final List<CompletionEvents.JobFailed> failed = new CopyOnWriteArrayList<>();
     private final OpenApiValidator openApi = new OpenApiValidator(GateRuntime.openApi());
@@ -62,7 +63,7 @@ class JobResumeIT {
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
                 .overrideConfiguration(c -> c.addExecutionInterceptor(faults))
                 .build();
-        clients = new AwsClients(sqs, AWS.dynamoDbClient(), AWS.s3Client(), AWS.s3Presigner());
+        clients = new AwsClients(sqs, AWS.dynamoDbClient(), AWS.s3Client(List.of(partReads)), AWS.s3Presigner());
         jobsQueueUrl = sqs.createQueue(b -> b.queueName(prefix + "-jobs")).queueUrl();
         Map<String, String> env = new HashMap<>(resources.environment());
         env.put(EnvironmentVariables.JOBS_QUEUE_URL, jobsQueueUrl);
@@ -127,6 +128,32 @@ class JobResumeIT {
         assertThat(faults.injected()).isEqualTo(1);
         assertThat(taskFailures).as("no receive spent on the outage").isZero();
         assertCompleteWithEveryLineOnce("jobs/out/acme/outage.out");
+    }
+
+    @Test
+    void assemble_whenS3FailsAfterTheLeaseWasTaken_theSameTaskResumesItsOwnLeaseAndCompletes() {
+        putManifest("jobs/in/acme/assemble.jsonl");
+        // every part read of the first assembly attempts fails: the attempt that took the lease dies
+        partReads.failNext(4);
+
+        jobs.onObjectCreated("jobs/in/acme/assemble.jsonl");
+        int taskFailures = runJobsUntilQuiet(Duration.ofSeconds(60));
+
+        assertThat(partReads.injected()).isEqualTo(4);
+        assertThat(taskFailures).as("the outage was ridden out in process").isZero();
+        assertCompleteWithEveryLineOnce("jobs/out/acme/assemble.out");
+    }
+
+    @Test
+    void assemble_whenTheTaskIsRedeliveredAfterItsAttemptDied_theRedeliveryResumesTheLease() {
+        putManifest("jobs/in/acme/redeliver.jsonl");
+        partReads.failNext(1_000);
+
+        jobs.onObjectCreated("jobs/in/acme/redeliver.jsonl");
+        int taskFailures = runJobsUntilQuiet(Duration.ZERO, () -> partReads.failNext(0));
+
+        assertThat(taskFailures).as("the assemble attempt that died").isPositive();
+        assertCompleteWithEveryLineOnce("jobs/out/acme/redeliver.out");
     }
 
     @Test
@@ -244,6 +271,11 @@ class JobResumeIT {
 
     /** @param outageBudget how long each task rides out dependency outages before it counts as failed */
     private int runJobsUntilQuiet(Duration outageBudget) {
+        return runJobsUntilQuiet(outageBudget, () -> {});
+    }
+
+    /** @param onFailure runs after each failed task, before it is redelivered (for example to end an outage) */
+    private int runJobsUntilQuiet(Duration outageBudget, Runnable onFailure) {
         int failures = 0;
         int idleRounds = 0;
         while (idleRounds < 3) {
@@ -253,10 +285,11 @@ class JobResumeIT {
                     .messages();
             for (Message task : tasks) {
                 try {
-                    jobs.onTask(Json.read(task.body(), JobTask.class), outageBudget);
+                    jobs.onTask(Json.read(task.body(), JobTask.class), task.messageId(), outageBudget);
                     clients.sqs().deleteMessage(b -> b.queueUrl(jobsQueueUrl).receiptHandle(task.receiptHandle()));
                 } catch (CapacityException e) {
                     failures++;
+                    onFailure.run();
                     clients.sqs().changeMessageVisibility(b -> b.queueUrl(jobsQueueUrl)
                             .receiptHandle(task.receiptHandle())
                             .visibilityTimeout(0));
