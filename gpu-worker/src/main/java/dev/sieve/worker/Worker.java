@@ -95,7 +95,7 @@ public final class Worker implements AutoCloseable {
         this.intake = new Intake(
                 config, expert, bundleVersion, payloads, batcher, inFlight, leases, writer, cache, metrics, outages);
         this.inference = new InferenceLoop(batcher, expert, writer, cache, leases, metrics, b.batchListener, clock);
-        this.poller = new Poller(config, queues, inFlight, leases, intake, protection, clock);
+        this.poller = new Poller(config, queues, inFlight, leases, intake, outages, protection, clock);
     }
 
     private static List<QueueItem> noPayloads(String uri) {

@@ -163,6 +163,44 @@ class WorkerIT {
     }
 
     @Test
+    void worker_whileAMessageRidesOutAnOutage_takesNothingMoreFromItsQueue() throws Exception {
+        Outage outage = new Outage();
+        DynamoDbClient failing = AWS.dynamoDbClient(List.of(outage));
+        List<Integer> expertRows = new CopyOnWriteArrayList<>();
+        try {
+            putRequestMeta("riding", 4);
+            putRequestMeta("waiting", 4);
+            outage.start(Duration.ofSeconds(20));
+            send(Priority.ASYNC, request("riding", Priority.ASYNC, 4));
+            Worker worker = startWorker(Map.of(), expertRows, failing);
+            await(() -> worker.stats().transientRetries() > 0, Duration.ofSeconds(30));
+
+            send(Priority.ASYNC, request("waiting", Priority.ASYNC, 4));
+            Thread.sleep(3_000);
+            // Work taken now could be neither written nor cached: a crash would lose it (sieve chaos: 210
+            // of 225 recomputed items). It waits in the queue instead.
+            assertThat(expertRows.stream().mapToInt(Integer::intValue).sum())
+                    .as("expert items while the first message rides out the outage")
+                    .isEqualTo(4);
+            assertThat(notVisible(Priority.ASYNC))
+                    .as("only the held message is taken")
+                    .isEqualTo(1);
+
+            await(
+                    () -> "COMPLETE".equals(meta("riding", TableSchema.STATE))
+                            && "COMPLETE".equals(meta("waiting", TableSchema.STATE)),
+                    Duration.ofSeconds(90));
+            assertThat(expertRows.stream().mapToInt(Integer::intValue).sum()).isEqualTo(8);
+            await(() -> queueEmpty(Priority.ASYNC), Duration.ofSeconds(20));
+            assertThat(dlqDepth(Priority.ASYNC)).isZero();
+        } finally {
+            workers.forEach(w -> w.drain(Duration.ZERO));
+            workers.clear();
+            failing.close();
+        }
+    }
+
+    @Test
     void worker_whenS3IsDownWhileLoadingAPayload_holdsTheMessageAndAnswersItOnceS3IsBack() throws Exception {
         Outage outage = Outage.s3();
         S3Client failing = AWS.s3Client(List.of(outage));

@@ -1,8 +1,10 @@
 package dev.sieve.worker.internal;
 
+import dev.sieve.worker.QueueRef;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -16,6 +18,12 @@ import org.slf4j.LoggerFactory;
  * or writing results is not the message's fault. The worker keeps the message (the heart-beat keeps
  * its lease) and tries again with back-off (0.5 s doubling to 30 s) for up to {@code SIEVE_OUTAGE_HOLD_S} (15 minutes by default), so an
  * outage of a few minutes spends none of the message's receives, which stay its poison budget.
+ *
+ * <p>While a message of a queue rides out an outage (from its first hold until a retry gets past it or
+ * the message is given back), the poller receives nothing more from that queue ({@link #holding}):
+ * work taken during an outage can be neither written nor cached, so a worker that crashes loses all of
+ * it, and the queue keeps it safer. {@code sieve chaos} measured that: 210 of 225 recomputed items had
+ * been computed during a DynamoDB outage by workers that were then killed.
  */
 public final class TransientRetry {
     private static final Logger LOG = LoggerFactory.getLogger(TransientRetry.class);
@@ -31,6 +39,9 @@ public final class TransientRetry {
     private final Clock clock;
     private final long windowMillis;
     private final Set<InFlightMessage> held = ConcurrentHashMap.newKeySet();
+    /** Messages riding out an outage, each with its latest held attempt; kept while a retry runs. */
+    private final Map<InFlightMessage, Integer> riding = new ConcurrentHashMap<>();
+
     private volatile boolean stopped;
 
     /** @param window the longest outage a held message rides out before it is released (and a receive spent) */
@@ -63,19 +74,29 @@ public final class TransientRetry {
         long delay = Math.min(30_000L, 500L << Math.min(6, attempt.number() - 1));
         Attempt next = new Attempt(attempt.number() + 1, since);
         held.add(message);
+        riding.put(message, attempt.number());
         try {
             heartbeat.schedule(
                     () -> {
                         held.remove(message);
                         try {
-                            pool.execute(() -> retry.accept(next));
+                            pool.execute(() -> {
+                                try {
+                                    retry.accept(next);
+                                } finally {
+                                    // still riding only if this retry failed again (it then holds `next`)
+                                    riding.remove(message, attempt.number());
+                                }
+                            });
                         } catch (RejectedExecutionException e) {
+                            riding.remove(message, attempt.number());
                             leases.releaseNow(message);
                         }
                     },
                     delay);
         } catch (RejectedExecutionException e) {
             held.remove(message);
+            riding.remove(message, attempt.number());
             return false;
         }
         metrics.transientRetry(message.queue());
@@ -88,12 +109,23 @@ public final class TransientRetry {
         return true;
     }
 
+    /** Whether a message of {@code queue} rides out an outage: receive nothing more from it meanwhile. */
+    public boolean holding(QueueRef queue) {
+        for (InFlightMessage message : riding.keySet()) {
+            if (message.queue().equals(queue)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Drain: holds nothing more and gives every held message back at once; returns how many. */
     public int stopAndReleaseHeld() {
         stopped = true;
         int released = 0;
         for (InFlightMessage message : List.copyOf(held)) {
             held.remove(message);
+            riding.remove(message);
             if (leases.releaseNow(message)) {
                 released++;
             }
