@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -111,6 +112,19 @@ final class WorkerFleet implements AutoCloseable {
             }
         }
         running.clear();
+        // SIGKILLed workers never delete what ONNX Runtime extracted (about 24 MB of native libraries each)
+        deleteTree(dir.resolve("tmp"));
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.isDirectory(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // best effort: a leftover temp file is not a failed run
+        }
     }
 
     private Process launch() {
@@ -131,6 +145,9 @@ final class WorkerFleet implements AutoCloseable {
             command.add("-Xmx768m");
             command.add("-XX:+UseSerialGC");
             command.add("--enable-native-access=ALL-UNNAMED");
+            // its own temp dir, removed at close: a SIGKILLed worker leaves ONNX Runtime's extracted natives
+            Path tmp = Files.createDirectories(dir.resolve("tmp"));
+            command.add("-Djava.io.tmpdir=" + tmp);
             command.addAll(jvmOptions);
             command.add("-D" + ChaosWorkerMain.SEED + "=" + number);
             command.add("@" + argfile);
