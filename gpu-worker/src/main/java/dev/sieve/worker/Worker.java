@@ -86,6 +86,7 @@ public final class Worker implements AutoCloseable {
         this.protection = new ProtectionKeeper(
                 b.protection != null ? b.protection : TaskProtection.none(), inFlight, heartbeat, clock);
         this.outages = new TransientRetry(heartbeat, leases, metrics, clock, config.outageHold());
+        batcher.defer(outages::holdingPriority);
         this.writer = new ResultWriter(config, sink, leases, metrics, expert.labels(), outages);
         this.cache = new AnswerCache(
                 b.responseCache != null ? b.responseCache : ResponseCache.none(),

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntPredicate;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import java.util.function.ToIntFunction;
@@ -45,6 +46,7 @@ public final class DynamicBatcher<T> {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final List<Entry<T>> pool = new ArrayList<>();
+    private volatile IntPredicate deferred = p -> false;
     private long arrivals;
     private long batches;
     private boolean closed;
@@ -109,6 +111,14 @@ public final class DynamicBatcher<T> {
         this.starvationLimit = starvationLimit;
         this.idleReleasePriority = idleReleasePriority;
         this.nanoClock = nanoClock;
+    }
+
+    /**
+     * Items of a priority for which {@code deferred} is true stay pooled and are not batched until it
+     * turns false (checked at least every 100 ms), unless the batcher is closed (drain takes everything).
+     */
+    public void defer(IntPredicate deferred) {
+        this.deferred = deferred;
     }
 
     public void add(T item, int priority, int tokens) {
@@ -180,10 +190,14 @@ public final class DynamicBatcher<T> {
                     changed.await();
                 }
                 List<Entry<T>> ranked = ranked();
+                if (ranked.isEmpty()) {
+                    changed.awaitNanos(TimeUnit.MILLISECONDS.toNanos(100)); // every pooled item is deferred
+                    continue;
+                }
                 BatchPlanner.Plan<Entry<T>> plan = BatchPlanner.plan(
                         ranked, Entry::tokens, this::rankClass, maxItems, maxTokens, MAX_PADDING_SHARE);
                 long waitLeft = ranked.get(0).arrivedAtNanos() + maxWaitNanos - nanoClock.getAsLong();
-                Release release = release(plan, waitLeft);
+                Release release = release(plan, waitLeft, ranked.size());
                 if (release != null) {
                     return Optional.of(take(plan, release));
                 }
@@ -195,7 +209,7 @@ public final class DynamicBatcher<T> {
     }
 
     /** Why the planned batch should go now, or null to keep waiting. */
-    private Release release(BatchPlanner.Plan<Entry<T>> plan, long waitLeft) {
+    private Release release(BatchPlanner.Plan<Entry<T>> plan, long waitLeft, int eligible) {
         if (plan.full()) {
             return plan.items().size() >= maxItems ? Release.FULL : Release.TOKENS;
         }
@@ -208,7 +222,7 @@ public final class DynamicBatcher<T> {
         if (plan.items().stream().anyMatch(e -> e.priority() <= idleReleasePriority)) {
             return Release.IDLE;
         }
-        return pool.size() >= 4L * maxItems ? Release.BACKLOG : null;
+        return eligible >= 4L * maxItems ? Release.BACKLOG : null;
     }
 
     private Batch<T> take(BatchPlanner.Plan<Entry<T>> plan, Release release) {
@@ -232,8 +246,15 @@ public final class DynamicBatcher<T> {
         return starved(e) ? -1 : e.priority();
     }
 
+    /** The pooled items that may be batched now (all of them once closed), best first. */
     private List<Entry<T>> ranked() {
-        List<Entry<T>> ranked = new ArrayList<>(pool);
+        IntPredicate defer = closed ? p -> false : deferred;
+        List<Entry<T>> ranked = new ArrayList<>(pool.size());
+        for (Entry<T> e : pool) {
+            if (!defer.test(e.priority())) {
+                ranked.add(e);
+            }
+        }
         ranked.sort(Comparator.<Entry<T>>comparingInt(this::rankClass).thenComparingLong(Entry::arrival));
         return ranked;
     }

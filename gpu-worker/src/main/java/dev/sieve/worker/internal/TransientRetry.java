@@ -19,11 +19,13 @@ import org.slf4j.LoggerFactory;
  * its lease) and tries again with back-off (0.5 s doubling to 30 s) for up to {@code SIEVE_OUTAGE_HOLD_S} (15 minutes by default), so an
  * outage of a few minutes spends none of the message's receives, which stay its poison budget.
  *
- * <p>While a message of a queue rides out an outage (from its first hold until a retry gets past it or
- * the message is given back), the poller receives nothing more from that queue ({@link #holding}):
- * work taken during an outage can be neither written nor cached, so a worker that crashes loses all of
- * it, and the queue keeps it safer. {@code sieve chaos} measured that: 210 of 225 recomputed items had
- * been computed during a DynamoDB outage by workers that were then killed.
+ * <p>While a message's results cannot be written (a write held from its first hold until a retry gets
+ * past the outage or the message is given back), the poller receives nothing more from its queue
+ * ({@link #holding}) and the inference loop computes nothing more of that priority ({@link
+ * #holdingPriority}): results computed then can be neither written nor cached, so a worker that
+ * crashes loses all of them, while items not yet computed are lost by nobody. {@code sieve chaos}
+ * measured that: 210 of 225 recomputed items had been computed during a DynamoDB outage by workers that
+ * were then killed.
  */
 public final class TransientRetry {
     private static final Logger LOG = LoggerFactory.getLogger(TransientRetry.class);
@@ -39,7 +41,7 @@ public final class TransientRetry {
     private final Clock clock;
     private final long windowMillis;
     private final Set<InFlightMessage> held = ConcurrentHashMap.newKeySet();
-    /** Messages riding out an outage, each with its latest held attempt; kept while a retry runs. */
+    /** Messages whose write rides out an outage, each with its latest held attempt; kept while a retry runs. */
     private final Map<InFlightMessage, Integer> riding = new ConcurrentHashMap<>();
 
     private volatile boolean stopped;
@@ -74,7 +76,9 @@ public final class TransientRetry {
         long delay = Math.min(30_000L, 500L << Math.min(6, attempt.number() - 1));
         Attempt next = new Attempt(attempt.number() + 1, since);
         held.add(message);
-        riding.put(message, attempt.number());
+        if (message.state() == InFlightMessage.State.WRITING) {
+            riding.put(message, attempt.number());
+        }
         try {
             heartbeat.schedule(
                     () -> {
@@ -109,10 +113,23 @@ public final class TransientRetry {
         return true;
     }
 
-    /** Whether a message of {@code queue} rides out an outage: receive nothing more from it meanwhile. */
+    /** Whether a write of a message of {@code queue} rides out an outage: receive nothing more from it meanwhile. */
     public boolean holding(QueueRef queue) {
         for (InFlightMessage message : riding.keySet()) {
             if (message.queue().equals(queue)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a write of a message of this priority ({@link dev.sieve.shared.queue.Priority#ordinal})
+     * rides out an outage: compute nothing more of that priority meanwhile.
+     */
+    public boolean holdingPriority(int priority) {
+        for (InFlightMessage message : riding.keySet()) {
+            if (message.queue().priority().ordinal() == priority) {
                 return true;
             }
         }

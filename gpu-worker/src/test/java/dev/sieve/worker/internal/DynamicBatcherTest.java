@@ -54,6 +54,46 @@ class DynamicBatcherTest {
     }
 
     @Test
+    void next_whileAPriorityIsDeferred_batchesOnlyTheOthersAndTakesItOnceItIsNot() throws Exception {
+        DynamicBatcher<String> batcher = new DynamicBatcher<>(8, 10_000, Duration.ZERO, 8);
+        java.util.concurrent.atomic.AtomicBoolean asyncDeferred = new java.util.concurrent.atomic.AtomicBoolean(true);
+        batcher.defer(p -> p == 1 && asyncDeferred.get());
+        batcher.add("async", 1, 10);
+        batcher.add("batch", 2, 10);
+
+        assertThat(batcher.next().orElseThrow().items()).containsExactly("batch");
+        java.util.concurrent.CompletableFuture<Optional<DynamicBatcher.Batch<String>>> waiting =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return batcher.next();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+        Thread.sleep(300);
+        assertThat(waiting)
+                .as("nothing handed out while the only item is deferred")
+                .isNotDone();
+
+        asyncDeferred.set(false);
+        assertThat(waiting.get(5, java.util.concurrent.TimeUnit.SECONDS)
+                        .orElseThrow()
+                        .items())
+                .containsExactly("async");
+    }
+
+    @Test
+    void next_whenClosed_handsOutDeferredItemsToo() throws Exception {
+        DynamicBatcher<String> batcher = new DynamicBatcher<>(8, 10_000, Duration.ofSeconds(30), 8);
+        batcher.defer(p -> true);
+        batcher.add("held", 0, 10);
+        batcher.close();
+
+        assertThat(batcher.next().orElseThrow().items()).containsExactly("held");
+        assertThat(batcher.next()).isEmpty();
+    }
+
+    @Test
     void next_whenClosedAndEmpty_returnsEmpty() throws Exception {
         DynamicBatcher<String> batcher = new DynamicBatcher<>(8, 10_000, Duration.ofSeconds(30), 8);
         batcher.add("x", 1, 10);
