@@ -28,4 +28,25 @@ public final class Faults {
         }
         return false;
     }
+
+    /**
+     * True when {@code error} is the result table's outage (DynamoDB, named so by the contract's
+     * {@code CapacityException}s): every message's results go through the table, so it stops every
+     * queue's writes, where an S3 outage stops only the writes that put files (job chunks).
+     */
+    public static boolean isTableOutage(Throwable error) {
+        for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
+            if (e instanceof CapacityException
+                    && e.getMessage() != null
+                    && e.getMessage().startsWith("DynamoDB")) {
+                return true;
+            }
+            if (e instanceof AwsServiceException service
+                    && service.awsErrorDetails() != null
+                    && "DynamoDb".equals(service.awsErrorDetails().serviceName())) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * <p>While a message's results cannot be written (a write held from its first hold until a retry gets
  * past the outage or the message is given back), the poller receives nothing more from its queue
  * ({@link #holding}) and the inference loop computes nothing more of that priority ({@link
- * #holdingPriority}): results computed then can be neither written nor cached, so a worker that
+ * #holdingPriority}); when the write failed on the result table (DynamoDB), which every message's results
+ * go through, that holds for every queue at once ({@link Faults#isTableOutage}). Results computed then can be neither written nor cached, so a worker that
  * crashes loses all of them, while items not yet computed are lost by nobody. {@code sieve chaos}
  * measured that: 210 of 225 recomputed items had been computed during a DynamoDB outage by workers that
  * were then killed.
@@ -41,8 +42,11 @@ public final class TransientRetry {
     private final Clock clock;
     private final long windowMillis;
     private final Set<InFlightMessage> held = ConcurrentHashMap.newKeySet();
-    /** Messages whose write rides out an outage, each with its latest held attempt; kept while a retry runs. */
-    private final Map<InFlightMessage, Integer> riding = new ConcurrentHashMap<>();
+    /** Messages whose write rides out an outage, each with its latest hold; kept while a retry runs. */
+    private final Map<InFlightMessage, Ride> riding = new ConcurrentHashMap<>();
+
+    /** One held write: its attempt, and whether the outage (the table's) stops every queue's writes. */
+    private record Ride(int attempt, boolean everyQueue) {}
 
     private volatile boolean stopped;
 
@@ -76,8 +80,9 @@ public final class TransientRetry {
         long delay = Math.min(30_000L, 500L << Math.min(6, attempt.number() - 1));
         Attempt next = new Attempt(attempt.number() + 1, since);
         held.add(message);
+        Ride ride = new Ride(attempt.number(), Faults.isTableOutage(error));
         if (message.state() == InFlightMessage.State.WRITING) {
-            riding.put(message, attempt.number());
+            riding.put(message, ride);
         }
         try {
             heartbeat.schedule(
@@ -89,18 +94,18 @@ public final class TransientRetry {
                                     retry.accept(next);
                                 } finally {
                                     // still riding only if this retry failed again (it then holds `next`)
-                                    riding.remove(message, attempt.number());
+                                    riding.remove(message, ride);
                                 }
                             });
                         } catch (RejectedExecutionException e) {
-                            riding.remove(message, attempt.number());
+                            riding.remove(message, ride);
                             leases.releaseNow(message);
                         }
                     },
                     delay);
         } catch (RejectedExecutionException e) {
             held.remove(message);
-            riding.remove(message, attempt.number());
+            riding.remove(message, ride);
             return false;
         }
         metrics.transientRetry(message.queue());
@@ -115,8 +120,8 @@ public final class TransientRetry {
 
     /** Whether a write of a message of {@code queue} rides out an outage: receive nothing more from it meanwhile. */
     public boolean holding(QueueRef queue) {
-        for (InFlightMessage message : riding.keySet()) {
-            if (message.queue().equals(queue)) {
+        for (Map.Entry<InFlightMessage, Ride> held : riding.entrySet()) {
+            if (held.getValue().everyQueue() || held.getKey().queue().equals(queue)) {
                 return true;
             }
         }
@@ -128,8 +133,8 @@ public final class TransientRetry {
      * rides out an outage: compute nothing more of that priority meanwhile.
      */
     public boolean holdingPriority(int priority) {
-        for (InFlightMessage message : riding.keySet()) {
-            if (message.queue().priority().ordinal() == priority) {
+        for (Map.Entry<InFlightMessage, Ride> held : riding.entrySet()) {
+            if (held.getValue().everyQueue() || held.getKey().queue().priority().ordinal() == priority) {
                 return true;
             }
         }
