@@ -39,6 +39,20 @@ public final class ResourceDefaults {
     /** Suffix appended to a work queue's name to name its dead-letter queue. */
     public static final String DLQ_SUFFIX = "-dlq";
 
+    // ---- S3 ----
+    /**
+     * Days before the bucket's lifecycle rules delete uploads, job part files and queue payloads: 4, the
+     * shortest that deletes nothing still in use. A job reads its part files until it is assembled, and
+     * the reaper fails a job still unfinished three days after it was created (the gate's {@code
+     * Reaper.DEFAULT_JOB_DEADLINE}; an assembler started just before holds a 15-minute lease); a queue
+     * message refers to its payload or upload for as long as SQS keeps it, {@link
+     * #MESSAGE_RETENTION_SECONDS} (4 days). S3 counts the days from an object's creation and rounds up to
+     * the next midnight UTC, so an object lives at least this long. Two days would delete the gate part
+     * files of a job in its third day, whose output would then say "no result" for those items. The
+     * stack's rules and the cost model's {@code transient_object_days} both read this value.
+     */
+    public static final int TRANSIENT_OBJECT_DAYS = 4;
+
     // ---- DynamoDB ----
     /** The table is billed per request (on-demand); the attribute {@code ttl} expires items. */
     public static final String TABLE_BILLING_MODE = "PAY_PER_REQUEST";
