@@ -456,7 +456,7 @@ public record WorkloadProfile(
         private double avgTokensPerItem = 330;
         private int expertMaxTokens = 512;
         private int resultBytesPerItem = 200;
-        private int batchChunkItems = 10_000; // SIEVE_BATCH_CHUNK_ITEMS default in gate-lambda GateConfig
+        private int batchChunkItems = ResourceDefaults.BATCH_CHUNK_ITEMS; // SIEVE_BATCH_CHUNK_ITEMS default
         private double itemsPerJob = 1e6;
         private ResultSink batchResultSink = ResultSink.S3_PART_FILES;
         private int maxItemsPerMessage = 256;
@@ -485,7 +485,7 @@ public record WorkloadProfile(
         private double fixedMonthlyUsd = 0;
         private double resultTtlDays = 7;
         private double s3RetentionDays = 30;
-        private int batchChunkBytes = 32 * 1024 * 1024; // SIEVE_BATCH_CHUNK_BYTES default in gate-lambda GateConfig
+        private int batchChunkBytes = ResourceDefaults.BATCH_CHUNK_BYTES; // SIEVE_BATCH_CHUNK_BYTES default
         private double transientObjectDays = ResourceDefaults.TRANSIENT_OBJECT_DAYS; // the stack's lifecycle rules
 
         private Builder() {}

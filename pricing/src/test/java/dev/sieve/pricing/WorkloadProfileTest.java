@@ -11,6 +11,14 @@ import org.junit.jupiter.api.Test;
 class WorkloadProfileTest {
 
     @Test
+    void defaults_batchChunks_areWhatTheGateCuts() {
+        assertThat(WorkloadProfile.defaults().batchChunkItems())
+                .isEqualTo(dev.sieve.shared.config.ResourceDefaults.BATCH_CHUNK_ITEMS);
+        assertThat(WorkloadProfile.defaults().batchChunkBytes())
+                .isEqualTo(dev.sieve.shared.config.ResourceDefaults.BATCH_CHUNK_BYTES);
+    }
+
+    @Test
     void defaults_transientObjectDays_isWhatTheStacksLifecycleRulesDeploy() {
         assertThat(WorkloadProfile.defaults().transientObjectDays())
                 .isEqualTo(dev.sieve.shared.config.ResourceDefaults.TRANSIENT_OBJECT_DAYS);
