@@ -30,6 +30,15 @@ record ManifestLine(String id, String text, String error) {
 
     /** The usual, valid line; null for anything else (the caller then takes the exact path). */
     private static ManifestLine parseUsual(byte[] bytes, int from, int to, long lineNumber) {
+        // Jackson guesses a byte source's encoding from its first bytes (a BOM, zero bytes: UTF-16/32); the
+        // String path reads UTF-8 only. A line that opens with '{' and no zero byte is UTF-8 to both.
+        if (to - from < 4
+                || bytes[from] != '{'
+                || bytes[from + 1] == 0
+                || bytes[from + 2] == 0
+                || bytes[from + 3] == 0) {
+            return null;
+        }
         try (JsonParser parser = FACTORY.createParser(bytes, from, to - from)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return null;

@@ -70,6 +70,7 @@ class ManifestLineTest {
             "",
             "   ",
             "\u2003",
+            "\ufeff{\"id\":\"a\",\"text\":\"x\"}",
             "{}");
 
     @Test
@@ -82,6 +83,14 @@ class ManifestLineTest {
                     .as(shape)
                     .isEqualTo(ManifestLine.parse(shape, 11));
         }
+    }
+
+    @Test
+    void parseBytes_whenTheLineLooksLikeUtf16_readsItAsUtf8AsTheStringParserDoes() {
+        byte[] utf16 = "{\"id\":\"a\",\"text\":\"x\"}".getBytes(StandardCharsets.UTF_16LE);
+
+        assertThat(ManifestLine.parse(utf16, 0, utf16.length, 5))
+                .isEqualTo(ManifestLine.parse(new String(utf16, StandardCharsets.UTF_8), 5));
     }
 
     @Test
