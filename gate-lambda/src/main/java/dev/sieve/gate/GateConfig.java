@@ -4,6 +4,7 @@ import dev.sieve.contract.ChunkLimits;
 import dev.sieve.gate.tenant.TenantConfig;
 import dev.sieve.shared.config.ConfigException;
 import dev.sieve.shared.config.EnvironmentVariables;
+import dev.sieve.shared.config.ResourceDefaults;
 import dev.sieve.shared.config.Settings;
 import java.util.Map;
 
@@ -22,7 +23,8 @@ import java.util.Map;
  * @param apiBaseUrl public base URL of the API (results URLs); empty for relative URLs
  * @param realtimeMaxItems largest item count answered in real-time mode (default 1000)
  * @param realtimeBudgetMs how long a real-time request waits for escalated items (default 2000)
- * @param batchChunkItems manifest lines per batch-transform chunk (default 1000)
+ * @param batchChunkItems manifest lines per batch-transform chunk (default {@link
+ *     ResourceDefaults#BATCH_CHUNK_ITEMS})
  * @param batchChunkBytes largest batch-transform chunk in bytes (default {@link #DEFAULT_BATCH_CHUNK_BYTES})
  * @param resultsTtlDays days results stay in DynamoDB (default 7)
  * @param maxRequestItems largest item count of one API request or upload (default 100000)
@@ -66,7 +68,7 @@ public record GateConfig(
      * 4 MiB, 2 KB items made chunks of about 2,100 and S3 requests the largest line of the batch bill); small
      * enough that a chunk of 1 MB texts still holds only 32 of them.
      */
-    public static final int DEFAULT_BATCH_CHUNK_BYTES = 32 * 1024 * 1024;
+    public static final int DEFAULT_BATCH_CHUNK_BYTES = ResourceDefaults.BATCH_CHUNK_BYTES;
     /** Largest object accepted through {@code POST /v1/uploads}. */
     public static final long MAX_UPLOAD_BYTES = 256L * 1024 * 1024;
 
@@ -97,7 +99,8 @@ public record GateConfig(
                 settings.optional(EnvironmentVariables.API_BASE_URL, ""),
                 settings.intInRange(EnvironmentVariables.REALTIME_MAX_ITEMS, 1000, 1, 10_000),
                 settings.intInRange(EnvironmentVariables.REALTIME_BUDGET_MS, 2000, 0, 25_000),
-                settings.intInRange(EnvironmentVariables.BATCH_CHUNK_ITEMS, 10_000, 1, 100_000),
+                settings.intInRange(
+                        EnvironmentVariables.BATCH_CHUNK_ITEMS, ResourceDefaults.BATCH_CHUNK_ITEMS, 1, 100_000),
                 settings.intInRange(
                         EnvironmentVariables.BATCH_CHUNK_BYTES, DEFAULT_BATCH_CHUNK_BYTES, 1, 256 * 1024 * 1024),
                 settings.intInRange(EnvironmentVariables.RESULTS_TTL_DAYS, 7, 1, 365),

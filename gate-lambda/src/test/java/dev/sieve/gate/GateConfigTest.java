@@ -28,8 +28,8 @@ class GateConfigTest {
         GateConfig config = GateConfig.fromEnvironment(minimal());
         assertThat(config.realtimeMaxItems()).isEqualTo(1000);
         assertThat(config.realtimeBudgetMs()).isEqualTo(2000);
-        assertThat(config.batchChunkItems()).isEqualTo(10_000);
-        assertThat(config.batchChunkBytes()).isEqualTo(32 * 1024 * 1024);
+        assertThat(config.batchChunkItems()).isEqualTo(20_000);
+        assertThat(config.batchChunkBytes()).isEqualTo(48 * 1024 * 1024);
         assertThat(config.resultsTtlDays()).isEqualTo(7);
         assertThat(config.apiBaseUrl()).isEmpty();
         assertThat(config.s3PathStyle()).isFalse();

@@ -1,5 +1,6 @@
 package dev.sieve.infra;
 
+import dev.sieve.shared.config.ResourceDefaults;
 import dev.sieve.shared.result.BucketLayout;
 import dev.sieve.shared.result.TableSchema;
 import java.util.List;
@@ -51,7 +52,8 @@ public final class SieveStorage extends Construct {
      *
      * @param retainData keep the buckets and the table when the stack is deleted; when false, the stack's
      *     deletion also empties both buckets ({@code autoDeleteObjects}) so it can delete them
-     * @param transientObjectDays days before uploads, part files and queue payloads expire
+     * @param transientObjectDays days before uploads, part files and queue payloads expire (default {@link
+     *     ResourceDefaults#TRANSIENT_OBJECT_DAYS}, which says why it is no shorter)
      * @param resultDays days before gate results under {@code results/} expire (the table's results TTL)
      * @param accessLogDays days before server access logs and flow logs expire
      * @param dataKey the key of the data bucket and the table ({@link DataKey#AWS_MANAGED} by default); the
@@ -64,7 +66,7 @@ public final class SieveStorage extends Construct {
         }
 
         public static Props defaults() {
-            return new Props(true, 7, 7, 90, DataKey.AWS_MANAGED);
+            return new Props(true, ResourceDefaults.TRANSIENT_OBJECT_DAYS, 7, 90, DataKey.AWS_MANAGED);
         }
 
         public Props withRetainData(boolean retain) {

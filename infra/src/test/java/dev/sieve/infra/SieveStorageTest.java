@@ -101,6 +101,25 @@ class SieveStorageTest {
         }
     }
 
+    /** The stack deploys the expiry the cost model prices ({@code transient_object_days} defaults to it). */
+    @Test
+    void transientPrefixes_expireAfterTheSharedDefault() {
+        Map<String, Integer> days = new java.util.TreeMap<>();
+        for (Object rule : list(
+                map(properties(TEMPLATE, "AWS::S3::Bucket").get(dataBucketId()).get("LifecycleConfiguration"))
+                        .get("Rules"))) {
+            Map<String, Object> r = map(rule);
+            if (r.get("Prefix") instanceof String prefix && r.get("ExpirationInDays") instanceof Integer d) {
+                days.put(prefix, d);
+            }
+        }
+        for (String prefix : List.of(BucketLayout.PAYLOADS, BucketLayout.JOBS_PARTS, BucketLayout.UPLOADS)) {
+            assertThat(days.get(prefix))
+                    .as(prefix)
+                    .isEqualTo(dev.sieve.shared.config.ResourceDefaults.TRANSIENT_OBJECT_DAYS);
+        }
+    }
+
     @Test
     void bucketLayout_everyPrefix_eitherExpiresOrIsDeliberatelyKept() {
         Set<String> prefixes = new HashSet<>();

@@ -5,6 +5,7 @@ import static dev.sieve.pricing.InvalidPricingInputException.checkRange;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sieve.shared.config.ResourceDefaults;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -455,7 +456,7 @@ public record WorkloadProfile(
         private double avgTokensPerItem = 330;
         private int expertMaxTokens = 512;
         private int resultBytesPerItem = 200;
-        private int batchChunkItems = 10_000; // SIEVE_BATCH_CHUNK_ITEMS default in gate-lambda GateConfig
+        private int batchChunkItems = ResourceDefaults.BATCH_CHUNK_ITEMS; // SIEVE_BATCH_CHUNK_ITEMS default
         private double itemsPerJob = 1e6;
         private ResultSink batchResultSink = ResultSink.S3_PART_FILES;
         private int maxItemsPerMessage = 256;
@@ -484,8 +485,8 @@ public record WorkloadProfile(
         private double fixedMonthlyUsd = 0;
         private double resultTtlDays = 7;
         private double s3RetentionDays = 30;
-        private int batchChunkBytes = 32 * 1024 * 1024; // SIEVE_BATCH_CHUNK_BYTES default in gate-lambda GateConfig
-        private double transientObjectDays = 7; // SieveStorage.Props.defaults().transientObjectDays() in infra
+        private int batchChunkBytes = ResourceDefaults.BATCH_CHUNK_BYTES; // SIEVE_BATCH_CHUNK_BYTES default
+        private double transientObjectDays = ResourceDefaults.TRANSIENT_OBJECT_DAYS; // the stack's lifecycle rules
 
         private Builder() {}
 
@@ -722,7 +723,8 @@ public record WorkloadProfile(
 
         /**
          * Days part files, queue payloads and uploads stay in S3 before the bucket's lifecycle rule expires them
-         * (JSON {@code transient_object_days}).
+         * (JSON {@code transient_object_days}; default {@link ResourceDefaults#TRANSIENT_OBJECT_DAYS}, what the
+         * stack deploys).
          */
         public Builder transientObjectDays(double transientObjectDays) {
             this.transientObjectDays = transientObjectDays;

@@ -87,9 +87,9 @@ class CostModelTest {
         // S3 GET: 1,000 ranged manifest GETs + 1 HEAD + the index and 2 part files per chunk at assembly = 3,002
         assertThat(b.usage(CostModel.S3_PUTS)).isCloseTo(1027, within(1e-9));
         assertThat(b.perMillion(Component.S3_REQUESTS)).isCloseTo(1027 * 5e-6 + 3002 * 4e-7, CENT_FRACTION);
-        // S3 storage: 1e6 x 200 B of part files for 7 days (lifecycle rule) and of output for 30 days
+        // S3 storage: 1e6 x 200 B of part files for 4 days (lifecycle rule) and of output for 30 days
         assertThat(b.perMillion(Component.S3_STORAGE))
-                .isCloseTo(1e6 * 200 / GIB * (30 + 7) / 30.4375 * 0.023, CENT_FRACTION);
+                .isCloseTo(1e6 * 200 / GIB * (30 + 4) / 30.4375 * 0.023, CENT_FRACTION);
         // DynamoDB: the chunk-done transaction (2 WRU) per chunk + 3 status writes per job = 2,003 WRU x $0.625/M
         assertThat(b.perMillion(Component.DYNAMODB_WRITES)).isCloseTo(2003 * 0.625e-6, CENT_FRACTION);
         // Logs: 1,002 invocations x 1 KiB = 1,002 / 2^20 GB x $0.50

@@ -11,6 +11,24 @@ import org.junit.jupiter.api.Test;
 class WorkloadProfileTest {
 
     @Test
+    void defaults_batchChunks_areWhatTheGateCuts() {
+        assertThat(WorkloadProfile.defaults().batchChunkItems())
+                .isEqualTo(dev.sieve.shared.config.ResourceDefaults.BATCH_CHUNK_ITEMS);
+        assertThat(WorkloadProfile.defaults().batchChunkBytes())
+                .isEqualTo(dev.sieve.shared.config.ResourceDefaults.BATCH_CHUNK_BYTES);
+    }
+
+    @Test
+    void defaults_transientObjectDays_isWhatTheStacksLifecycleRulesDeploy() {
+        assertThat(WorkloadProfile.defaults().transientObjectDays())
+                .isEqualTo(dev.sieve.shared.config.ResourceDefaults.TRANSIENT_OBJECT_DAYS);
+        // the example profile leaves it out, so it follows the stack
+        assertThat(WorkloadProfile.load(Path.of("profiles/spamassassin-batch-1b.json"))
+                        .transientObjectDays())
+                .isEqualTo(dev.sieve.shared.config.ResourceDefaults.TRANSIENT_OBJECT_DAYS);
+    }
+
+    @Test
     void fromJson_whenFieldsLeftOut_keepsDefaults() {
         WorkloadProfile p = WorkloadProfile.fromJson("{\"expert_rate\": 0.08}");
         assertThat(p.expertRate()).isEqualTo(0.08);

@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
             GateBenchCommand.class,
             WorkerBenchCommand.class,
             TokenizerBenchCommand.class,
-            RealtimeBenchCommand.class
+            RealtimeBenchCommand.class,
+            BatchBenchCommand.class
         })
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec

@@ -32,22 +32,41 @@ final class ChunkCutter {
         this.nextIndex = firstChunk;
     }
 
+    /**
+     * Takes the next bytes of the manifest. Runs of bytes between newlines are skipped as a whole (a scan
+     * reads every byte of the manifest, so this loop is the scan's CPU): within a run only the chunk's byte
+     * limit can close a chunk, and at most once, since a close leaves the open chunk with no whole line.
+     */
     void accept(byte[] buffer, int offset, int length) {
-        for (int i = offset; i < offset + length; i++) {
-            position++;
-            if (chunkLines > 0 && position - chunkStart > limits.bytes()) {
-                close(lastLineEnd); // this byte would make the chunk too large: the chunk ends before its line
+        int end = offset + length;
+        int i = offset;
+        while (i < end) {
+            int newline = i;
+            while (newline < end && buffer[newline] != '\n') {
+                newline++;
             }
-            if (buffer[i] == '\n') {
-                lineOpen = false;
-                chunkLines++;
-                lastLineEnd = position;
-                if (chunkLines == limits.lines() || position - chunkStart >= limits.bytes()) {
-                    close(position);
+            int run = newline - i;
+            if (run > 0) {
+                if (chunkLines > 0 && position + run - chunkStart > limits.bytes()) {
+                    close(lastLineEnd); // a byte of this run would make the chunk too large: it ends before its line
                 }
-            } else {
+                position += run;
                 lineOpen = true;
             }
+            if (newline == end) {
+                return;
+            }
+            position++;
+            if (chunkLines > 0 && position - chunkStart > limits.bytes()) {
+                close(lastLineEnd);
+            }
+            lineOpen = false;
+            chunkLines++;
+            lastLineEnd = position;
+            if (chunkLines == limits.lines() || position - chunkStart >= limits.bytes()) {
+                close(position);
+            }
+            i = newline + 1;
         }
     }
 

@@ -227,17 +227,22 @@ public final class JobService {
             return; // failed (or, for a redelivered task, complete): nothing left to gate
         }
         LoadedGate current = gate.current();
-        Optional<List<String>> read = readLines(job, task.startByte(), task.endByte());
+        Optional<byte[]> read = readChunk(job, task.startByte(), task.endByte());
         if (read.isEmpty()) {
             return; // the manifest changed: the job is failed
         }
-        List<String> lines = read.get();
+        byte[] bytes = read.get();
         List<PartLine> gatePart = new ArrayList<>();
         List<QueueItem> escalated = new ArrayList<>();
         RoutingMonitor.Tally tally = routing.tally(current);
-        for (int i = 0; i < lines.size(); i++) {
-            long lineNumber = task.firstLine() + i;
-            ManifestLine parsed = ManifestLine.parse(lines.get(i), lineNumber);
+        long lineNumber = task.firstLine();
+        // lines are cut from the bytes (a '\n' byte is never inside a UTF-8 sequence) and parsed in place
+        for (int from = 0; from < bytes.length; lineNumber++) {
+            int newline = indexOf(bytes, (byte) '\n', from);
+            int to = newline < 0 ? bytes.length : newline;
+            int end = to > from && bytes[to - 1] == '\r' ? to - 1 : to;
+            ManifestLine parsed = ManifestLine.parse(bytes, from, end, lineNumber);
+            from = to + 1;
             if (parsed.error() != null) {
                 gatePart.add(new PartLine(
                         lineNumber, new ItemResult(parsed.id(), null, 0, Tier.GATE, null, null, parsed.error())));
@@ -517,38 +522,46 @@ public final class JobService {
         }
     }
 
-    /** The lines of bytes {@code [start, end)} of the job's manifest; empty when the manifest changed. */
-    private Optional<List<String>> readLines(JobStore.Job job, long start, long end) {
+    /**
+     * Bytes {@code [start, end)} of the job's manifest; empty when the manifest changed. Read into one array
+     * of the range's size (the SDK's {@code getObjectAsBytes} grows a buffer by doubling and copies it once
+     * more at the end: about three copies of a 20 MB chunk).
+     */
+    private Optional<byte[]> readChunk(JobStore.Job job, long start, long end) {
         if (end <= start) {
-            return Optional.of(List.of());
+            return Optional.of(new byte[0]);
         }
         String key = S3Location.parse(job.manifestUri()).key();
-        byte[] bytes;
-        try {
-            bytes = clients.s3()
-                    .getObjectAsBytes(b -> b.bucket(config.bucketName())
-                            .key(key)
-                            .range("bytes=" + start + "-" + (end - 1))
-                            .ifMatch(job.manifestETag()))
-                    .asByteArray();
+        int length = Math.toIntExact(end - start);
+        try (ResponseInputStream<GetObjectResponse> in = clients.s3().getObject(b -> b.bucket(config.bucketName())
+                .key(key)
+                .range("bytes=" + start + "-" + (end - 1))
+                .ifMatch(job.manifestETag()))) {
+            byte[] bytes = new byte[length];
+            int read = in.readNBytes(bytes, 0, length);
+            return Optional.of(read == length ? bytes : java.util.Arrays.copyOf(bytes, read));
         } catch (SdkException e) {
             if (preconditionFailed(e) || e instanceof NoSuchKeyException) {
                 failManifestChanged(job);
                 return Optional.empty();
             }
             throw AwsFailures.classify("S3 GetObject", e);
+        } catch (IOException e) {
+            // what getObjectAsBytes reported for a broken response body
+            throw AwsFailures.classify(
+                    "S3 GetObject",
+                    software.amazon.awssdk.core.exception.SdkClientException.create(
+                            "cannot read manifest bytes " + start + "-" + (end - 1) + " of " + job.manifestUri(), e));
         }
-        String text = new String(bytes, StandardCharsets.UTF_8);
-        List<String> lines = new ArrayList<>();
-        int from = 0;
-        while (from < text.length()) {
-            int newline = text.indexOf('\n', from);
-            int to = newline < 0 ? text.length() : newline;
-            String line = text.substring(from, to);
-            lines.add(line.endsWith("\r") ? line.substring(0, line.length() - 1) : line);
-            from = to + 1;
+    }
+
+    private static int indexOf(byte[] bytes, byte value, int from) {
+        for (int i = from; i < bytes.length; i++) {
+            if (bytes[i] == value) {
+                return i;
+            }
         }
-        return Optional.of(lines);
+        return -1;
     }
 
     private static boolean preconditionFailed(SdkException e) {

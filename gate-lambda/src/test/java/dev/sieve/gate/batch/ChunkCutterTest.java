@@ -66,4 +66,66 @@ class ChunkCutterTest {
         assertThat(cutter.closed())
                 .containsExactly(new ChunkIndex.Chunk(7, 500, 502, 40, 1), new ChunkIndex.Chunk(8, 502, 504, 41, 1));
     }
+
+    /** The cutter as it was written first, one byte at a time: the reference the run-skipping loop must match. */
+    private static List<ChunkIndex.Chunk> cutByteByByte(byte[] bytes, ChunkLimits limits) {
+        List<ChunkIndex.Chunk> closed = new java.util.ArrayList<>();
+        long position = 0;
+        long chunkStart = 0;
+        long chunkFirstLine = 0;
+        long chunkLines = 0;
+        long lastLineEnd = 0;
+        boolean lineOpen = false;
+        for (byte b : bytes) {
+            position++;
+            if (chunkLines > 0 && position - chunkStart > limits.bytes()) {
+                closed.add(new ChunkIndex.Chunk(closed.size(), chunkStart, lastLineEnd, chunkFirstLine, chunkLines));
+                chunkFirstLine += chunkLines;
+                chunkLines = 0;
+                chunkStart = lastLineEnd;
+            }
+            if (b == '\n') {
+                lineOpen = false;
+                chunkLines++;
+                lastLineEnd = position;
+                if (chunkLines == limits.lines() || position - chunkStart >= limits.bytes()) {
+                    closed.add(new ChunkIndex.Chunk(closed.size(), chunkStart, position, chunkFirstLine, chunkLines));
+                    chunkFirstLine += chunkLines;
+                    chunkLines = 0;
+                    chunkStart = position;
+                }
+            } else {
+                lineOpen = true;
+            }
+        }
+        if (lineOpen) {
+            chunkLines++;
+        }
+        if (chunkLines > 0) {
+            closed.add(new ChunkIndex.Chunk(closed.size(), chunkStart, position, chunkFirstLine, chunkLines));
+        }
+        return closed;
+    }
+
+    @Test
+    void cut_whenRandomManifestsAndSlices_matchesTheByteByByteCut() {
+        java.util.Random random = new java.util.Random(13);
+        for (int round = 0; round < 2000; round++) {
+            int size = random.nextInt(400);
+            byte[] bytes = new byte[size];
+            for (int i = 0; i < size; i++) {
+                bytes[i] = random.nextInt(6) == 0 ? (byte) '\n' : (byte) ('a' + random.nextInt(3));
+            }
+            ChunkLimits limits = new ChunkLimits(1 + random.nextInt(6), 1 + random.nextInt(40));
+            ChunkCutter cutter = new ChunkCutter(limits, 0, 0, 0);
+            for (int from = 0; from < size; ) {
+                int slice = Math.min(size - from, 1 + random.nextInt(50));
+                cutter.accept(bytes, from, slice);
+                from += slice;
+            }
+            cutter.finish();
+
+            assertThat(cutter.closed()).as("round " + round).isEqualTo(cutByteByByte(bytes, limits));
+        }
+    }
 }
