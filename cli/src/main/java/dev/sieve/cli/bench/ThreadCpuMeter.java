@@ -1,11 +1,17 @@
 package dev.sieve.cli.bench;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -20,13 +26,22 @@ import java.util.function.LongSupplier;
  * A thread's share is its CPU time at its last sample minus its CPU time at the start (0 for a thread
  * born during the interval); it is charged to the class {@code classifier} gives it when first seen.
  *
- * <p>What no Java thread did — ONNX Runtime's own intra-op threads, the garbage collector, the JIT
- * compilers — is only in the process total: {@link Usage#untrackedSeconds()}. The sampler's own CPU is
- * charged to {@link #SAMPLER}.
+ * <p>The JVM's own threads are not Java threads; on Linux the meter reads them from {@code
+ * /proc/self/task} by name (10 ms ticks): the JIT compilers ({@link #JIT}) and the garbage collector with
+ * the VM thread that runs its pauses ({@link #GC}). What neither accounts for — ONNX Runtime's own
+ * intra-op threads, mostly — is only in the process total: {@link Usage#untrackedSeconds()}. The
+ * sampler's own CPU is charged to {@link #SAMPLER}.
  */
 final class ThreadCpuMeter {
     /** The class of the meter's own sampler thread. */
     static final String SAMPLER = "meter";
+    /** The JIT compiler threads' class. */
+    static final String JIT = "jit";
+    /** The garbage collector's threads (and the VM thread, which runs its pauses). */
+    static final String GC = "gc";
+
+    private static final Path TASKS = Path.of("/proc/self/task");
+    private static final long NANOS_PER_TICK = 10_000_000L; // USER_HZ = 100
 
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     private final Function<Thread, String> classifier;
@@ -34,6 +49,9 @@ final class ThreadCpuMeter {
     private final long processStart;
     private final Map<Long, long[]> startAndLast = new HashMap<>(); // id -> {start, last}
     private final Map<Long, String> classes = new HashMap<>();
+    private final Map<String, long[]> vmStartAndLast = new HashMap<>(); // task id -> {start, last} ticks
+    private final Map<String, String> vmClasses = new HashMap<>();
+    private final Set<String> notVm = new HashSet<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Thread sampler;
 
@@ -101,12 +119,80 @@ final class ThreadCpuMeter {
         synchronized (this) {
             startAndLast.forEach((id, cpu) -> byClass.merge(classes.get(id), cpu[1] - cpu[0], Long::sum));
         }
+        Map<String, Long> vmByClass = new TreeMap<>();
+        synchronized (this) {
+            vmStartAndLast.forEach((task, ticks) ->
+                    vmByClass.merge(vmClasses.get(task), (ticks[1] - ticks[0]) * NANOS_PER_TICK, Long::sum));
+        }
+        return new Usage((processEnd - processStart) / 1e9, seconds(byClass), seconds(vmByClass));
+    }
+
+    private static Map<String, Double> seconds(Map<String, Long> nanos) {
         Map<String, Double> seconds = new TreeMap<>();
-        byClass.forEach((name, nanos) -> seconds.put(name, nanos / 1e9));
-        return new Usage((processEnd - processStart) / 1e9, Collections.unmodifiableMap(seconds));
+        nanos.forEach((name, n) -> seconds.put(name, n / 1e9));
+        return Collections.unmodifiableMap(seconds);
     }
 
     private synchronized void snapshot(boolean first) {
+        snapshotJavaThreads(first);
+        snapshotJvmThreads(first);
+    }
+
+    /** The JIT's and GC's threads, by their names in {@code /proc/self/task/<tid>/stat} (Linux only). */
+    private void snapshotJvmThreads(boolean first) {
+        if (!Files.isDirectory(TASKS)) {
+            return;
+        }
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(TASKS)) {
+            for (Path task : tasks) {
+                String id = task.getFileName().toString();
+                if (notVm.contains(id)) {
+                    continue;
+                }
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (IOException e) {
+                    continue; // ended since it was listed
+                }
+                int close = stat.lastIndexOf(')');
+                String name = stat.substring(stat.indexOf('(') + 1, close);
+                String vmClass = vmClass(name);
+                if (vmClass == null) {
+                    notVm.add(id);
+                    continue;
+                }
+                // after "pid (comm) ": state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime
+                // stime
+                String[] fields = stat.substring(close + 2).split(" ");
+                long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                long[] entry = vmStartAndLast.get(id);
+                if (entry == null) {
+                    vmStartAndLast.put(id, new long[] {first ? ticks : 0, ticks});
+                    vmClasses.put(id, vmClass);
+                } else {
+                    entry[1] = Math.max(entry[1], ticks);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not this kind of /proc: the JVM's threads stay in the untracked rest
+        }
+    }
+
+    /** {@link #JIT}, {@link #GC} or null, from a thread's OS name (HotSpot's, cut to 15 characters). */
+    static String vmClass(String osThreadName) {
+        if (osThreadName.startsWith("C1 CompilerThre") || osThreadName.startsWith("C2 CompilerThre")) {
+            return JIT;
+        }
+        if (osThreadName.startsWith("GC Thread")
+                || osThreadName.startsWith("G1 ")
+                || osThreadName.equals("VM Thread")) {
+            return GC;
+        }
+        return null;
+    }
+
+    private void snapshotJavaThreads(boolean first) {
         for (Thread thread : liveThreads()) {
             long id = thread.threadId();
             long cpu = threads.getThreadCpuTime(id);
@@ -138,8 +224,9 @@ final class ThreadCpuMeter {
      *
      * @param processSeconds the whole process (every thread, native ones too)
      * @param byClass the Java threads' CPU seconds by class
+     * @param jvmThreads the JVM's own threads' CPU seconds: {@link #JIT}, {@link #GC} (empty off Linux)
      */
-    record Usage(double processSeconds, Map<String, Double> byClass) {
+    record Usage(double processSeconds, Map<String, Double> byClass, Map<String, Double> jvmThreads) {
         /** CPU seconds of one class (0 when no thread of it ran). */
         double seconds(String threadClass) {
             return byClass.getOrDefault(threadClass, 0.0);
@@ -150,9 +237,18 @@ final class ThreadCpuMeter {
             return byClass.values().stream().mapToDouble(Double::doubleValue).sum();
         }
 
-        /** CPU seconds no Java thread accounts for: native threads (ONNX Runtime's pool), GC, JIT. */
+        /** CPU seconds of the JVM's own {@link #JIT} or {@link #GC} threads. */
+        double jvmSeconds(String jvmClass) {
+            return jvmThreads.getOrDefault(jvmClass, 0.0);
+        }
+
+        /** CPU seconds neither a Java thread nor the JIT or GC accounts for: native threads (ONNX Runtime's pool). */
         double untrackedSeconds() {
-            return processSeconds - javaThreadSeconds();
+            return processSeconds
+                    - javaThreadSeconds()
+                    - jvmThreads.values().stream()
+                            .mapToDouble(Double::doubleValue)
+                            .sum();
         }
     }
 }

@@ -72,6 +72,17 @@ class ThreadCpuMeterTest {
         assertThat(usage.byClass()).containsKey(ThreadCpuMeter.SAMPLER);
     }
 
+    @Test
+    void vmClass_ofHotSpotThreadNames_tellsJitAndGcFromTheRest() {
+        assertThat(ThreadCpuMeter.vmClass("C2 CompilerThre")).isEqualTo(ThreadCpuMeter.JIT);
+        assertThat(ThreadCpuMeter.vmClass("C1 CompilerThre")).isEqualTo(ThreadCpuMeter.JIT);
+        assertThat(ThreadCpuMeter.vmClass("GC Thread#1")).isEqualTo(ThreadCpuMeter.GC);
+        assertThat(ThreadCpuMeter.vmClass("G1 Conc#0")).isEqualTo(ThreadCpuMeter.GC);
+        assertThat(ThreadCpuMeter.vmClass("VM Thread")).isEqualTo(ThreadCpuMeter.GC);
+        assertThat(ThreadCpuMeter.vmClass("java")).isNull();
+        assertThat(ThreadCpuMeter.vmClass("sieve-inference")).isNull();
+    }
+
     private static void spinThenWait(CountDownLatch spun, CountDownLatch release) {
         long start = MX.getCurrentThreadCpuTime();
         long x = 0;
