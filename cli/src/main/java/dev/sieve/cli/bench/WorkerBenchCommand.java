@@ -1,9 +1,6 @@
 package dev.sieve.cli.bench;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import dev.sieve.cli.models.ModelTools;
 import dev.sieve.contract.DynamoDbRequestStore;
 import dev.sieve.contract.QueuePublisher;
@@ -28,8 +25,6 @@ import dev.sieve.worker.WorkerStats;
 import dev.sieve.worker.expert.ExpertInput;
 import dev.sieve.worker.expert.ExpertPrecision;
 import dev.sieve.worker.expert.OnnxExpert;
-import java.nio.FloatBuffer;
-import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -234,7 +229,10 @@ public final class WorkerBenchCommand implements Callable<Integer> {
             double bestBareFp32 = Double.MAX_VALUE;
             List<Double> roundEfficiencies = new ArrayList<>();
             List<Double> roundWallEfficiencies = new ArrayList<>();
-            try (BenchEmulators aws = BenchEmulators.start(emulatorMode);
+            try (BareSession bareSession = BareSession.open(bundle, options);
+                    BareSession bareFp32Session =
+                            compare ? BareSession.open(bundle, options.withPrecision(ExpertPrecision.FP32)) : null;
+                    BenchEmulators aws = BenchEmulators.start(emulatorMode);
                     SqsClient sqs = aws.sqsClient();
                     DynamoDbClient dynamo = aws.dynamoDbClient();
                     S3Client s3 = aws.s3Client()) {
@@ -247,7 +245,7 @@ public final class WorkerBenchCommand implements Callable<Integer> {
                     batches.clear();
                     SieveResources resources = SieveResources.create(sqs, dynamo, s3, "bench-" + round);
                     Pass worker = runWorker(aws, sqs, dynamo, s3, resources, expert, bundle, texts, intraOp, batches);
-                    Pass bare = runBare(aws, bundle, options, batches);
+                    Pass bare = runBare(aws, bareSession, batches);
                     roundEfficiencies.add(
                             round(bare.cpu().netSeconds() / worker.cpu().netSeconds(), 3));
                     roundWallEfficiencies.add(round(bare.seconds() / worker.seconds(), 3));
@@ -266,8 +264,7 @@ public final class WorkerBenchCommand implements Callable<Integer> {
                     if (compare) {
                         bestBareFp32 = Math.min(
                                 bestBareFp32,
-                                runBare(aws, bundle, options.withPrecision(ExpertPrecision.FP32), batches)
-                                        .seconds());
+                                runBare(aws, bareFp32Session, batches).seconds());
                     }
                 }
             }
@@ -296,6 +293,16 @@ public final class WorkerBenchCommand implements Callable<Integer> {
             out.put("bare_ort_items_per_s", round(n / bestBare.seconds(), 2));
             out.put("padding_share", round(stats.paddingShare(), 4));
             out.put("expert_busy_share", round(stats.expertNanos() / 1e9 / bestWorker.seconds(), 3));
+            double[] idle = bestWorker.expertIdle();
+            out.put(
+                    "expert_idle_seconds",
+                    Map.of(
+                            "before_first_batch",
+                            round(idle[0], 3),
+                            "between_batches",
+                            round(idle[1], 3),
+                            "after_last_batch",
+                            round(idle[2], 3)));
             out.put("batches", stats.batches());
             out.put("batches_by_release", stats.batchesByRelease());
             out.put("mean_batch_items", round((double) texts.size() / Math.max(1, stats.batches()), 2));
@@ -323,7 +330,7 @@ public final class WorkerBenchCommand implements Callable<Integer> {
     }
 
     /** One timed pass: wall seconds, CPU, and the worker's counters (null for a bare pass). */
-    private record Pass(double seconds, PassCpu cpu, WorkerStats stats) {}
+    private record Pass(double seconds, PassCpu cpu, WorkerStats stats, double[] expertIdle) {}
 
     private Pass runWorker(
             BenchEmulators aws,
@@ -347,7 +354,8 @@ public final class WorkerBenchCommand implements Callable<Integer> {
         env.put("SIEVE_INTRA_OP_THREADS", Integer.toString(intraOp));
         env.put("SIEVE_TOKENIZER_THREADS", "1");
         WorkerConfig config = WorkerConfig.fromEnvironment(env);
-        Worker worker = Worker.awsBuilder(config, expert, version, sqs, dynamo, s3)
+        TimedExpert timed = new TimedExpert(expert);
+        Worker worker = Worker.awsBuilder(config, timed, version, sqs, dynamo, s3)
                 .metrics(Metrics.noop())
                 .batchListener(batches::add)
                 .build();
@@ -358,10 +366,10 @@ public final class WorkerBenchCommand implements Callable<Integer> {
         try {
             awaitComplete(
                     new DynamoDbRequestStore(dynamo, s3, resources.tableName(), resources.bucketName()), requestIds);
-            double seconds = (System.nanoTime() - start) / 1e9;
+            long end = System.nanoTime();
             ThreadCpuMeter.Usage usage = meter.stop(); // before drain: the worker's threads are still alive
             PassCpu cpu = PassCpu.of(usage, (aws.childCpuNanos() - child) / 1e9, true);
-            return new Pass(seconds, cpu, worker.stats());
+            return new Pass((end - start) / 1e9, cpu, worker.stats(), timed.idleSeconds(start, end));
         } finally {
             worker.drain(Duration.ZERO);
         }
@@ -415,85 +423,17 @@ public final class WorkerBenchCommand implements Callable<Integer> {
         }
     }
 
-    /** The worker's batches through a plain session: same graph, same threads, no spinning. */
-    private static Pass runBare(
-            BenchEmulators aws, ModelBundle bundle, OnnxExpert.Options options, List<List<ExpertInput>> batches)
+    /** The worker's batches through the bare session, timed; shapes it has not run yet run once first. */
+    private static Pass runBare(BenchEmulators aws, BareSession session, List<List<ExpertInput>> batches)
             throws OrtException {
-        Path model = options.precision().graph(bundle, options.device().startsWith("cuda:"), options.device());
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
-            so.setIntraOpNumThreads(options.intraOpThreads());
-            so.setInterOpNumThreads(1);
-            so.addConfigEntry("session.intra_op.allow_spinning", "0");
-            so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            if (options.device().startsWith("cuda:")) {
-                so.addCUDA(Integer.parseInt(options.device().substring(5)));
-            }
-            try (OrtSession session = env.createSession(model.toString(), so)) {
-                run(env, session, batches.get(0));
-                ThreadCpuMeter meter =
-                        ThreadCpuMeter.start(PassCpu.classifier(aws, Thread.currentThread()), METER_PERIOD);
-                long child = aws.childCpuNanos();
-                long start = System.nanoTime();
-                for (List<ExpertInput> batch : batches) {
-                    run(env, session, batch);
-                }
-                double seconds = (System.nanoTime() - start) / 1e9;
-                ThreadCpuMeter.Usage usage = meter.stop();
-                return new Pass(seconds, PassCpu.of(usage, (aws.childCpuNanos() - child) / 1e9, false), null);
-            }
-        }
-    }
-
-    private static void run(OrtEnvironment env, OrtSession session, List<ExpertInput> batch) throws OrtException {
-        int rows = batch.size();
-        int length = 0;
-        for (ExpertInput input : batch) {
-            length = Math.max(length, input.tokens());
-        }
-        long[] ids = new long[rows * length];
-        long[] mask = new long[rows * length];
-        float[] gate = null;
-        int labels = 0;
-        for (int r = 0; r < rows; r++) {
-            long[] tokens = batch.get(r).tokenIds();
-            System.arraycopy(tokens, 0, ids, r * length, tokens.length);
-            for (int t = 0; t < tokens.length; t++) {
-                mask[r * length + t] = 1;
-            }
-            float[] g = batch.get(r).gateProbabilities();
-            if (g != null) {
-                labels = g.length;
-            }
-        }
-        Map<String, OnnxTensor> inputs = new LinkedHashMap<>();
-        try {
-            long[] shape = {rows, length};
-            for (String name : session.getInputNames()) {
-                if (name.contains("input_ids")) {
-                    inputs.put(name, OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape));
-                } else if (name.contains("attention_mask")) {
-                    inputs.put(name, OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape));
-                } else if (name.contains("token_type_ids")) {
-                    inputs.put(name, OnnxTensor.createTensor(env, LongBuffer.wrap(new long[rows * length]), shape));
-                } else {
-                    int width = labels > 0 ? labels : 2;
-                    gate = new float[rows * width];
-                    for (int r = 0; r < rows; r++) {
-                        float[] g = batch.get(r).gateProbabilities();
-                        for (int c = 0; c < width; c++) {
-                            gate[r * width + c] = g == null ? 1f / width : g[c];
-                        }
-                    }
-                    inputs.put(name, OnnxTensor.createTensor(env, FloatBuffer.wrap(gate), new long[] {rows, width}));
-                }
-            }
-            try (OrtSession.Result result = session.run(inputs)) {
-                result.get(0);
-            }
-        } finally {
-            inputs.values().forEach(OnnxTensor::close);
-        }
+        session.warm(batches);
+        ThreadCpuMeter meter = ThreadCpuMeter.start(PassCpu.classifier(aws, Thread.currentThread()), METER_PERIOD);
+        long child = aws.childCpuNanos();
+        long start = System.nanoTime();
+        session.runAll(batches);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        ThreadCpuMeter.Usage usage = meter.stop();
+        return new Pass(seconds, PassCpu.of(usage, (aws.childCpuNanos() - child) / 1e9, false), null, null);
     }
 
     /**
