@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The CPU time of one pass of {@code sieve bench worker}, by who spent it.
@@ -40,9 +41,9 @@ record PassCpu(
     static final String OTHER = "other_jvm";
 
     /** The thread classes of {@link ThreadCpuMeter} for a pass run from {@code benchThread}. */
-    static Function<Thread, String> classifier(BenchEmulators emulators, Thread benchThread) {
+    static Function<Thread, String> classifier(Predicate<Thread> isEmulatorThread, Thread benchThread) {
         return thread -> {
-            if (emulators.isEmulatorThread(thread)) {
+            if (isEmulatorThread.test(thread)) {
                 return EMULATOR;
             }
             if (thread == benchThread) {

@@ -46,10 +46,10 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * expert, DynamoDB writes, deletes) against the embedded SQS/DynamoDB/S3 on SpamAssassin texts,
  * and the same batches through a plain ONNX Runtime session in the same run.
  *
- * <p>{@code efficiency} is CPU per item: the bare pass's net CPU seconds over the worker pass's, where
- * net is the process's CPU time minus what the emulators spent ({@link PassCpu}). On a real host the
- * emulators are not there (SQS and DynamoDB are remote), but here they share the cores with ONNX Runtime,
- * so the wall-clock ratio ({@code efficiency_wall}) charges their work to the worker.
+ * <p>{@code efficiency} is CPU per item: the bare pass's net CPU seconds over the worker pass's ({@link
+ * PassCpu}: the process's CPU time minus the emulators' threads, the bench's read-back thread and the JIT).
+ * On a real host the emulators are not there (SQS and DynamoDB are remote), but here they share the cores
+ * with ONNX Runtime, so the wall-clock ratio ({@code efficiency_wall}) charges their work to the worker.
  */
 @Command(
         name = "worker",
@@ -57,15 +57,18 @@ import software.amazon.awssdk.services.sqs.SqsClient;
         description = {
             "Runs the worker against embedded SQS + DynamoDB on --items SpamAssassin texts (messages of"
                     + " --message-items), until every result is read back from DynamoDB; then runs the very"
-                    + " batches the worker formed through a plain ONNX Runtime session.",
-            "efficiency = (bare net CPU s / items) / (worker net CPU s / items), goal >= 0.90: the CPU each item"
-                    + " cost, where net CPU = this process's CPU time (every thread, ONNX Runtime's native pool,"
-                    + " GC, JIT) minus the emulators' threads (--emulators jvm; with --emulators process they"
-                    + " are in another process anyway) and, in the worker pass, minus the bench thread that"
-                    + " reads the results back. The emulators' CPU is reported, not charged: a real worker"
-                    + " host does not run SQS and DynamoDB.",
-            "efficiency_wall = bare_ort_seconds / worker_seconds (wall clock; the emulators, the writes and the"
-                    + " bench's read-back share the cores with ONNX Runtime). padding_share goal <= 0.05."
+                    + " batches the worker formed through a plain ONNX Runtime session (the same one every"
+                    + " round; each batch shape runs once untimed first).",
+            "efficiency = (bare net CPU s / items) / (worker net CPU s / items), goal >= 0.90: what each item"
+                    + " cost in CPU. Net CPU = this process's CPU time (every thread: ONNX Runtime's native"
+                    + " pool, the worker's threads, GC) minus the emulators' threads (--emulators jvm; with"
+                    + " process they are in another process anyway), minus the JIT compilers (a start-up cost,"
+                    + " much of it the emulators' code) and, in the worker pass only, minus the bench thread"
+                    + " that reads the results back. The emulators' CPU is reported, not charged: a real"
+                    + " worker host does not run SQS and DynamoDB. efficiency_incl_jit keeps the JIT in.",
+            "efficiency_wall = bare_ort_seconds / worker_seconds (wall clock: here the emulators, the result"
+                    + " writes and the bench's read-back share the cores with ONNX Runtime, and the worker's"
+                    + " time runs until the last result is read back). padding_share goal <= 0.05."
         })
 public final class WorkerBenchCommand implements Callable<Integer> {
     private static final Duration METER_PERIOD = Duration.ofMillis(250);
@@ -359,7 +362,8 @@ public final class WorkerBenchCommand implements Callable<Integer> {
                 .metrics(Metrics.noop())
                 .batchListener(batches::add)
                 .build();
-        ThreadCpuMeter meter = ThreadCpuMeter.start(PassCpu.classifier(aws, Thread.currentThread()), METER_PERIOD);
+        ThreadCpuMeter meter =
+                ThreadCpuMeter.start(PassCpu.classifier(aws::isEmulatorThread, Thread.currentThread()), METER_PERIOD);
         long child = aws.childCpuNanos();
         long start = System.nanoTime();
         worker.start();
@@ -427,7 +431,8 @@ public final class WorkerBenchCommand implements Callable<Integer> {
     private static Pass runBare(BenchEmulators aws, BareSession session, List<List<ExpertInput>> batches)
             throws OrtException {
         session.warm(batches);
-        ThreadCpuMeter meter = ThreadCpuMeter.start(PassCpu.classifier(aws, Thread.currentThread()), METER_PERIOD);
+        ThreadCpuMeter meter =
+                ThreadCpuMeter.start(PassCpu.classifier(aws::isEmulatorThread, Thread.currentThread()), METER_PERIOD);
         long child = aws.childCpuNanos();
         long start = System.nanoTime();
         session.runAll(batches);
