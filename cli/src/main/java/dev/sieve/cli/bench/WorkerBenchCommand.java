@@ -232,6 +232,7 @@ public final class WorkerBenchCommand implements Callable<Integer> {
             double bestBareFp32 = Double.MAX_VALUE;
             List<Double> roundEfficiencies = new ArrayList<>();
             List<Double> roundWallEfficiencies = new ArrayList<>();
+            List<Double> roundWorkerJit = new ArrayList<>();
             try (BareSession bareSession = BareSession.open(bundle, options);
                     BareSession bareFp32Session =
                             compare ? BareSession.open(bundle, options.withPrecision(ExpertPrecision.FP32)) : null;
@@ -252,6 +253,7 @@ public final class WorkerBenchCommand implements Callable<Integer> {
                     roundEfficiencies.add(
                             round(bare.cpu().netSeconds() / worker.cpu().netSeconds(), 3));
                     roundWallEfficiencies.add(round(bare.seconds() / worker.seconds(), 3));
+                    roundWorkerJit.add(round(worker.cpu().jitSeconds(), 3));
                     bestWorker = bestWorker == null || worker.seconds() < bestWorker.seconds() ? worker : bestWorker;
                     bestBare = bestBare == null || bare.seconds() < bestBare.seconds() ? bare : bestBare;
                     leanestWorker = leanestWorker == null
@@ -290,6 +292,7 @@ public final class WorkerBenchCommand implements Callable<Integer> {
             out.put("efficiency_wall_per_round", roundWallEfficiencies);
             out.put("worker_cpu", leanestWorker.cpu().toJson(n));
             out.put("bare_cpu", leanestBare.cpu().toJson(n));
+            out.put("worker_jit_cpu_seconds_per_round", roundWorkerJit);
             out.put("worker_seconds_best", round(bestWorker.seconds(), 3));
             out.put("worker_items_per_s", round(n / bestWorker.seconds(), 2));
             out.put("bare_ort_seconds_best", round(bestBare.seconds(), 3));
