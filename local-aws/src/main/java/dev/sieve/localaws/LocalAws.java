@@ -84,6 +84,16 @@ public final class LocalAws implements AutoCloseable {
     /** A logback {@code <included>} file setting {@link #EMULATOR_LOGGERS} to WARN. */
     public static final String QUIET_LOGBACK_RESOURCE = "dev/sieve/localaws/logback-quiet.xml";
 
+    /**
+     * The name of the {@link ThreadGroup} of the emulators' threads: the servers are started from threads
+     * of this group, so every thread they start (HTTP servers, actor dispatchers, the SQLite queue, pools
+     * they grow later) is in it too. A benchmark tells the emulators' CPU time from its own by it. Not
+     * covered: the virtual threads of {@link #startWithOutages()}'s relays.
+     */
+    public static final String THREAD_GROUP_NAME = "local-aws";
+
+    private static final ThreadGroup THREADS = new ThreadGroup(THREAD_GROUP_NAME);
+
     private static final Logger LOG = LoggerFactory.getLogger(LocalAws.class);
 
     private static LocalAws shared;
@@ -138,7 +148,7 @@ public final class LocalAws implements AutoCloseable {
         LOG.debug("starting local AWS: SQS port {}, DynamoDB port {}, S3 port {}", sqsPort, dynamoDbPort, s3Port);
         long started = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(3, runnable -> {
-            Thread thread = new Thread(runnable, "local-aws-start");
+            Thread thread = new Thread(THREADS, runnable, "local-aws-start");
             thread.setDaemon(true);
             return thread;
         });
@@ -387,6 +397,16 @@ public final class LocalAws implements AutoCloseable {
             dynamoDb.close();
             sqs.close();
         }
+    }
+
+    /** Whether {@code thread} belongs to the emulators: it is in the {@link #THREAD_GROUP_NAME} group. */
+    public static boolean isEmulatorThread(Thread thread) {
+        for (ThreadGroup g = thread.getThreadGroup(); g != null; g = g.getParent()) {
+            if (g == THREADS) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void checkPort(String name, int port) {

@@ -88,6 +88,28 @@ class LocalAwsIT {
         sqs.close();
     }
 
+    @Test
+    void isEmulatorThread_afterCallsToEachService_holdsForTheServersThreadsAndNoOthers() {
+        sqs.listQueues();
+        dynamoDb.listTables();
+        s3.listBuckets();
+        Map<Boolean, List<String>> names = Thread.getAllStackTraces().keySet().stream()
+                .collect(Collectors.partitioningBy(
+                        LocalAws::isEmulatorThread, Collectors.mapping(Thread::getName, Collectors.toList())));
+        assertThat(names.get(true))
+                .anyMatch(name -> name.startsWith("elasticmq-pekko"))
+                .anyMatch(name -> name.startsWith("DynamoDbLocal-Jetty"))
+                .anyMatch(name -> name.startsWith("S3Proxy-Jetty"))
+                .anyMatch(name -> name.startsWith("SQLiteQueue"));
+        assertThat(names.get(false))
+                .noneMatch(name -> name.startsWith("elasticmq")
+                        || name.startsWith("DynamoDbLocal")
+                        || name.startsWith("S3Proxy")
+                        || name.startsWith("SQLiteQueue")
+                        || name.startsWith("qtp"))
+                .contains(Thread.currentThread().getName());
+    }
+
     @Nested
     class Sqs {
         @Test

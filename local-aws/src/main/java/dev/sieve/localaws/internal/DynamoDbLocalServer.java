@@ -7,6 +7,7 @@ import java.util.logging.Logger;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import software.amazon.dynamodb.services.local.server.AbstractLocalDynamoDBServerHandler;
 import software.amazon.dynamodb.services.local.server.LocalDynamoDBRequestHandler;
 import software.amazon.dynamodb.services.local.server.LocalDynamoDBServerHandler;
@@ -47,7 +48,9 @@ public final class DynamoDbLocalServer implements EmbeddedServer {
         } catch (Exception e) {
             throw new IllegalStateException("DynamoDB Local's request handler did not start: " + e.getMessage(), e);
         }
-        Server jetty = new Server();
+        QueuedThreadPool threads = new QueuedThreadPool();
+        threads.setName("DynamoDbLocal-Jetty"); // like S3Proxy's "S3Proxy-Jetty", instead of "qtp<hash>"
+        Server jetty = new Server(threads);
         ServerConnector connector = new ServerConnector(jetty);
         connector.setHost(host);
         connector.setPort(port);
