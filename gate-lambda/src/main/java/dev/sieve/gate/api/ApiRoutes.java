@@ -147,7 +147,13 @@ public final class ApiRoutes {
                 case "jobs" -> {
                     requireMethod(method, "POST", path);
                     Tenant tenant = tenants.resolve(caller);
-                    return json(202, jobService.start(tenant, JobRequest.parse(body)));
+                    JobService.Started started = jobService.start(
+                            tenant,
+                            JobRequest.parse(body),
+                            IdempotencyKey.from(headers),
+                            body == null ? new byte[0] : body);
+                    ApiResponse response = json(202, started.view());
+                    return started.replayed() ? response.withHeader(IdempotencyKey.REPLAYED_HEADER, "true") : response;
                 }
                 case "openapi.json" -> {
                     requireMethod(method, "GET", path);

@@ -4,16 +4,20 @@ import dev.sieve.contract.AwsFailures;
 import dev.sieve.contract.ChunkIndex;
 import dev.sieve.contract.ChunkLimits;
 import dev.sieve.contract.DynamoDbJobStore;
+import dev.sieve.contract.DynamoDbRequestStore;
 import dev.sieve.contract.JobState;
 import dev.sieve.contract.JobStore;
 import dev.sieve.contract.PartFiles;
 import dev.sieve.contract.PartLine;
 import dev.sieve.contract.QueuePublisher;
+import dev.sieve.contract.RequestStore;
 import dev.sieve.contract.S3Location;
 import dev.sieve.gate.AwsClients;
 import dev.sieve.gate.GateConfig;
 import dev.sieve.gate.JsonLog;
 import dev.sieve.gate.service.GateProvider;
+import dev.sieve.gate.service.IdempotencyConflictException;
+import dev.sieve.gate.service.IdempotencyKey;
 import dev.sieve.gate.service.InvalidRequestException;
 import dev.sieve.gate.service.LoadedGate;
 import dev.sieve.gate.service.NotFoundException;
@@ -87,6 +91,8 @@ public final class JobService {
     private final Clock clock;
     private final QueuePublisher publisher;
     private final JobStore jobs;
+    /** Idempotency-Key claims, the same rows as {@code POST /v1/classify}'s. */
+    private final RequestStore claims;
 
     private final RoutingMonitor routing;
     private final Quotas quotas;
@@ -108,6 +114,8 @@ public final class JobService {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.publisher = new QueuePublisher(clients.sqs(), clients.s3(), config.bucketName());
         this.jobs = new DynamoDbJobStore(clients.dynamoDb(), config.tableName());
+        this.claims =
+                new DynamoDbRequestStore(clients.dynamoDb(), clients.s3(), config.tableName(), config.bucketName());
     }
 
     /**
@@ -116,6 +124,40 @@ public final class JobService {
      * about other tenants' objects).
      */
     public JobView start(Tenant tenant, String manifestKey) {
+        return start(tenant, manifestKey, Optional.empty(), new byte[0]).view();
+    }
+
+    /** A started job, and whether it is an Idempotency-Key replay of an earlier call's. */
+    public record Started(JobView view, boolean replayed) {}
+
+    /**
+     * {@code POST /v1/jobs} with an optional {@code Idempotency-Key} (claimed per tenant as for {@code POST
+     * /v1/classify}): a retry with the same key and body answers the job the first call started even when
+     * the manifest was overwritten since (the manifest version alone would start another job), and the
+     * same key with another body is refused (422).
+     */
+    public Started start(Tenant tenant, String manifestKey, Optional<IdempotencyKey> key, byte[] body) {
+        String candidate = tenant.scope(newJobId());
+        if (key.isPresent()) {
+            String bodySha256 = IdempotencyKey.bodySha256(body);
+            Optional<RequestStore.IdempotencyClaim> earlier =
+                    claims.claimIdempotencyKey(tenant.scope(key.get().value()), candidate, bodySha256, ttl());
+            if (earlier.isPresent()) {
+                if (!earlier.get().bodySha256().equals(bodySha256)) {
+                    throw new IdempotencyConflictException("this Idempotency-Key was sent before with another body;"
+                            + " send a new key for a new job, or the same body to get the earlier job");
+                }
+                if (jobs.job(earlier.get().requestId()).isPresent()) {
+                    return new Started(view(earlier.get().requestId()), true);
+                }
+                // The first call claimed the key and stopped before its job existed: start it now.
+                candidate = earlier.get().requestId();
+            }
+        }
+        return new Started(startChecked(tenant, manifestKey, candidate), false);
+    }
+
+    private JobView startChecked(Tenant tenant, String manifestKey, String candidateJobId) {
         String prefix = BucketLayout.jobsIn(tenant);
         if (!manifestKey.startsWith(prefix) || manifestKey.endsWith("/")) {
             throw new InvalidRequestException(
@@ -124,7 +166,7 @@ public final class JobService {
                             + manifestKey.replaceAll("[^\\x20-\\x7E]", "?") + "')");
         }
         quotas.requireDailyRoom(tenant); // 429 when the day is used up; the job's lines count as scanned
-        return start(manifestKey);
+        return start(manifestKey, candidateJobId);
     }
 
     /**
@@ -135,6 +177,11 @@ public final class JobService {
      * later, by the SCAN tasks.
      */
     public JobView start(String manifestKey) {
+        return start(manifestKey, null);
+    }
+
+    /** @param candidateJobId the tenant-scoped id a new job gets (null: a fresh one) */
+    private JobView start(String manifestKey, String candidateJobId) {
         Tenant tenant = BucketLayout.tenantOfManifest(manifestKey)
                 .orElseThrow(() -> new InvalidRequestException(
                         "manifest",
@@ -147,7 +194,9 @@ public final class JobService {
                                 + " does not exist"));
         String manifestUri = new S3Location(config.bucketName(), manifestKey).uri();
         String jobId = jobs.claimManifest(
-                tenant.scope(manifestVersion(manifestKey, head.eTag())), tenant.scope(newJobId()), ttl());
+                tenant.scope(manifestVersion(manifestKey, head.eTag())),
+                candidateJobId != null ? candidateJobId : tenant.scope(newJobId()),
+                ttl());
         boolean created = jobs.create(jobId, manifestUri, head.eTag(), config.chunkLimits(), clock.millis(), ttl());
         JobStore.Job job = jobs.job(jobId).orElseThrow();
         if (job.state() == JobState.SCANNING) {

@@ -522,6 +522,46 @@ class GateApiIT {
     }
 
     @Test
+    void postJob_whenRetriedWithTheSameIdempotencyKey_answersTheFirstJobEvenAfterTheManifestWasOverwritten() {
+        Map<String, String> claims = Map.of("sub", "user-1", "tenant", ApiEvents.TENANT);
+        Map<String, String> key = Map.of("idempotency-key", "job-" + java.util.UUID.randomUUID());
+        String manifestKey = "jobs/in/acme/keyed-" + java.util.UUID.randomUUID() + ".jsonl";
+        clients.s3()
+                .putObject(
+                        b -> b.bucket(resources.bucketName()).key(manifestKey),
+                        RequestBody.fromString("{\"text\":\"hello\"}\n"));
+        String body = "{\"manifest\":\"" + manifestKey + "\"}";
+
+        Reply first = callWith(claims, key, "POST", "/v1/jobs", body);
+        // Overwritten before the client's retry: without the key, that retry would start a second job.
+        clients.s3()
+                .putObject(
+                        b -> b.bucket(resources.bucketName()).key(manifestKey),
+                        RequestBody.fromString("{\"text\":\"hello again\"}\n"));
+        Reply retry = callWith(claims, key, "POST", "/v1/jobs", body);
+        Reply unkeyed = call("POST", "/v1/jobs", body);
+
+        assertThat(first.status()).isEqualTo(202);
+        assertThat(retry.status()).isEqualTo(202);
+        assertThat(retry.json().path("job_id").asText())
+                .isEqualTo(first.json().path("job_id").asText());
+        assertThat(retry.headers()).containsEntry("Idempotent-Replayed", "true");
+        assertThat(first.headers()).doesNotContainKey("Idempotent-Replayed");
+        assertThat(unkeyed.json().path("job_id").asText())
+                .as("the new manifest version is another job")
+                .isNotEqualTo(first.json().path("job_id").asText());
+
+        Reply other = callWith(
+                claims,
+                key,
+                "POST",
+                "/v1/jobs",
+                "{\"manifest\":\"jobs/in/acme/other-" + manifestKey.hashCode() + "\"}");
+        assertThat(other.status()).isEqualTo(422);
+        assertThat(other.json().path("error").path("field").asText()).isEqualTo("Idempotency-Key");
+    }
+
+    @Test
     void postJob_whenManifestMissing_answers400NamingManifest() {
         Reply reply = call("POST", "/v1/jobs", "{\"manifest\":\"jobs/in/acme/nope.jsonl\"}");
         assertThat(reply.status()).isEqualTo(400);
