@@ -87,6 +87,7 @@ public final class RealtimeBenchCommand implements Callable<Integer> {
         List<Double> escalated = new ArrayList<>();
         List<Double> gateOnly = new ArrayList<>();
         List<Double> storeReads = new ArrayList<>();
+        List<Double> queueSends = new ArrayList<>();
         Map<String, List<Double>> stages = new LinkedHashMap<>();
         Map<String, Object> out = new LinkedHashMap<>();
         java.io.PrintStream stdout = System.out;
@@ -127,6 +128,21 @@ public final class RealtimeBenchCommand implements Callable<Integer> {
                     }
                 }
             }
+            // One SendMessage to a queue nobody reads: the unit of the gate -> worker hop (the worker's long
+            // poll returns once the send is stored, so this bounds send_to_received from below)
+            try (SqsClient sqs = sieve.backend().sqs().get()) {
+                String probe = sqs.createQueue(
+                                b -> b.queueName(sieve.resources().tableName() + "-send-probe"))
+                        .queueUrl();
+                for (int i = 0; i < warmup + requests; i++) {
+                    long start = System.nanoTime();
+                    sqs.sendMessage(b -> b.queueUrl(probe).messageBody("probe"));
+                    if (i >= warmup) {
+                        queueSends.add((System.nanoTime() - start) / 1e6);
+                    }
+                }
+                sqs.deleteQueue(b -> b.queueUrl(probe));
+            }
         } finally {
             System.setOut(stdout);
         }
@@ -145,6 +161,8 @@ public final class RealtimeBenchCommand implements Callable<Integer> {
         out.put("gate_only_ms_p99", percentile(gateOnly, 0.99));
         out.put("result_store_read_ms_p50", percentile(storeReads, 0.50));
         out.put("result_store_read_ms_p99", percentile(storeReads, 0.99));
+        out.put("queue_send_ms_p50", percentile(queueSends, 0.50));
+        out.put("queue_send_ms_p99", percentile(queueSends, 0.99));
         if (json) {
             System.out.println(Json.write(out));
         } else {
