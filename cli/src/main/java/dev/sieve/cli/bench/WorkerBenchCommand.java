@@ -29,6 +29,7 @@ import dev.sieve.worker.WorkerStats;
 import dev.sieve.worker.expert.ExpertInput;
 import dev.sieve.worker.expert.ExpertPrecision;
 import dev.sieve.worker.expert.OnnxExpert;
+import dev.sieve.worker.expert.SessionFactory;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Files;
@@ -346,6 +347,7 @@ public final class WorkerBenchCommand implements Callable<Integer> {
             so.setIntraOpNumThreads(options.intraOpThreads());
             so.setInterOpNumThreads(1);
             so.addConfigEntry("session.intra_op.allow_spinning", "0");
+            so.addConfigEntry(SessionFactory.X64_QUANT_PRECISION, "1");
             so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             if (options.device().startsWith("cuda:")) {
                 so.addCUDA(Integer.parseInt(options.device().substring(5)));
