@@ -195,6 +195,8 @@ public final class WorkerBenchCommand implements Callable<Integer> {
             double bestWorker = Double.MAX_VALUE;
             double bestBare = Double.MAX_VALUE;
             double bestBareFp32 = Double.MAX_VALUE;
+            double bestBareCpu = Double.MAX_VALUE;
+            double bestBareFp32Cpu = Double.MAX_VALUE;
             List<Double> roundEfficiencies = new ArrayList<>();
             WorkerStats stats = null;
             try (LocalAws aws = LocalAws.start();
@@ -205,7 +207,9 @@ public final class WorkerBenchCommand implements Callable<Integer> {
                     batches.clear();
                     SieveResources resources = SieveResources.create(aws, "bench-" + round);
                     WorkerRun run = runWorker(sqs, dynamo, s3, resources, expert, bundle, texts, intraOp, batches);
-                    double bare = runBare(bundle, options, batches);
+                    Bare bareRun = runBare(bundle, options, batches);
+                    double bare = bareRun.seconds();
+                    bestBareCpu = Math.min(bestBareCpu, bareRun.cpuSeconds());
                     roundEfficiencies.add(round(bare / run.seconds(), 3));
                     if (run.seconds() < bestWorker) {
                         bestWorker = run.seconds();
@@ -213,8 +217,9 @@ public final class WorkerBenchCommand implements Callable<Integer> {
                     }
                     bestBare = Math.min(bestBare, bare);
                     if (compare) {
-                        bestBareFp32 = Math.min(
-                                bestBareFp32, runBare(bundle, options.withPrecision(ExpertPrecision.FP32), batches));
+                        Bare fp32 = runBare(bundle, options.withPrecision(ExpertPrecision.FP32), batches);
+                        bestBareFp32 = Math.min(bestBareFp32, fp32.seconds());
+                        bestBareFp32Cpu = Math.min(bestBareFp32Cpu, fp32.cpuSeconds());
                     }
                 }
             }
@@ -235,6 +240,8 @@ public final class WorkerBenchCommand implements Callable<Integer> {
             if (compare) {
                 out.put("bare_ort_fp32_items_per_s", round(texts.size() / bestBareFp32, 2));
                 out.put("speed_vs_fp32", round(bestBareFp32 / bestBare, 3));
+                // CPU seconds of the bare passes: steadier than wall time when other processes share the cores
+                out.put("speed_vs_fp32_cpu", round(bestBareFp32Cpu / bestBareCpu, 3));
             }
         }
         if (qualityItems > 0 && bundle.component(BundleManifest.GATE).isEmpty()) {
@@ -338,8 +345,11 @@ public final class WorkerBenchCommand implements Callable<Integer> {
         }
     }
 
+    /** Wall and process CPU seconds of one bare pass. */
+    private record Bare(double seconds, double cpuSeconds) {}
+
     /** The worker's batches through a plain session: same graph, same threads, no spinning. */
-    private static double runBare(ModelBundle bundle, OnnxExpert.Options options, List<List<ExpertInput>> batches)
+    private static Bare runBare(ModelBundle bundle, OnnxExpert.Options options, List<List<ExpertInput>> batches)
             throws OrtException {
         Path model = options.precision().graph(bundle, options.device().startsWith("cuda:"), options.device());
         OrtEnvironment env = OrtEnvironment.getEnvironment();
@@ -354,11 +364,14 @@ public final class WorkerBenchCommand implements Callable<Integer> {
             }
             try (OrtSession session = env.createSession(model.toString(), so)) {
                 run(env, session, batches.get(0));
+                var os = (com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+                long cpuStart = os.getProcessCpuTime();
                 long start = System.nanoTime();
                 for (List<ExpertInput> batch : batches) {
                     run(env, session, batch);
                 }
-                return (System.nanoTime() - start) / 1e9;
+                return new Bare((System.nanoTime() - start) / 1e9, (os.getProcessCpuTime() - cpuStart) / 1e9);
             }
         }
     }
