@@ -38,6 +38,8 @@ final class BareSession implements AutoCloseable {
             so.setIntraOpNumThreads(options.intraOpThreads());
             so.setInterOpNumThreads(1);
             so.addConfigEntry("session.intra_op.allow_spinning", "0");
+            // as the worker's sessions: exact int8 on x86 CPUs without VNNI (SessionFactory)
+            so.addConfigEntry(dev.sieve.worker.expert.SessionFactory.X64_QUANT_PRECISION, "1");
             so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             if (options.device().startsWith("cuda:")) {
                 so.addCUDA(Integer.parseInt(options.device().substring(5)));

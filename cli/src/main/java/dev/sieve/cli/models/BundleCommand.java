@@ -46,8 +46,9 @@ public final class BundleCommand {
                         + " trained on --data, exactly as 'sieve train' does for the built-in encoders.",
                 "The gate is trained and calibrated on --data exactly as by 'sieve train' (same split); for a"
                         + " classifier the data's labels must be id2label's. Options of 'sieve train' other than"
-                        + " --encoder, --int8, --skip-expert, --labels and the --fine-tune ones (e.g. --expert-rate,"
-                        + " --target-f1, --positive-label, --seed, --no-tune) are passed on."
+                        + " --encoder, --skip-expert, --labels and the --fine-tune ones (e.g. --int8, --expert-rate,"
+                        + " --target-f1, --positive-label, --seed, --no-tune) are passed on; --int8 (the trained"
+                        + " expert quantized to int8) applies to encoder-only exports."
             })
     static final class Import extends ModelCommand {
         @Option(names = "--onnx", required = true, paramLabel = "FILE", description = "The classifier's ONNX graph.")
@@ -98,7 +99,7 @@ public final class BundleCommand {
         protected int execute() {
             for (String option : trainOptions) {
                 String name = option.split("=", 2)[0];
-                if (List.of("--encoder", "--int8", "--skip-expert", "--labels").contains(name)) {
+                if (List.of("--encoder", "--skip-expert", "--labels").contains(name)) {
                     throw new UserInputException(name + " does not apply to an imported expert (the export is the"
                             + " expert, and a classifier's id2label fixes the labels)");
                 }
@@ -112,6 +113,10 @@ public final class BundleCommand {
             int tokens;
             String what;
             if (layout == HuggingFaceExport.Layout.CLASSIFIER) {
+                if (trainOptions.stream().anyMatch(o -> o.split("=", 2)[0].equals("--int8"))) {
+                    throw new UserInputException("--int8 applies to encoder-only exports: a classifier is copied"
+                            + " unchanged (quantize it before exporting, e.g. with onnxruntime's quantize_dynamic)");
+                }
                 if (config == null) {
                     throw new UserInputException("--config is required for a sequence-classification export: its"
                             + " id2label names the classes of the logits");

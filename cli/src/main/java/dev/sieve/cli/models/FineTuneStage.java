@@ -63,7 +63,6 @@ public final class FineTuneStage {
 
     EncoderSource prepare(
             String encoderName,
-            boolean int8,
             List<LabeledText> train,
             List<String> labels,
             Path cacheDir,
@@ -73,10 +72,6 @@ public final class FineTuneStage {
                 throw new UserInputException("--resume and --fine-tune-items need --fine-tune");
             }
             return new EncoderSource(cacheDir, Optional.empty());
-        }
-        if (int8) {
-            throw new UserInputException("--int8 cannot be combined with --fine-tune: the int8 expert would pair the"
-                    + " tuned head with the frozen int8 encoder");
         }
         if (items != null && items < 2) {
             throw new UserInputException("--fine-tune-items must be at least 2, got " + items);

@@ -63,7 +63,10 @@ public final class TrainCommand extends ModelCommand {
             description = "Expert encoder: minilm, minilm-int8 or bge-small (default: ${DEFAULT-VALUE}).")
     String encoder;
 
-    @Option(names = "--int8", description = "Also write an int8-quantized expert.")
+    @Option(
+            names = "--int8",
+            description = "Also write an int8 expert: the trained expert with its encoder's weights quantized to"
+                    + " int8 (dynamic quantization; any encoder, also with --fine-tune).")
     boolean int8;
 
     @Mixin
@@ -148,7 +151,7 @@ public final class TrainCommand extends ModelCommand {
         if (!skipExpert) {
             progress("expert: training (" + encoder + ") ...");
             FineTuneStage.EncoderSource source =
-                    fineTune.prepare(encoder, int8, dataset.train(), order, cacheDir(), this::progress);
+                    fineTune.prepare(encoder, dataset.train(), order, cacheDir(), this::progress);
             source.facts().ifPresent(facts -> metadata.put("fine_tune", facts));
             float[][] trainGate = GateRuns.score(gate.trained().model(), dataset.train());
             ExpertStage.Trained trainedExpert = expert.train(

@@ -16,8 +16,9 @@ public enum ExpertPrecision {
     /** The trained graph ({@code expert}). */
     FP32(BundleManifest.EXPERT),
     /**
-     * The same head on the dynamically quantized encoder ({@code expert_int8}, written by {@code sieve
-     * train}): faster on CPUs; an item's probability depends slightly on its batch-mates.
+     * The trained graph with its encoder's weight MatMuls dynamically quantized to int8 ({@code expert_int8},
+     * written by {@code sieve train --int8}): faster on CPUs; an item's probability depends slightly on its
+     * batch-mates (activations are quantized per batch).
      */
     INT8(BundleManifest.EXPERT_INT8),
     /** A half-precision graph for GPUs ({@code expert_fp16}); CUDA devices only. */
@@ -53,7 +54,7 @@ public enum ExpertPrecision {
                     + component + "')"
                     + switch (this) {
                         case FP16 -> "; sieve train does not write fp16 graphs yet: serve fp32 on the GPU";
-                        case INT8 -> "; sieve train writes one by default (retrain) or serve fp32";
+                        case INT8 -> "; retrain with sieve train --int8 (any encoder) or serve fp32";
                         case FP32 -> "";
                     });
         }

@@ -12,7 +12,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * A sentence encoder the expert is built on: its ONNX graph (output {@code last_hidden_state}), its
@@ -133,20 +132,6 @@ public final class Encoder {
 
     public boolean isInt8() {
         return int8;
-    }
-
-    /**
-     * The int8 (dynamically quantized) twin of a built-in fp32 encoder; an int8 encoder is its own twin.
-     * Empty for a user's export, which ships no quantized graph.
-     */
-    public Optional<Encoder> int8Twin() {
-        if (this == MINILM_L6 || this == MINILM_L6_INT8) {
-            return Optional.of(MINILM_L6_INT8);
-        }
-        if (this == BGE_SMALL || this == BGE_SMALL_INT8) {
-            return Optional.of(BGE_SMALL_INT8);
-        }
-        return Optional.empty();
     }
 
     @Override

@@ -1,10 +1,12 @@
 package dev.sieve.models.expert;
 
+import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.sieve.models.expert.internal.ClassificationScores;
 import dev.sieve.models.expert.internal.DenseHead;
+import dev.sieve.models.expert.internal.DynamicQuantizer;
 import dev.sieve.models.expert.internal.Embeddings;
 import dev.sieve.models.expert.internal.ExpertGraphBuilder;
 import dev.sieve.models.expert.internal.HeadTrainer;
@@ -43,6 +45,13 @@ public final class ExpertTrainer {
     private static final String META_LABELS = ExpertGraphContract.META_LABELS;
     private static final String META_ENCODER = ExpertGraphContract.META_ENCODER;
 
+    /**
+     * How {@value #EXPERT_INT8_FILE} is made from {@value #EXPERT_FILE}: every encoder MatMul with a constant
+     * weight; the head Sieve appended stays fp32 (it is tiny and reads the gate's log-probabilities).
+     */
+    static final DynamicQuantizer.Options INT8 =
+            DynamicQuantizer.Options.defaults().withKeepFp32(ExpertGraphBuilder::appendedBySieve);
+
     private static final int VERIFY_ITEMS = 50;
     private static final int BATCH = 8;
 
@@ -65,7 +74,8 @@ public final class ExpertTrainer {
      * @param useGateFeature whether the head also reads the gate's probabilities (the default design)
      * @param output the graph's output: {@code probabilities} (default) or {@code logits}, the layout of a
      *     Hugging Face sequence-classification export (no gate feature then)
-     * @param exportInt8 also write {@value #EXPERT_INT8_FILE}: the same head on the int8 twin encoder
+     * @param exportInt8 also write {@value #EXPERT_INT8_FILE}: {@value #EXPERT_FILE} with its encoder's
+     *     MatMuls dynamically quantized to int8 (any encoder: built-in, fine-tuned or a user's export)
      * @param cacheDir encoder files and embedding cache (default {@code ~/.cache/sieve})
      * @param threads ONNX Runtime intra-op threads while embedding
      * @param progress progress of the embedding steps
@@ -224,11 +234,6 @@ public final class ExpertTrainer {
         }
     }
 
-    private static IllegalArgumentException noInt8Twin(Encoder encoder) {
-        return new IllegalArgumentException("encoder " + encoder
-                + " has no int8 twin (only the built-in encoders ship a quantized graph); train without int8");
-    }
-
     private TrainedExpert trainChecked(
             List<LabeledText> train,
             List<LabeledText> validation,
@@ -240,9 +245,6 @@ public final class ExpertTrainer {
             throws OrtException, IOException {
         int classes = labels.size();
         Encoder encoder = options.encoder();
-        if (options.exportInt8() && encoder.int8Twin().isEmpty()) {
-            throw noInt8Twin(encoder);
-        }
         List<float[]> trainEmbeddings;
         List<float[]> validationEmbeddings;
         try (Embeddings embeddings = new Embeddings(
@@ -261,14 +263,13 @@ public final class ExpertTrainer {
         graphMetadata.put(META_ENCODER, encoder.name());
 
         Path expertFile = bundleDir.resolve(EXPERT_FILE);
-        ExpertGraphBuilder.save(
-                ExpertGraphBuilder.withHead(
-                        ExpertGraphBuilder.load(Embeddings.encoderFile(encoder, options.cacheDir())),
-                        encoder.pooling(),
-                        head,
-                        options.output(),
-                        graphMetadata),
-                expertFile);
+        ModelProto expertGraph = ExpertGraphBuilder.withHead(
+                ExpertGraphBuilder.load(Embeddings.encoderFile(encoder, options.cacheDir())),
+                encoder.pooling(),
+                head,
+                options.output(),
+                graphMetadata);
+        ExpertGraphBuilder.save(expertGraph, expertFile);
         Files.copy(
                 Embeddings.tokenizerFile(encoder, options.cacheDir()),
                 bundleDir.resolve(TOKENIZER_FILE),
@@ -333,23 +334,18 @@ public final class ExpertTrainer {
         metadata.put("fp32_ms_per_item_verify", round(fp32.millisPerItem()));
 
         if (options.exportInt8()) {
-            Encoder twin = encoder.int8Twin().orElseThrow(() -> noInt8Twin(encoder));
             Path int8File = bundleDir.resolve(EXPERT_INT8_FILE);
-            ExpertGraphBuilder.save(
-                    ExpertGraphBuilder.withHead(
-                            ExpertGraphBuilder.load(Embeddings.encoderFile(twin, options.cacheDir())),
-                            twin.pooling(),
-                            head,
-                            options.output(),
-                            graphMetadata),
-                    int8File);
+            DynamicQuantizer.Result quantized = DynamicQuantizer.quantize(expertGraph, INT8);
+            ExpertGraphBuilder.save(quantized.model(), int8File);
             components.put(BundleManifest.EXPERT_INT8, EXPERT_INT8_FILE);
-            Verification int8 = runGraph(int8File, twin, verifyTexts, verifyGate, classes);
+            Verification int8 = runGraph(int8File, encoder, verifyTexts, verifyGate, classes);
             Map<String, Object> int8Metrics = new LinkedHashMap<>();
-            int8Metrics.put("encoder", twin.name());
+            int8Metrics.put("source", EXPERT_FILE + " quantized (the same encoder and head)");
+            int8Metrics.putAll(quantized.facts(INT8));
             int8Metrics.put("max_abs_diff_vs_fp32", maxAbsDiff(int8.probabilities(), fp32.probabilities()));
             int8Metrics.put("agreement_vs_fp32", round(agreement(int8.probabilities(), fp32.probabilities())));
             int8Metrics.put("ms_per_item_verify", round(int8.millisPerItem()));
+            int8Metrics.put("speed_vs_fp32_verify", round(fp32.millisPerItem() / int8.millisPerItem()));
             int8Metrics.put("items", verifyCount);
             metadata.put("int8", int8Metrics);
         }
@@ -359,7 +355,7 @@ public final class ExpertTrainer {
                         "frozen MiniLM mean-pool + logistic head (embedding only)",
                         "+ gate log-probabilities as head inputs, stacked on the validation split",
                         "head+tail truncation (192+64) vs plain truncation (256)",
-                        "int8 encoder with the fp32-trained head",
+                        "int8 encoder with the fp32-trained head; now the trained fp32 graph quantized in Java",
                         "see docs/decisions/0002-expert-design.md for the figures"));
         ExpertSpec spec =
                 new ExpertSpec(options.output(), head.gateClasses() > 0, options.maxTokens(), options.tailTokens());

@@ -121,20 +121,56 @@ class OnnxExpertIT {
     }
 
     @Test
-    void open_whenInt8_scoresLikeFp32MostOfTheTime() throws Exception {
+    void train_whenInt8_quantizesTheTrainedGraphsEncoderAndKeepsTheHeadFp32() {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> int8 = (Map<String, Object>) trained.metadata().get("int8");
+
+        // MiniLM-L6: 6 layers × (Q, K, V, attention output, intermediate, output); the head stays fp32
+        assertThat(int8).containsEntry("quantized_matmuls", 36).containsEntry("kept_fp32_matmuls", 1);
+        assertThat((Double) int8.get("max_abs_diff_vs_fp32")).isLessThan(0.1);
+        assertThat((Double) int8.get("agreement_vs_fp32")).isGreaterThanOrEqualTo(0.95);
+    }
+
+    @Test
+    void open_whenInt8_scoresLikeFp32() throws Exception {
         try (OnnxExpert int8 = OnnxExpert.open(bundle, OnnxExpert.Options.cpu(1).withInt8(true))) {
             List<ExpertInput> inputs = new ArrayList<>();
             for (LabeledText item : validation) {
-                inputs.add(int8.prepare(item.text(), null));
+                inputs.add(int8.prepare(item.text(), new float[] {0.5f, 0.5f}));
             }
             float[][] quantized = int8.predict(inputs);
             float[][] full = expert.predict(inputs);
             int agree = 0;
             for (int i = 0; i < inputs.size(); i++) {
                 agree += (quantized[i][1] > 0.5f) == (full[i][1] > 0.5f) ? 1 : 0;
+                assertThat(quantized[i][1]).isCloseTo(full[i][1], within(0.1f));
             }
-            assertThat(agree).isGreaterThanOrEqualTo(16);
+            assertThat(agree).isGreaterThanOrEqualTo(19);
         }
+    }
+
+    @Test
+    void train_whenUsersOwnEncoderExport_writesAnInt8ExpertToo(@TempDir Path userBundle) {
+        Random random = new Random(9);
+        List<LabeledText> train = texts(12, random, "u");
+        List<LabeledText> valid = texts(6, random, "w");
+        Path cache = CACHE.toAbsolutePath();
+        // a user's encoder-only export: no int8 twin ships with it
+        Encoder own = Encoder.fromFiles(
+                Encoder.MINILM_L6.onnxFile(cache), Encoder.MINILM_L6.tokenizerFile(cache), Encoder.Pooling.MEAN_L2);
+        ExpertTrainer.Options options = ExpertTrainer.Options.defaults()
+                .withEncoder(own)
+                .withTokens(32, 0)
+                .withCacheDir(CACHE)
+                .withProgress(ProgressListener.silent());
+
+        ExpertTrainer.TrainedExpert user = ExpertTrainer.create(options)
+                .train(train, gate(train, random), valid, gate(valid, random), LABELS, userBundle);
+
+        assertThat(user.components()).containsKey(BundleManifest.EXPERT_INT8);
+        assertThat(userBundle.resolve(user.components().get(BundleManifest.EXPERT_INT8)))
+                .isRegularFile();
+        assertThat(user.metadata().get("int8").toString()).contains("quantized_matmuls=36");
     }
 
     @Test

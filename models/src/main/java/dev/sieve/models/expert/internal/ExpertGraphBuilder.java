@@ -51,6 +51,11 @@ public final class ExpertGraphBuilder {
         this.opset = opset;
     }
 
+    /** Whether {@code node} is one this class appended (pooling, gate feature, head) rather than the encoder's. */
+    public static boolean appendedBySieve(NodeProto node) {
+        return node.getName().startsWith(PREFIX);
+    }
+
     public static ModelProto load(Path onnx) {
         try (InputStream in = Files.newInputStream(onnx)) {
             return ModelProto.parseFrom(com.google.protobuf.CodedInputStream.newInstance(in));
