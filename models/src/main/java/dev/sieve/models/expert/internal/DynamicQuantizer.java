@@ -488,23 +488,6 @@ public final class DynamicQuantizer {
     }
 
     private static float[] floats(TensorProto proto) {
-        if (proto.getExternalDataCount() > 0) {
-            throw new IllegalArgumentException("initializer '" + proto.getName() + "' keeps its data in an external"
-                    + " file; quantization reads single-file ONNX models only");
-        }
-        if (!proto.getRawData().isEmpty()) {
-            var buffer = proto.getRawData()
-                    .asReadOnlyByteBuffer()
-                    .order(ByteOrder.LITTLE_ENDIAN)
-                    .asFloatBuffer();
-            float[] values = new float[buffer.remaining()];
-            buffer.get(values);
-            return values;
-        }
-        float[] values = new float[proto.getFloatDataCount()];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = proto.getFloatData(i);
-        }
-        return values;
+        return OnnxTensors.floats(proto, "quantization");
     }
 }

@@ -5,6 +5,7 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.protobuf.ByteString;
+import dev.sieve.models.expert.internal.OnnxTensors;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.HashMap;
@@ -179,24 +180,7 @@ public final class BertWeights {
     }
 
     private static float[] floats(TensorProto proto) {
-        if (!proto.getRawData().isEmpty()) {
-            var buffer = proto.getRawData()
-                    .asReadOnlyByteBuffer()
-                    .order(ByteOrder.LITTLE_ENDIAN)
-                    .asFloatBuffer();
-            float[] values = new float[buffer.remaining()];
-            buffer.get(values);
-            return values;
-        }
-        if (proto.getExternalDataCount() > 0) {
-            throw new IllegalArgumentException("initializer '" + proto.getName() + "' keeps its data in an external"
-                    + " file; fine-tuning reads single-file ONNX models only");
-        }
-        float[] values = new float[proto.getFloatDataCount()];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = proto.getFloatData(i);
-        }
-        return values;
+        return OnnxTensors.floats(proto, "fine-tuning");
     }
 
     /** From the first attention: {@code Softmax(Add(Div(Q·Kᵀ, √d), mask))} (or {@code Mul} by {@code 1/√d}). */
