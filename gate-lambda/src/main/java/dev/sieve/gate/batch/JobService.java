@@ -16,7 +16,6 @@ import dev.sieve.gate.AwsClients;
 import dev.sieve.gate.GateConfig;
 import dev.sieve.gate.JsonLog;
 import dev.sieve.gate.service.GateProvider;
-import dev.sieve.gate.service.IdempotencyConflictException;
 import dev.sieve.gate.service.IdempotencyKey;
 import dev.sieve.gate.service.InvalidRequestException;
 import dev.sieve.gate.service.LoadedGate;
@@ -139,19 +138,13 @@ public final class JobService {
     public Started start(Tenant tenant, String manifestKey, Optional<IdempotencyKey> key, byte[] body) {
         String candidate = tenant.scope(newJobId());
         if (key.isPresent()) {
-            String bodySha256 = IdempotencyKey.bodySha256(body);
-            Optional<RequestStore.IdempotencyClaim> earlier =
-                    claims.claimIdempotencyKey(tenant.scope(key.get().value()), candidate, bodySha256, ttl());
+            Optional<String> earlier = key.get().claim(claims, tenant, candidate, body, ttl(), "job");
             if (earlier.isPresent()) {
-                if (!earlier.get().bodySha256().equals(bodySha256)) {
-                    throw new IdempotencyConflictException("this Idempotency-Key was sent before with another body;"
-                            + " send a new key for a new job, or the same body to get the earlier job");
-                }
-                if (jobs.job(earlier.get().requestId()).isPresent()) {
-                    return new Started(view(earlier.get().requestId()), true);
+                if (jobs.job(earlier.get()).isPresent()) {
+                    return new Started(view(earlier.get()), true);
                 }
                 // The first call claimed the key and stopped before its job existed: start it now.
-                candidate = earlier.get().requestId();
+                candidate = earlier.get();
             }
         }
         return new Started(startChecked(tenant, manifestKey, candidate), false);

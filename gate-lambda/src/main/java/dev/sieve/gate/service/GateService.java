@@ -113,15 +113,10 @@ public final class GateService {
         LoadedGate current = gate.current(); // no model yet: 503 before anything is counted or stored
         String requestId = UUID.randomUUID().toString();
         if (idempotencyKey.isPresent()) {
-            String bodySha256 = IdempotencyKey.bodySha256(body);
-            Optional<RequestStore.IdempotencyClaim> earlier = store.claimIdempotencyKey(
-                    tenant.scope(idempotencyKey.get().value()), requestId, bodySha256, ttl(clock.instant()));
+            Optional<String> earlier =
+                    idempotencyKey.get().claim(store, tenant, requestId, body, ttl(clock.instant()), "request");
             if (earlier.isPresent()) {
-                if (!earlier.get().bodySha256().equals(bodySha256)) {
-                    throw new IdempotencyConflictException("this Idempotency-Key was sent before with another body;"
-                            + " send a new key for a new request, or the same body to get the earlier answer");
-                }
-                requestId = earlier.get().requestId();
+                requestId = earlier.get();
                 Optional<Outcome> replay = replay(tenant, requestId);
                 if (replay.isPresent()) {
                     return replay.get();
